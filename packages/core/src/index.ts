@@ -1,1 +1,38 @@
-export {};
+// @jepa/core public API: an explicit barrel (see docs/architecture.md for the map).
+
+// tensors and ops
+export { matMul2d, batchMatMul } from './ops/mat-mul.js';
+export { gatherRows, gatherTokens } from './ops/gather-rows.js';
+export { patchify2d } from './ops/patchify.js';
+
+// layers
+export { Module, type Parameter, type StateDict } from './nn/module.js';
+export { PLAIN, LINEAR, torchShape, toTorchLayout, fromTorchLayout, type ParameterLayout } from './nn/parameter-layout.js';
+export { StateDictMismatchError, type StateDictReport, type ShapeMismatch } from './nn/state-dict-mismatch-error.js';
+export { diffStateDict, loadPrefixedStrict, type StateDictHolder } from './nn/state-dict-diff.js';
+export { truncatedNormal } from './nn/init.js';
+export { Linear, type LinearOptions } from './nn/linear.js';
+export { LayerNorm, layerNorm } from './nn/layer-norm.js';
+export { gelu } from './nn/gelu.js';
+export { Mlp } from './nn/mlp.js';
+export { Attention } from './nn/attention.js';
+export { TransformerBlock, ModuleList, type TransformerBlockOptions } from './nn/transformer-block.js';
+export { sincos1d, sincos2d, sincos3d, sincosTable } from './pos-embed/sincos.js';
+
+// models over token grids
+export type { Encoder, Predictor, PredictorCondition, Grid, TokenIndex } from './model/contracts.js';
+export type { TokenEmbedding } from './model/token-embedding.js';
+export { TransformerEncoder, type TransformerEncoderOptions } from './model/transformer-encoder.js';
+export { JepaPredictor, type JepaPredictorOptions } from './model/jepa-predictor.js';
+export { rescaleResidualBranches } from './model/residual-init.js';
+
+// objective and optimisation
+export { Jepa, NonFiniteLossError, globalNorm, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
+export { smoothL1Loss, l1Loss, LOSSES, type LossName, type RegressionLoss } from './objective/losses.js';
+export { AdamW, decaysByDefault, type AdamWOptions } from './optim/adamw.js';
+export { emaUpdate } from './optim/ema.js';
+export { warmupCosineLr, cosineWeightDecay, linearMomentum, type WarmupCosineOptions, type CosineWeightDecayOptions, type LinearMomentumOptions } from './optim/schedules.js';
+
+// masks, IO, evaluation, interop
+export * from './masks/index.js';
+export * from './io/index.js';

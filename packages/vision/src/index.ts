@@ -1,1 +1,4 @@
-export {};
+// @jepa/vision public API.
+export { PatchEmbed2d, type PatchEmbedOptions } from './patch-embed.js';
+export { VIT_PRESETS, createVisionTransformer, resolveVitSize, type VisionTransformer, type VisionTransformerOptions, type VitPresetName, type VitSize } from './vit.js';
+export { createIJepa, IJEPA_DEFAULTS, type IJepaModel, type IJepaModelConfig } from './ijepa.js';

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { fromTorchLayout, PLAIN, torchShape, toTorchLayout, type ParameterLayout } from './parameter-layout.js';
+import { diffStateDict } from './state-dict-diff.js';
 import { StateDictMismatchError } from './state-dict-mismatch-error.js';
 
 /** A named trainable (or frozen) tensor of a module. */
 export interface Parameter {
   readonly variable: tf.Variable;
   readonly layout: ParameterLayout;
+  /** False for fixed tables (sin-cos positions): saved and loaded, never optimised. */
+  readonly trainable: boolean;
 }
 
 /** Tensors by PyTorch-compatible dotted name (`blocks.0.attn.qkv.weight`), in PyTorch layout. */
@@ -22,13 +25,13 @@ export abstract class Module {
   private readonly children = new Map<string, Module>();
 
   /** Registers a variable initialised from `init` (which is taken over and disposed). */
-  protected addParameter(name: string, init: tf.Tensor, layout: ParameterLayout = PLAIN): tf.Variable {
+  protected addParameter(name: string, init: tf.Tensor, layout: ParameterLayout = PLAIN, trainable = true): tf.Variable {
     if (this.ownParameters.has(name) || this.children.has(name)) {
       throw new Error(`${this.constructor.name}: '${name}' is registered twice.`);
     }
-    const variable = tf.variable(init, true, `${name}_${nextVariableId++}`);
+    const variable = tf.variable(init, trainable, `${name}_${nextVariableId++}`);
     init.dispose();
-    this.ownParameters.set(name, { variable, layout });
+    this.ownParameters.set(name, { variable, layout, trainable });
     return variable;
   }
 
@@ -47,6 +50,11 @@ export abstract class Module {
     for (const [name, p] of this.ownParameters) out.push([prefix + name, p]);
     for (const [name, child] of this.children) out.push(...child.namedParameters(`${prefix}${name}.`));
     return out;
+  }
+
+  /** The trainable parameters, by dotted name, in registration order. */
+  trainableParameters(prefix = ''): Array<[string, Parameter]> {
+    return this.namedParameters(prefix).filter(([, p]) => p.trainable);
   }
 
   /** The variables, by dotted name. */
@@ -80,22 +88,8 @@ export abstract class Module {
    */
   loadStateDict(dict: StateDict, source?: string): void {
     const params = this.namedParameters();
-    const missing: Array<{ key: string; shape: number[] }> = [];
-    const mismatched: Array<{ key: string; expected: number[]; actual: number[] }> = [];
-    const known = new Set<string>();
-    for (const [name, p] of params) {
-      known.add(name);
-      const expected = torchShape(p.variable.shape, p.layout);
-      const given = dict[name];
-      if (!given) missing.push({ key: name, shape: expected });
-      else if (!sameShape(given.shape, expected)) mismatched.push({ key: name, expected, actual: [...given.shape] });
-    }
-    const unexpected = Object.keys(dict)
-      .filter((k) => !known.has(k))
-      .map((key) => ({ key, shape: [...dict[key]!.shape] }));
-    if (missing.length || unexpected.length || mismatched.length) {
-      throw new StateDictMismatchError({ missing, unexpected, mismatched }, source);
-    }
+    const report = diffStateDict(this.stateDictShapes(), dict);
+    if (!report.ok) throw new StateDictMismatchError(report, source);
     for (const [name, p] of params) {
       tf.tidy(() => p.variable.assign(fromTorchLayout(dict[name]!.toFloat(), p.layout)));
     }

@@ -11,12 +11,12 @@ import * as tf from '@tensorflow/tfjs';
  */
 export function gatherRows(x: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
   const rows = x.shape[0];
-  const op = tf.customGrad((source: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad(((source: tf.Tensor, save: tf.GradSaveFunc) => {
     return {
       value: tf.gather(source, indices),
       gradFunc: (dy: tf.Tensor) => tf.scatterND(tf.expandDims(indices, 1), dy, [rows, source.shape[1]!]),
     };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x) as tf.Tensor2D;
 }
 

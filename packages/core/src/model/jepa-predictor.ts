@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import { applyMasks, repeatInterleaveBatch } from '../masks/apply-masks.js';
+import { truncatedNormal } from '../nn/init.js';
+import { LayerNorm } from '../nn/layer-norm.js';
+import { Linear } from '../nn/linear.js';
+import { Module } from '../nn/module.js';
+import { ModuleList, TransformerBlock } from '../nn/transformer-block.js';
+import { sincosTable } from '../pos-embed/sincos.js';
+import type { Grid, Predictor, PredictorCondition, TokenIndex } from './contracts.js';
+import { rescaleResidualBranches } from './residual-init.js';
+
+/** Sizes of a {@link JepaPredictor}; defaults follow the official I-JEPA predictor. */
+export interface JepaPredictorOptions {
+  readonly grid: Grid;
+  /** Width of the encoder tokens it reads and predicts. */
+  readonly embedDim: number;
+  /** Its own (narrow) width; official default 384. */
+  readonly predictorEmbedDim?: number;
+  /** Official default 6 (I-JEPA configs use 12 for ViT-H). */
+  readonly depth?: number;
+  readonly numHeads: number;
+  readonly mlpRatio?: number;
+  readonly qkvBias?: boolean;
+  readonly layerNormEps?: number;
+  /**
+   * Number of learned mask tokens. 1 gives the I-JEPA name `mask_token`; more give V-JEPA's
+   * `mask_tokens.0`, `mask_tokens.1`, ... (one per mask generator). Default 1.
+   */
+  readonly numMaskTokens?: number;
+  /** 3-D grids only: V-JEPA's `uniform_power` sin-cos split (default true). */
+  readonly uniformPower?: boolean;
+}
+
+/**
+ * The official JEPA predictor over any token grid: embeds context tokens to its width, adds the
+ * positions of the context tokens, appends one mask token per target position (plus that position's
+ * embedding), runs its blocks over one sequence per (target set, context set, sample), and projects
+ * the target tokens back to the encoder width.
+ *
+ * Shape legend: `B` batch, `D` encoder width, `Kc` context tokens, `Kt` target tokens.
+ */
+export class JepaPredictor extends Module implements Predictor {
+  readonly grid: Grid;
+  readonly numTokens: number;
+  readonly predictorEmbedDim: number;
+  readonly predictorEmbed: Linear;
+  readonly maskTokens: tf.Variable[] = [];
+  readonly posEmbed: tf.Variable;
+  readonly blocks: ModuleList<TransformerBlock>;
+  readonly norm: LayerNorm;
+  readonly proj: Linear;
+
+  constructor(readonly options: JepaPredictorOptions) {
+    super();
+    const width = options.predictorEmbedDim ?? 384;
+    const depth = options.depth ?? 6;
+    const numMaskTokens = options.numMaskTokens ?? 1;
+    if (!Number.isInteger(depth) || depth <= 0) throw new Error(`JepaPredictor: depth must be a positive integer, got ${depth}.`);
+    if (!Number.isInteger(numMaskTokens) || numMaskTokens <= 0) throw new Error(`JepaPredictor: numMaskTokens must be a positive integer, got ${numMaskTokens}.`);
+    this.grid = options.grid;
+    this.numTokens = options.grid.reduce((a, b) => a * b, 1);
+    this.predictorEmbedDim = width;
+    this.predictorEmbed = this.addModule('predictor_embed', new Linear(options.embedDim, width));
+    if (numMaskTokens === 1) {
+      this.maskTokens.push(this.addParameter('mask_token', truncatedNormal([1, 1, width])));
+    } else {
+      const holder = new MaskTokenList(numMaskTokens, width);
+      this.addModule('mask_tokens', holder);
+      this.maskTokens.push(...holder.tokens);
+    }
+    const table = sincosTable(width, this.grid, options.uniformPower ?? true);
+    this.posEmbed = this.addParameter('predictor_pos_embed', tf.tensor3d(table, [1, this.numTokens, width]), undefined, false);
+    const blocks = Array.from({ length: depth }, () => new TransformerBlock({
+      dim: width,
+      numHeads: options.numHeads,
+      mlpRatio: options.mlpRatio,
+      qkvBias: options.qkvBias,
+      layerNormEps: options.layerNormEps,
+    }));
+    this.blocks = this.addModule('predictor_blocks', new ModuleList(blocks));
+    this.norm = this.addModule('predictor_norm', new LayerNorm(width, options.layerNormEps ?? 1e-6));
+    this.proj = this.addModule('predictor_proj', new Linear(width, options.embedDim));
+    rescaleResidualBranches(blocks);
+  }
+
+  /**
+   * @param context `[B * contextIndex.length, Kc, D]`
+   * @param contextIndex each `[B, Kc]`
+   * @param targetIndex each `[B, Kt]`
+   * @returns `[B * contextIndex.length * targetIndex.length, Kt, D]`, ordered as the official
+   *   predictor: target set major, then context set, then sample.
+   */
+  predict(context: tf.Tensor3D, contextIndex: TokenIndex[], targetIndex: TokenIndex[], condition?: PredictorCondition): tf.Tensor3D {
+    const tokenIndex = condition?.maskTokenIndex ?? 0;
+    const maskToken = this.maskTokens[tokenIndex];
+    if (!maskToken) {
+      throw new Error(`JepaPredictor: mask token ${tokenIndex} requested but the predictor has ${this.maskTokens.length}; build it with numMaskTokens > ${tokenIndex}.`);
+    }
+    if (contextIndex.length === 0 || targetIndex.length === 0) {
+      throw new Error('JepaPredictor.predict: give at least one context and one target index set.');
+    }
+    const batch = context.shape[0] / contextIndex.length;
+    if (!Number.isInteger(batch) || contextIndex[0]!.shape[0] !== batch) {
+      throw new Error(`JepaPredictor.predict: context has ${context.shape[0]} rows, which is not ${contextIndex.length} context sets x batch ${contextIndex[0]!.shape[0]}.`);
+    }
+    return tf.tidy(() => {
+      const posAll = tf.tile(this.posEmbed, [batch, 1, 1]) as tf.Tensor3D;
+      let x = this.predictorEmbed.apply(context);
+      x = tf.add(x, applyMasks(posAll, contextIndex)) as tf.Tensor3D;
+      const contextTokens = x.shape[1];
+      const targetPos = repeatInterleaveBatch(applyMasks(posAll, targetIndex), batch, contextIndex.length);
+      const predTokens = tf.add(targetPos, maskToken) as tf.Tensor3D;
+      let h = tf.concat([tf.tile(x, [targetIndex.length, 1, 1]), predTokens], 1) as tf.Tensor3D;
+      for (const block of this.blocks.items) h = block.apply(h);
+      h = this.norm.apply(h);
+      const targets = tf.slice(h, [0, contextTokens, 0], [-1, -1, -1]) as tf.Tensor3D;
+      return this.proj.apply(targets);
+    });
+  }
+}
+
+/** Holder for V-JEPA's numbered mask tokens (`mask_tokens.0`, ...). */
+class MaskTokenList extends Module {
+  readonly tokens: tf.Variable[] = [];
+
+  constructor(count: number, width: number) {
+    super();
+    for (let i = 0; i < count; i++) this.tokens.push(this.addParameter(String(i), truncatedNormal([1, 1, width])));
+  }
+}

@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs';
+import { applyMasks } from '../masks/apply-masks.js';
+import { LayerNorm } from '../nn/layer-norm.js';
+import { Module } from '../nn/module.js';
+import { ModuleList, TransformerBlock } from '../nn/transformer-block.js';
+import { sincosTable } from '../pos-embed/sincos.js';
+import type { Encoder, Grid, TokenIndex } from './contracts.js';
+import { rescaleResidualBranches } from './residual-init.js';
+import type { TokenEmbedding } from './token-embedding.js';
+
+/** Sizes of a {@link TransformerEncoder}; defaults are the official JEPA ones. */
+export interface TransformerEncoderOptions {
+  readonly depth: number;
+  readonly numHeads: number;
+  /** Default 4. */
+  readonly mlpRatio?: number;
+  /** Default true. */
+  readonly qkvBias?: boolean;
+  /** Default 1e-6. */
+  readonly layerNormEps?: number;
+  /** 3-D grids only: V-JEPA's `uniform_power` sin-cos split (default true). */
+  readonly uniformPower?: boolean;
+}
+
+/**
+ * A ViT-style encoder over any token grid: `embedding` -> + fixed sin-cos `pos_embed` -> optional
+ * token selection -> pre-norm blocks -> LayerNorm. Parameter names match the official code
+ * (`patch_embed.*`, `pos_embed`, `blocks.i.*`, `norm.*`).
+ *
+ * Shape legend: `B` batch, `N` tokens, `D` width, `K` kept tokens.
+ */
+export class TransformerEncoder<Input> extends Module implements Encoder<Input> {
+  readonly embedDim: number;
+  readonly grid: Grid;
+  readonly numTokens: number;
+  readonly posEmbed: tf.Variable;
+  readonly embedding: TokenEmbedding<Input>;
+  readonly blocks: ModuleList<TransformerBlock>;
+  readonly norm: LayerNorm;
+
+  constructor(embedding: TokenEmbedding<Input>, readonly options: TransformerEncoderOptions) {
+    super();
+    const { depth, numHeads } = options;
+    if (!Number.isInteger(depth) || depth <= 0) throw new Error(`TransformerEncoder: depth must be a positive integer, got ${depth}.`);
+    this.embedDim = embedding.embedDim;
+    this.grid = embedding.grid;
+    this.numTokens = this.grid.reduce((a, b) => a * b, 1);
+    const table = sincosTable(this.embedDim, this.grid, options.uniformPower ?? true);
+    this.posEmbed = this.addParameter('pos_embed', tf.tensor3d(table, [1, this.numTokens, this.embedDim]), undefined, false);
+    this.embedding = this.addModule('patch_embed', embedding);
+    const blocks = Array.from({ length: depth }, () => new TransformerBlock({
+      dim: this.embedDim,
+      numHeads,
+      mlpRatio: options.mlpRatio,
+      qkvBias: options.qkvBias,
+      layerNormEps: options.layerNormEps,
+    }));
+    this.blocks = this.addModule('blocks', new ModuleList(blocks));
+    this.norm = this.addModule('norm', new LayerNorm(this.embedDim, options.layerNormEps ?? 1e-6));
+    rescaleResidualBranches(blocks);
+  }
+
+  /**
+   * @param input what the embedding takes (e.g. images `[B, H, W, C]`)
+   * @param keep optional token index sets, each `[B, K]`
+   * @returns `[B, N, D]`, or `[B * keep.length, K, D]`
+   */
+  encode(input: Input, keep?: TokenIndex[]): tf.Tensor3D {
+    return tf.tidy(() => {
+      let x = tf.add(this.embedding.embed(input), this.posEmbed) as tf.Tensor3D;
+      if (keep && keep.length > 0) x = applyMasks(x, keep);
+      for (const block of this.blocks.items) x = block.apply(x);
+      return this.norm.apply(x);
+    });
+  }
+}

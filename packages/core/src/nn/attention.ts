@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMul } from '../ops/mat-mul.js';
+import { Linear } from './linear.js';
+import { Module } from './module.js';
+
+/**
+ * Multi-head self-attention with a fused `qkv` projection (bias on), as the official JEPA ViTs.
+ * Parameter names: `qkv.weight`, `qkv.bias`, `proj.weight`, `proj.bias`.
+ */
+export class Attention extends Module {
+  readonly qkv: Linear;
+  readonly proj: Linear;
+  readonly headDim: number;
+  readonly scale: number;
+
+  constructor(readonly dim: number, readonly numHeads: number, qkvBias = true) {
+    super();
+    if (!Number.isInteger(numHeads) || numHeads <= 0 || dim % numHeads !== 0) {
+      throw new Error(`Attention: width ${dim} is not divisible by ${numHeads} heads; choose a head count that divides the width (e.g. ${divisorsHint(dim)}).`);
+    }
+    this.headDim = dim / numHeads;
+    this.scale = this.headDim ** -0.5;
+    this.qkv = this.addModule('qkv', new Linear(dim, dim * 3, { bias: qkvBias }));
+    this.proj = this.addModule('proj', new Linear(dim, dim));
+  }
+
+  /**
+   * @param x `[B, N, D]`
+   * @param mask optional `[N, N]` or `[B, N, N]`, 1 where query i may attend to key j, 0 elsewhere
+   * @returns `[B, N, D]`
+   */
+  apply(x: tf.Tensor3D, mask?: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [batch, tokens, dim] = x.shape;
+      const heads = this.numHeads;
+      const hd = this.headDim;
+      const qkv = tf.reshape(this.qkv.apply(x), [batch, tokens, 3, heads, hd]);
+      const split = tf.reshape(tf.transpose(qkv, [2, 0, 3, 1, 4]), [3, batch * heads, tokens, hd]);
+      const [q, k, v] = tf.split(split, 3, 0).map((t) => tf.reshape(t, [batch * heads, tokens, hd]) as tf.Tensor3D);
+      let scores: tf.Tensor = tf.mul(batchMatMul(q!, k!, true), this.scale);
+      if (mask) {
+        const m = mask.rank === 2 ? tf.reshape(mask, [1, 1, tokens, tokens]) : tf.reshape(mask, [batch, 1, tokens, tokens]);
+        const bias = tf.mul(tf.sub(1, tf.cast(m, 'float32')), -1e9);
+        scores = tf.reshape(tf.add(tf.reshape(scores, [batch, heads, tokens, tokens]), bias), [batch * heads, tokens, tokens]);
+      }
+      const weights = tf.softmax(scores) as tf.Tensor3D;
+      const out = batchMatMul(weights, v!);
+      const merged = tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, tokens, hd]), [0, 2, 1, 3]), [batch, tokens, dim]);
+      return this.proj.apply(merged as tf.Tensor3D);
+    });
+  }
+}
+
+function divisorsHint(dim: number): string {
+  const ds: number[] = [];
+  for (let h = 1; h <= Math.min(dim, 32); h++) if (dim % h === 0) ds.push(h);
+  return ds.slice(-4).join(', ');
+}

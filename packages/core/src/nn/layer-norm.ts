@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import { Module } from './module.js';
+
+/**
+ * Normalises over the last dimension with biased variance, as `torch.nn.functional.layer_norm`.
+ *
+ * @param x `[..., D]`
+ */
+export function layerNorm(x: tf.Tensor, eps: number, weight?: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const axis = x.rank - 1;
+    const mean = tf.mean(x, axis, true);
+    const centred = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centred), axis, true);
+    let y = tf.mul(centred, tf.rsqrt(tf.add(variance, eps)));
+    if (weight) y = tf.mul(y, weight);
+    if (bias) y = tf.add(y, bias);
+    return y;
+  });
+}
+
+/** LayerNorm with affine weight and bias (official JEPA eps: 1e-6). */
+export class LayerNorm extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+
+  constructor(readonly dim: number, readonly eps = 1e-6) {
+    super();
+    this.weight = this.addParameter('weight', tf.ones([dim]));
+    this.bias = this.addParameter('bias', tf.zeros([dim]));
+  }
+
+  apply<T extends tf.Tensor>(x: T): T {
+    return layerNorm(x, this.eps, this.weight, this.bias) as T;
+  }
+}

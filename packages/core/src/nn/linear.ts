@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { matMul2d } from '../ops/mat-mul.js';
+import { truncatedNormal } from './init.js';
+import { Module } from './module.js';
+import { LINEAR, type ParameterLayout } from './parameter-layout.js';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Add a learned bias (default true). */
+  readonly bias?: boolean;
+  /** Std of the truncated-normal weight init (official JEPA: 0.02). */
+  readonly initStd?: number;
+  /** How the weight maps to PyTorch (default `linear`; patch embeddings use `conv`). */
+  readonly layout?: ParameterLayout;
+}
+
+/**
+ * `y = x W + b`. The weight is stored `[in, out]` (PyTorch name `weight`, layout `[out, in]`).
+ */
+export class Linear extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+    super();
+    if (!Number.isInteger(inFeatures) || inFeatures <= 0 || !Number.isInteger(outFeatures) || outFeatures <= 0) {
+      throw new Error(`Linear: sizes must be positive integers, got in=${inFeatures}, out=${outFeatures}.`);
+    }
+    this.weight = this.addParameter('weight', truncatedNormal([inFeatures, outFeatures], options.initStd ?? 0.02), options.layout ?? LINEAR);
+    this.bias = options.bias === false ? null : this.addParameter('bias', tf.zeros([outFeatures]));
+  }
+
+  /** @param x `[..., in]` @returns `[..., out]` */
+  apply<T extends tf.Tensor>(x: T): T {
+    return tf.tidy(() => {
+      const lead = x.shape.slice(0, -1);
+      if (x.shape[x.shape.length - 1] !== this.inFeatures) {
+        throw new Error(`Linear: expected last dimension ${this.inFeatures}, got input shape [${x.shape.join(', ')}].`);
+      }
+      const rows = lead.reduce((a, b) => a * b, 1);
+      let y: tf.Tensor = matMul2d(tf.reshape(x, [rows, this.inFeatures]), this.weight as tf.Tensor2D);
+      if (this.bias) y = tf.add(y, this.bias);
+      return tf.reshape(y, [...lead, this.outFeatures]) as T;
+    });
+  }
+}

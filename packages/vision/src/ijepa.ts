@@ -1,0 +1,107 @@
+import type * as tf from '@tensorflow/tfjs';
+import { Jepa, JepaPredictor, loadPrefixedStrict, type StateDict } from '@jepa/core';
+import { createVisionTransformer, resolveVitSize, type VisionTransformer, type VitPresetName, type VitSize } from './vit.js';
+
+/** Model sizes of an I-JEPA. */
+export interface IJepaModelConfig {
+  readonly imageSize: number;
+  readonly patchSize: number;
+  /** Default 3. */
+  readonly inChannels?: number;
+  /** A preset name or explicit sizes. */
+  readonly encoder: VitPresetName | VitSize;
+  /** Official default: width 384, depth 12, heads = encoder heads. */
+  readonly predictor?: { readonly embedDim?: number; readonly depth?: number; readonly numHeads?: number };
+}
+
+/** Official I-JEPA defaults (configs/in1k_vith14_ep300.yaml) where our API has a choice. */
+export const IJEPA_DEFAULTS = {
+  predictorEmbedDim: 384,
+  predictorDepth: 12,
+  masks: {
+    numContextBlocks: 1,
+    numTargetBlocks: 4,
+    contextScale: [0.85, 1.0] as [number, number],
+    targetScale: [0.15, 0.2] as [number, number],
+    targetAspectRatio: [0.75, 1.5] as [number, number],
+    minKeep: 10,
+  },
+  optimization: {
+    epochs: 300,
+    warmupEpochs: 40,
+    startLr: 0.0002,
+    lr: 0.001,
+    finalLr: 1e-6,
+    weightDecay: 0.04,
+    finalWeightDecay: 0.4,
+    ema: [0.996, 1.0] as [number, number],
+    betas: [0.9, 0.999] as [number, number],
+  },
+} as const;
+
+/** The three modules of an I-JEPA and its objective. */
+export interface IJepaModel {
+  readonly config: Required<Pick<IJepaModelConfig, 'imageSize' | 'patchSize' | 'inChannels'>> & { encoder: VitSize; predictor: { embedDim: number; depth: number; numHeads: number } };
+  readonly contextEncoder: VisionTransformer;
+  readonly targetEncoder: VisionTransformer;
+  readonly predictor: JepaPredictor;
+  readonly jepa: Jepa<tf.Tensor4D>;
+  /** All weights with the official checkpoint prefixes `encoder.`, `predictor.`, `target_encoder.` (PyTorch layout). */
+  stateDict(): StateDict;
+  /** Strict load of {@link stateDict}-style keys: lists every difference and loads nothing on error. */
+  loadStateDict(dict: StateDict, source?: string): void;
+  dispose(): void;
+}
+
+/**
+ * Builds an I-JEPA: context encoder, EMA target encoder (a copy of it) and the narrow predictor,
+ * with smooth-L1 loss on layer-normed targets, as the official code.
+ */
+export function createIJepa(config: IJepaModelConfig): IJepaModel {
+  const encoderSize = resolveVitSize(config.encoder);
+  const inChannels = config.inChannels ?? 3;
+  const predictorSize = {
+    embedDim: config.predictor?.embedDim ?? IJEPA_DEFAULTS.predictorEmbedDim,
+    depth: config.predictor?.depth ?? IJEPA_DEFAULTS.predictorDepth,
+    numHeads: config.predictor?.numHeads ?? encoderSize.numHeads,
+  };
+  if (predictorSize.embedDim % predictorSize.numHeads !== 0) {
+    throw new Error(`I-JEPA: predictor width ${predictorSize.embedDim} is not divisible by its ${predictorSize.numHeads} heads; set predictor.numHeads or predictor.embedDim.`);
+  }
+  const vit = () => createVisionTransformer({ ...encoderSize, imageSize: config.imageSize, patchSize: config.patchSize, inChannels });
+  const contextEncoder = vit();
+  const targetEncoder = vit();
+  targetEncoder.copyFrom(contextEncoder);
+  const predictor = new JepaPredictor({
+    grid: contextEncoder.grid,
+    embedDim: encoderSize.embedDim,
+    predictorEmbedDim: predictorSize.embedDim,
+    depth: predictorSize.depth,
+    numHeads: predictorSize.numHeads,
+    mlpRatio: encoderSize.mlpRatio ?? 4,
+  });
+  const jepa = new Jepa<tf.Tensor4D>({ contextEncoder, targetEncoder, predictor, loss: 'smooth_l1' });
+  const parts = { encoder: contextEncoder, predictor, target_encoder: targetEncoder } as const;
+  return {
+    config: { imageSize: config.imageSize, patchSize: config.patchSize, inChannels, encoder: encoderSize, predictor: predictorSize },
+    contextEncoder,
+    targetEncoder,
+    predictor,
+    jepa,
+    stateDict() {
+      const out: StateDict = {};
+      for (const [prefix, module] of Object.entries(parts)) {
+        for (const [k, v] of Object.entries(module.stateDict())) out[`${prefix}.${k}`] = v;
+      }
+      return out;
+    },
+    loadStateDict(dict: StateDict, source?: string) {
+      loadPrefixedStrict(parts, dict, source);
+    },
+    dispose() {
+      contextEncoder.dispose();
+      targetEncoder.dispose();
+      predictor.dispose();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { readSafetensorsFile, toTfTensor } from '@jepa/core';
+
+/**
+ * Locates `shared/fixtures/<name>` beside the repository (or through `JEPA_FIXTURES`): the
+ * official-code parity cases. Returns undefined when absent so suites can say why they skip.
+ */
+export function fixtureDir(name: string): string | undefined {
+  const fromEnv = process.env.JEPA_FIXTURES;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [fromEnv, resolve(here, '../../../../../shared/fixtures'), resolve(here, '../../../../shared/fixtures')]
+    .filter((p): p is string => Boolean(p))
+    .map((p) => join(p, name));
+  return candidates.find((p) => existsSync(join(p, 'case.safetensors')));
+}
+
+/** All tensors of a fixture's `case.safetensors` as tf tensors (the caller disposes). */
+export async function loadFixtureTensors(dir: string): Promise<Map<string, tf.Tensor>> {
+  const parsed = await readSafetensorsFile(join(dir, 'case.safetensors'));
+  const out = new Map<string, tf.Tensor>();
+  for (const [key, host] of parsed.tensors) out.set(key, toTfTensor(host, key));
+  return out;
+}
+
+/** Largest absolute difference between two tensors of one shape. */
+export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  if (a.shape.join(',') !== b.shape.join(',')) throw new Error(`shape [${a.shape}] vs [${b.shape}]`);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+}
+
+/** Largest absolute value of a tensor. */
+export function maxAbs(a: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(a)).dataSync()[0]!);
+}
