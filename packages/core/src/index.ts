@@ -23,6 +23,7 @@ export { sincos1d, sincos2d, sincos3d, sincosTable } from './pos-embed/sincos.js
 export type { Encoder, Predictor, PredictorCondition, Grid, TokenIndex } from './model/contracts.js';
 export type { TokenEmbedding } from './model/token-embedding.js';
 export { TransformerEncoder, type TransformerEncoderOptions } from './model/transformer-encoder.js';
+export { LinearTokenEmbedding } from './model/linear-token-embedding.js';
 export { JepaPredictor, type JepaPredictorOptions } from './model/jepa-predictor.js';
 export { rescaleResidualBranches } from './model/residual-init.js';
 
@@ -36,3 +37,7 @@ export { warmupCosineLr, cosineWeightDecay, linearMomentum, type WarmupCosineOpt
 // masks, IO, evaluation, interop
 export * from './masks/index.js';
 export * from './io/index.js';
+
+// backends
+export { initBackend, BACKEND_PREFERENCE, type BackendChoice, type BackendInfo, type InitBackendOptions } from './backend/init-backend.js';
+export * from './eval/index.js';

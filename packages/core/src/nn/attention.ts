@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMul } from '../ops/mat-mul.js';
+import { batchMatMul, matMul2d } from '../ops/mat-mul.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
@@ -34,17 +34,26 @@ export class Attention extends Module {
       const [batch, tokens, dim] = x.shape;
       const heads = this.numHeads;
       const hd = this.headDim;
-      const qkv = tf.reshape(this.qkv.apply(x), [batch, tokens, 3, heads, hd]);
-      const split = tf.reshape(tf.transpose(qkv, [2, 0, 3, 1, 4]), [3, batch * heads, tokens, hd]);
-      const [q, k, v] = tf.split(split, 3, 0).map((t) => tf.reshape(t, [batch * heads, tokens, hd]) as tf.Tensor3D);
-      let scores: tf.Tensor = tf.mul(batchMatMul(q!, k!, true), this.scale);
+      // q, k and v through column slices of the fused weight: three 2-D products and rank-4
+      // transposes are far cheaper on wasm than splitting the fused output and a rank-5 transpose.
+      const rows = tf.reshape(x, [batch * tokens, dim]) as tf.Tensor2D;
+      const project = (part: number) => {
+        const w = tf.slice(this.qkv.weight, [0, part * dim], [dim, dim]) as tf.Tensor2D;
+        const y = matMul2d(rows, w);
+        const withBias = this.qkv.bias ? tf.add(y, tf.slice(this.qkv.bias, [part * dim], [dim])) : y;
+        return tf.reshape(withBias, [batch, tokens, heads, hd]);
+      };
+      const q = tf.reshape(tf.transpose(project(0), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;
+      const kT = tf.reshape(tf.transpose(project(1), [0, 2, 3, 1]), [batch * heads, hd, tokens]) as tf.Tensor3D;
+      const v = tf.reshape(tf.transpose(project(2), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;
+      let scores: tf.Tensor = tf.mul(batchMatMul(q, kT), this.scale);
       if (mask) {
         const m = mask.rank === 2 ? tf.reshape(mask, [1, 1, tokens, tokens]) : tf.reshape(mask, [batch, 1, tokens, tokens]);
         const bias = tf.mul(tf.sub(1, tf.cast(m, 'float32')), -1e9);
         scores = tf.reshape(tf.add(tf.reshape(scores, [batch, heads, tokens, tokens]), bias), [batch * heads, tokens, tokens]);
       }
       const weights = tf.softmax(scores) as tf.Tensor3D;
-      const out = batchMatMul(weights, v!);
+      const out = batchMatMul(weights, v);
       const merged = tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, tokens, hd]), [0, 2, 1, 3]), [batch, tokens, dim]);
       return this.proj.apply(merged as tf.Tensor3D);
     });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AdamW, toTorchLayout, type MaskSet, type StateDict } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa, type IJepaModel } from '../ijepa.js';
-import { fixtureDir, loadFixtureTensors, maxAbs, maxAbsDiff } from './fixture.js';
+import { fixtureDir, loadFixtureTensors, maxAbs, maxAbsDiff } from '@jepa/core/testing';
 
 const dir = fixtureDir('ijepa-tiny');
 

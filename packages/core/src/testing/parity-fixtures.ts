@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { readSafetensorsFile, toTfTensor } from '@jepa/core';
+import { readSafetensorsFile } from '../io/safetensors-file.js';
+import { toTfTensor } from '../io/safetensors.js';
 
 /**
  * Locates `shared/fixtures/<name>` beside the repository (or through `JEPA_FIXTURES`): the
@@ -11,7 +12,8 @@ import { readSafetensorsFile, toTfTensor } from '@jepa/core';
 export function fixtureDir(name: string): string | undefined {
   const fromEnv = process.env.JEPA_FIXTURES;
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [fromEnv, resolve(here, '../../../../../shared/fixtures'), resolve(here, '../../../../shared/fixtures')]
+  // From packages/core/src/testing (sources) or packages/core/dist (built): the repository's parent holds shared/.
+  const candidates = [fromEnv, resolve(here, '../../../../../shared/fixtures'), resolve(here, '../../../../shared/fixtures'), resolve(process.cwd(), '../shared/fixtures')]
     .filter((p): p is string => Boolean(p))
     .map((p) => join(p, name));
   return candidates.find((p) => existsSync(join(p, 'case.safetensors')));

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Backends {@link initBackend} can select, best first. */
+export const BACKEND_PREFERENCE = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_PREFERENCE)[number] | 'webgpu' | 'auto';
+
+/** What {@link initBackend} chose and why. */
+export interface BackendInfo {
+  /** The tfjs backend name now active (`tensorflow`, `wasm`, `cpu`, `webgpu`). */
+  readonly backend: string;
+  /** What was asked for (option, `JEPA_BACKEND`, or `auto`). */
+  readonly requested: BackendChoice;
+  /** The package that provides it. */
+  readonly provider: string;
+  /** Each candidate tried before it, with the reason it was passed over. */
+  readonly skipped: ReadonlyArray<{ candidate: string; reason: string }>;
+}
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /** Overrides `JEPA_BACKEND` and the automatic choice. */
+  readonly backend?: BackendChoice;
+  /** Environment to read `JEPA_BACKEND` from (default `process.env`). */
+  readonly env?: Record<string, string | undefined>;
+}
+
+const PROVIDERS: Record<Exclude<BackendChoice, 'auto'>, { pkg: string; name: string }> = {
+  'tensorflow-gpu': { pkg: '@tensorflow/tfjs-node-gpu', name: 'tensorflow' },
+  tensorflow: { pkg: '@tensorflow/tfjs-node', name: 'tensorflow' },
+  wasm: { pkg: '@tensorflow/tfjs-backend-wasm', name: 'wasm' },
+  cpu: { pkg: '@tensorflow/tfjs-backend-cpu', name: 'cpu' },
+  webgpu: { pkg: '@tensorflow/tfjs-backend-webgpu', name: 'webgpu' },
+};
+
+async function tryProvider(choice: Exclude<BackendChoice, 'auto'>): Promise<void> {
+  const { pkg, name } = PROVIDERS[choice];
+  if (choice !== 'cpu') await import(/* @vite-ignore */ pkg);
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
+  await tf.ready();
+}
+
+/**
+ * Initialises the best available TensorFlow.js backend and says which it chose:
+ * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then wasm, then cpu (about 30x slower
+ * than wasm). `options.backend` or the `JEPA_BACKEND` variable (`tensorflow-gpu`, `tensorflow`,
+ * `wasm`, `cpu`, `webgpu`, `auto`) forces one; a forced backend that cannot load is an error.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const env = options.env ?? (typeof process !== 'undefined' ? process.env : {});
+  const fromEnv = env.JEPA_BACKEND?.trim() as BackendChoice | undefined;
+  const requested: BackendChoice = options.backend ?? (fromEnv || 'auto');
+  const valid = [...BACKEND_PREFERENCE, 'webgpu', 'auto'];
+  if (!valid.includes(requested)) {
+    throw new Error(`Unknown backend '${requested}'${options.backend ? '' : ' (from JEPA_BACKEND)'}; use one of ${valid.join(', ')}.`);
+  }
+  const skipped: Array<{ candidate: string; reason: string }> = [];
+  const candidates = requested === 'auto' ? BACKEND_PREFERENCE : [requested];
+  for (const candidate of candidates) {
+    try {
+      await tryProvider(candidate);
+      return { backend: tf.getBackend(), requested, provider: PROVIDERS[candidate].pkg, skipped };
+    } catch (e) {
+      const reason = (e as Error).message.split('\n')[0]!;
+      if (requested !== 'auto') {
+        throw new Error(`Backend '${candidate}' could not be loaded (${reason}). Install ${PROVIDERS[candidate].pkg}, or unset JEPA_BACKEND / choose another backend.`);
+      }
+      skipped.push({ candidate, reason });
+    }
+  }
+  throw new Error(`No TensorFlow.js backend could be initialised: ${skipped.map((s) => `${s.candidate}: ${s.reason}`).join('; ')}`);
+}

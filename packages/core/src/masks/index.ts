@@ -1,0 +1,34 @@
+export { applyMasks, repeatInterleaveBatch } from './apply-masks.js';
+export type { NumberRange } from './mask-config-checks.js';
+export {
+  disposeMasks,
+  indexRowsToTensor,
+  maskIndicesToMasks,
+  truncateToShortest,
+  type HostMaskSampler,
+  type MaskIndices,
+  type Masks,
+  type MaskSampler,
+} from './mask-sampler.js';
+export {
+  MultiBlock3dMaskSampler,
+  VJEPA_MASK_GENERATORS,
+  type MultiBlock3dGeneratorConfig,
+  type MultiBlock3dMaskConfig,
+} from './multiblock-3d-mask-sampler.js';
+export {
+  MULTIBLOCK_MASK_DEFAULTS,
+  MultiBlockMaskSampler,
+  type MultiBlockMaskConfig,
+} from './multiblock-mask-sampler.js';
+export { Rng } from './rng.js';
+export { blockContains, blockIndices, placeBlock, type BlockPlacement, type TokenBlock } from './token-block.js';
+export {
+  formatGrid,
+  gridStrides,
+  numTokens,
+  tokenCoords,
+  tokenIndex,
+  validateTokenGrid,
+  type TokenGrid,
+} from './token-grid.js';

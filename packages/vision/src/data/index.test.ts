@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import * as data from './index.js';
+
+describe('@jepa/vision data barrel', () => {
+  it('exports the data API', () => {
+    for (const name of [
+      'decodeImage', 'ImageDecodeError', 'createImage', 'randomResizedCrop', 'resize', 'resizedCrop', 'centerCrop',
+      'horizontalFlip', 'normalize', 'IMAGENET_MEAN', 'MNIST_MEAN', 'loadMnist', 'scanImageFolder', 'loadImageFolder',
+      'sampleBatch', 'epochBatches', 'shuffledIndices', 'getImage',
+    ]) {
+      expect(data, name).toHaveProperty(name);
+    }
+  });
+});
