@@ -41,3 +41,4 @@ export * from './io/index.js';
 // backends
 export { initBackend, BACKEND_PREFERENCE, type BackendChoice, type BackendInfo, type InitBackendOptions } from './backend/init-backend.js';
 export * from './eval/index.js';
+export * from './interop/index.js';

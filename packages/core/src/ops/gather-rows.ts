@@ -10,14 +10,19 @@ import * as tf from '@tensorflow/tfjs';
  * @returns `[K, D]`
  */
 export function gatherRows(x: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
-  const rows = x.shape[0];
-  const op = tf.customGrad(((source: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [rows, width] = x.shape;
+  // The indices are an input (not a closure capture) so the tape keeps them alive until backprop.
+  const op = tf.customGrad(((source: tf.Tensor, index: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([index]);
     return {
-      value: tf.gather(source, indices),
-      gradFunc: (dy: tf.Tensor) => tf.scatterND(tf.expandDims(indices, 1), dy, [rows, source.shape[1]!]),
+      value: tf.gather(source, index),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const idx = saved[0]!;
+        return [tf.scatterND(tf.expandDims(idx, 1), dy, [rows, width]), tf.zerosLike(idx)];
+      },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x) as tf.Tensor2D;
+  return op(x, indices) as tf.Tensor2D;
 }
 
 /**

@@ -1,0 +1,19 @@
+export { collectTensors, type CollectTensorsOptions } from './collect-tensors.js';
+export {
+  parseTorchCheckpoint,
+  readTorchFile,
+  type TorchCheckpointLimits,
+  type TorchCheckpointOptions,
+} from './torch-checkpoint.js';
+export { TorchCheckpointError, type TorchCheckpointLocation } from './torch-checkpoint-error.js';
+export { ALLOWED_TORCH_GLOBALS, type TorchStorageRef } from './torch-globals.js';
+export {
+  decodeBFloat16,
+  decodeFloat16,
+  isTorchTensor,
+  type TorchDType,
+  type TorchTensor,
+  type TorchTensorData,
+} from './torch-tensor.js';
+export { unpickle, type PickleDictMode, type PickleLimits, type UnpickleOptions, type PickleGlobalHandler, type PickleContext } from './pickle-machine.js';
+export { openZipArchive, type ZipArchive, type ZipArchiveOptions, type ZipEntry } from './zip-archive.js';

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchMatMul, matMul2d } from './mat-mul.js';
+
+// The custom matMul gradients exist for the wasm backend's sake: check them there against the
+// stock tf.matMul gradient (slow on wasm, but correct).
+let previous = '';
+beforeAll(async () => {
+  previous = tf.getBackend();
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
+afterAll(async () => {
+  if (previous) await tf.setBackend(previous);
+});
+
+const close = (a: tf.Tensor, b: tf.Tensor) => {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  expect(x.length).toBe(y.length);
+  x.forEach((v, i) => expect(v).toBeCloseTo(y[i]!, 4));
+};
+
+describe('wasm-friendly matMul gradients', () => {
+  it('matMul2d: value and both gradients equal the stock op', () => {
+    expect(tf.getBackend()).toBe('wasm');
+    const a = tf.randomNormal([5, 3], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([3, 4], 0, 1, 'float32', 2);
+    const w = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
+    const before = tf.memory().numTensors;
+    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul2d(x as tf.Tensor2D, y as tf.Tensor2D), w)))([a, b]);
+    const stock = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D), w)))([a, b]);
+    close(ours[0]!, stock[0]!);
+    close(ours[1]!, stock[1]!);
+    tf.dispose([...ours, ...stock]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('batchMatMul with and without transposeB equals the stock op', () => {
+    const a = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 4);
+    const b = tf.randomNormal([2, 4, 5], 0, 1, 'float32', 5);
+    const bt = tf.randomNormal([2, 5, 4], 0, 1, 'float32', 6);
+    const w = tf.randomNormal([2, 3, 5], 0, 1, 'float32', 7);
+    for (const [y, transposeB] of [[b, false], [bt, true]] as const) {
+      close(batchMatMul(a as tf.Tensor3D, y as tf.Tensor3D, transposeB), tf.matMul(a, y, false, transposeB));
+      const ours = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(batchMatMul(p as tf.Tensor3D, q as tf.Tensor3D, transposeB), w)))([a, y]);
+      const stock = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, false, transposeB), w)))([a, y]);
+      close(ours[0]!, stock[0]!);
+      close(ours[1]!, stock[1]!);
+    }
+  });
+});
