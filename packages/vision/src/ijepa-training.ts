@@ -12,6 +12,7 @@ import {
   type MultiBlockMaskConfig,
   type StepMetrics,
   type Trainable,
+  type TrainableState,
 } from '@jepa/core';
 import { sampleBatch } from './data/batches.js';
 import { getImage, type LabeledImages } from './data/labeled-images.js';
@@ -96,7 +97,7 @@ export class IJepaTrainable implements Trainable {
 
   constructor(readonly config: IJepaTrainingConfig, readonly dataset: LabeledImages, readonly probeSet?: LabeledImages) {
     validateTrainingConfig(config, dataset);
-    this.model = createIJepa(config.model);
+    this.model = createIJepa(config.model, { seed: config.seed });
     const o = config.optimization;
     this.optimizer = new AdamW(this.model.jepa.trainableParameters(), { beta1: o.betas?.[0], beta2: o.betas?.[1] });
     this.sampler = new MultiBlockMaskSampler({ ...config.masks, grid: this.model.contextEncoder.grid });
@@ -160,11 +161,17 @@ export class IJepaTrainable implements Trainable {
     return { featureStdMean: report.meanStd, featureStdMin: report.minStd, effectiveRank: report.effectiveRank };
   }
 
-  saveState() {
+  saveState(): TrainableState {
     const tensors: Record<string, tf.Tensor> = this.model.stateDict();
     const opt = this.optimizer.stateDict();
     for (const [k, t] of Object.entries(opt.tensors)) tensors[`optimizer.${k}`] = t;
-    return { tensors, meta: { kind: 'ijepa', config: this.config, optimizerStep: opt.step } as Record<string, unknown> };
+    // JSON round trip: checkpoint metadata must be plain JSON (no undefined fields).
+    const config = JSON.parse(JSON.stringify(this.config)) as IJepaTrainingConfig;
+    return {
+      tensors,
+      meta: { kind: 'ijepa', config, optimizerStep: opt.step } as Record<string, unknown>,
+      dispose: () => tf.dispose(Object.values(tensors)),
+    };
   }
 
   loadState(tensors: Map<string, HostTensor>, meta: Record<string, unknown>, source = 'checkpoint'): void {

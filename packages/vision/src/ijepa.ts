@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Jepa, JepaPredictor, loadPrefixedStrict, type StateDict } from '@jepa/core';
+import { Jepa, JepaPredictor, loadPrefixedStrict, withInitSeed, type StateDict } from '@jepa/core';
 import { createVisionTransformer, resolveVitSize, type VisionTransformer, type VitPresetName, type VitSize } from './vit.js';
 
 /** Model sizes of an I-JEPA. */
@@ -12,6 +12,12 @@ export interface IJepaModelConfig {
   readonly encoder: VitPresetName | VitSize;
   /** Official default: width 384, depth 12, heads = encoder heads. */
   readonly predictor?: { readonly embedDim?: number; readonly depth?: number; readonly numHeads?: number };
+}
+
+/** Options of {@link createIJepa}. */
+export interface CreateIJepaOptions {
+  /** Seed of the initial weights (default: unseeded). */
+  readonly seed?: number;
 }
 
 /** Official I-JEPA defaults (configs/in1k_vith14_ep300.yaml) where our API has a choice. */
@@ -57,7 +63,8 @@ export interface IJepaModel {
  * Builds an I-JEPA: context encoder, EMA target encoder (a copy of it) and the narrow predictor,
  * with smooth-L1 loss on layer-normed targets, as the official code.
  */
-export function createIJepa(config: IJepaModelConfig): IJepaModel {
+export function createIJepa(config: IJepaModelConfig, options: CreateIJepaOptions = {}): IJepaModel {
+  if (options.seed !== undefined) return withInitSeed(options.seed, () => createIJepa(config));
   const encoderSize = resolveVitSize(config.encoder);
   const inChannels = config.inChannels ?? 3;
   const predictorSize = {

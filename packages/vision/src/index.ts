@@ -1,7 +1,7 @@
 // @jepa/vision public API.
 export { PatchEmbed2d, type PatchEmbedOptions } from './patch-embed.js';
 export { VIT_PRESETS, createVisionTransformer, resolveVitSize, type VisionTransformer, type VisionTransformerOptions, type VitPresetName, type VitSize } from './vit.js';
-export { createIJepa, IJEPA_DEFAULTS, type IJepaModel, type IJepaModelConfig } from './ijepa.js';
+export { createIJepa, IJEPA_DEFAULTS, type CreateIJepaOptions, type IJepaModel, type IJepaModelConfig } from './ijepa.js';
 export { IJepaTrainable, officialOptimization, validateTrainingConfig, type IJepaTrainingConfig, type IJepaOptimizationConfig } from './ijepa-training.js';
 export { extractFeatures, normalizeBatch, type ExtractFeaturesOptions, type Normalization } from './features.js';
 export * from './data/index.js';

@@ -39,6 +39,16 @@ describe('AdamW (torch semantics)', () => {
     tf.dispose([w, b]);
   });
 
+  it('owns exactly its moment variables: construction and dispose leave no tensor behind', () => {
+    const w = tf.variable(tf.ones([3]));
+    const before = tf.memory().numTensors;
+    const opt = new AdamW([['w', w]]);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+  });
+
   it('restores its state exactly and refuses a state of other shapes without changing anything', () => {
     const w = tf.variable(tf.ones([2, 3]));
     const opt = new AdamW([['w', w]]);

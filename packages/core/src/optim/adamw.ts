@@ -46,8 +46,8 @@ export class AdamW {
       this.slots.set(name, {
         variable,
         decay: decays(name, variable),
-        m: tf.variable(tf.zerosLike(variable), false),
-        v: tf.variable(tf.zerosLike(variable), false),
+        m: zeroSlot(variable),
+        v: zeroSlot(variable),
       });
     }
   }
@@ -120,4 +120,12 @@ export class AdamW {
     }
     this.slots.clear();
   }
+}
+
+/** A non-trainable zero variable shaped like `like` (the zeros tensor itself is released). */
+function zeroSlot(like: tf.Variable): tf.Variable {
+  const zeros = tf.zerosLike(like);
+  const slot = tf.variable(zeros, false);
+  zeros.dispose();
+  return slot;
 }

@@ -16,7 +16,11 @@ export function fixtureDir(name: string): string | undefined {
   const candidates = [fromEnv, resolve(here, '../../../../../shared/fixtures'), resolve(here, '../../../../shared/fixtures'), resolve(process.cwd(), '../shared/fixtures')]
     .filter((p): p is string => Boolean(p))
     .map((p) => join(p, name));
-  return candidates.find((p) => existsSync(join(p, 'case.safetensors')));
+  const found = candidates.find((p) => existsSync(join(p, 'case.safetensors')));
+  if (!found && process.env.CI && !process.env.JEPA_ALLOW_MISSING_FIXTURES) {
+    throw new Error(`Parity fixture '${name}' not found (looked in ${candidates.join(', ')}). CI must run beside shared/fixtures, or set JEPA_FIXTURES to their folder.`);
+  }
+  return found;
 }
 
 /** All tensors of a fixture's `case.safetensors` as tf tensors (the caller disposes). */
