@@ -1,1 +1,12 @@
-export {};
+import { runCli } from './run-cli.js';
+
+// The `jepa` executable (tsup adds the shebang). The first Ctrl-C stops training after the current
+// step and saves a checkpoint; a second one exits at once.
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130);
+  process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)...\n');
+  controller.abort();
+});
+
+process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });

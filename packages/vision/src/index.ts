@@ -5,3 +5,4 @@ export { createIJepa, IJEPA_DEFAULTS, type CreateIJepaOptions, type IJepaModel, 
 export { IJepaTrainable, officialOptimization, validateTrainingConfig, type IJepaTrainingConfig, type IJepaOptimizationConfig } from './ijepa-training.js';
 export { extractFeatures, normalizeBatch, type ExtractFeaturesOptions, type Normalization } from './features.js';
 export * from './data/index.js';
+export { probeEncoder, probeFeatures, probePixels, type ProbeEvaluation, type ProbeEvaluationOptions } from './probe-evaluation.js';

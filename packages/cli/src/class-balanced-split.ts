@@ -1,0 +1,64 @@
+import { subsetLabeledImages, type LabeledImages } from '@jepa/vision';
+
+/** Indices of each class in dataset order: `[classes][members]`. */
+function membersByClass(dataset: LabeledImages): number[][] {
+  const byClass: number[][] = dataset.classNames.map(() => []);
+  for (let i = 0; i < dataset.count; i++) byClass[dataset.labels[i]!]!.push(i);
+  return byClass;
+}
+
+/**
+ * The first `limit` images taken class by class in turn (the first image of every class, then the
+ * second of every class, ...), so a limited set stays as balanced as the data allows. Deterministic;
+ * returns `dataset` itself when `limit` is undefined or not smaller than it.
+ */
+export function takeBalanced(dataset: LabeledImages, limit: number | undefined): LabeledImages {
+  if (limit === undefined || limit >= dataset.count) return dataset;
+  const byClass = membersByClass(dataset);
+  const picked: number[] = [];
+  for (let rank = 0; picked.length < limit; rank++) {
+    for (const members of byClass) {
+      if (rank < members.length && picked.length < limit) picked.push(members[rank]!);
+    }
+  }
+  picked.sort((a, b) => a - b);
+  return subsetLabeledImages(dataset, picked);
+}
+
+/**
+ * Splits every class: its last `round(fraction * n)` images (at least one when the class has two or
+ * more, and never all of them) are held out, the rest train. Deterministic: the same folder always
+ * gives the same split, whatever the seed.
+ */
+export function splitHeldOut(dataset: LabeledImages, fraction: number): { train: LabeledImages; heldOut: LabeledImages } {
+  if (!(fraction > 0 && fraction < 1)) throw new RangeError(`splitHeldOut: fraction must be in (0, 1), got ${fraction}.`);
+  const train: number[] = [];
+  const heldOut: number[] = [];
+  for (const members of membersByClass(dataset)) {
+    const n = members.length;
+    const held = n < 2 ? 0 : Math.min(n - 1, Math.max(1, Math.round(fraction * n)));
+    train.push(...members.slice(0, n - held));
+    heldOut.push(...members.slice(n - held));
+  }
+  train.sort((a, b) => a - b);
+  heldOut.sort((a, b) => a - b);
+  return { train: subsetLabeledImages(dataset, train), heldOut: subsetLabeledImages(dataset, heldOut) };
+}
+
+/** Per-channel mean and standard deviation of a set's pixels (for normalising an image folder). */
+export function channelStatistics(dataset: LabeledImages): { mean: number[]; std: number[] } {
+  const { images, channels } = dataset;
+  const sum = new Float64Array(channels);
+  const squares = new Float64Array(channels);
+  for (let i = 0; i < images.length; i++) {
+    const c = i % channels;
+    const v = images[i]!;
+    sum[c] += v;
+    squares[c] += v * v;
+  }
+  const n = images.length / channels;
+  const mean = Array.from(sum, (s) => s / n);
+  const std = Array.from(squares, (s, c) => Math.sqrt(Math.max(s / n - mean[c]! ** 2, 0)));
+  // A constant channel would divide by zero: leave it unscaled.
+  return { mean: mean.map((m) => Number(m.toFixed(6))), std: std.map((s) => (s > 1e-6 ? Number(s.toFixed(6)) : 1)) };
+}

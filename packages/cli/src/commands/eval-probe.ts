@@ -1,0 +1,141 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { initBackend, type BackendChoice } from '@jepa/core';
+import { CliError } from '../cli-error.js';
+import type { CliContext } from '../cli-context.js';
+import { loadIJepaCheckpoint, locateCheckpoint } from '../ijepa-checkpoint.js';
+import { evaluateIJepa, protocolSentence } from '../ijepa-evaluation.js';
+import { EVALUATION_DEFAULTS } from '../mnist-recipe.js';
+import { integerAtLeast, numberIn } from '../option-parsers.js';
+import { readRunConfig } from '../run-config.js';
+import { loadRunData, resolveDatasetPath, type DataSpec } from '../run-data.js';
+import { formatProbeTable, seconds } from '../run-report.js';
+import { BACKEND_CHOICES } from './train-ijepa.js';
+
+/** The flags of `jepa eval probe`. */
+export interface EvalProbeFlags {
+  checkpoint: string;
+  encoder: 'target' | 'context';
+  dataset?: string;
+  shots: number;
+  draws: number;
+  full?: boolean;
+  baselines?: boolean;
+  trainLimit?: number;
+  evalLimit?: number;
+  heldOutFraction?: number;
+  skipCorrupt?: boolean;
+  seed: number;
+  backend?: BackendChoice;
+  out?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  $ jepa eval probe --checkpoint runs/mnist                     # newest checkpoint of a run folder
+  $ jepa eval probe --checkpoint runs/mnist/checkpoints/step-000200.json --no-full
+  $ jepa eval probe --checkpoint runs/mnist --baselines --out runs/mnist/probe.json
+  $ jepa eval probe --checkpoint runs/photos --dataset other-photos/ --shots 5 --draws 10
+
+The data default to the run's (its config.json); the model is rebuilt from the config saved in the
+checkpoint and its weights are loaded strictly: any missing, unexpected or mis-shaped key is listed.`;
+
+/** Adds `probe` to the `eval` command group. */
+export function registerEvalProbe(group: Command, context: CliContext): Command {
+  return group
+    .command('probe')
+    .summary('linear-probe the frozen encoder of an I-JEPA checkpoint (low-shot and full-label)')
+    .description(
+      'Load an I-JEPA checkpoint written by `jepa train ijepa`, extract average-pooled features of the train and held-out ' +
+        'images with its frozen encoder, and measure how well linear probes read the labels from them.',
+    )
+    .requiredOption('--checkpoint <path>', "a run folder (its newest checkpoint), its checkpoints/ folder, or one checkpoint's .json")
+    .addOption(new Option('--encoder <which>', 'encoder to probe').choices(['target', 'context']).default('target'))
+    .option('--dataset <mnist|folder>', "images to probe on (default: the run's dataset, else mnist)")
+    .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), EVALUATION_DEFAULTS.shotsPerClass)
+    .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), EVALUATION_DEFAULTS.draws)
+    .option('--full', 'also train the full-label probe on every train image (default)')
+    .option('--no-full', 'low-shot probe only')
+    .option('--baselines', 'also probe a random-weight encoder of the same architecture and raw pixels')
+    .option('--train-limit <n>', 'probe-train on only this many train images (class-balanced)', integerAtLeast(1))
+    .option('--eval-limit <n>', 'score on only this many held-out images (class-balanced)', integerAtLeast(1))
+    .option('--held-out-fraction <x>', `image folders: fraction of each class held out (default ${EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
+    .option('--skip-corrupt', 'image folders: skip files that fail to decode')
+    .option('--seed <n>', 'seed of the low-shot draws and probe training', integerAtLeast(0), 0)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: $JEPA_BACKEND, else auto)').choices(BACKEND_CHOICES))
+    .option('--out <file>', 'also write the results as JSON to this file')
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: EvalProbeFlags) => {
+      await evalProbe(flags, context);
+    });
+}
+
+/** `jepa eval probe`. */
+export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Promise<void> {
+  const { io } = context;
+  const log = io.stderr;
+  const location = await locateCheckpoint(flags.checkpoint, io.cwd);
+  const run = location.runDir ? await readRunConfig(location.runDir).catch(() => undefined) : undefined;
+  try {
+    await initBackend({ backend: flags.backend, env: io.env });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (--backend ${flags.backend ?? io.env.JEPA_BACKEND ?? 'auto'})`);
+  }
+  const started = performance.now();
+  const { model, config, step, tensorsPath } = await loadIJepaCheckpoint(location);
+  try {
+    log.write(`loaded ${tensorsPath}${step === undefined ? '' : ` (step ${step})`}\n`);
+    const spec: DataSpec = {
+      dataset: flags.dataset === undefined ? run?.data.dataset ?? 'mnist' : resolveDatasetPath(flags.dataset, io.cwd),
+      imageSize: config.model.imageSize,
+      channels: config.model.inChannels,
+      trainLimit: flags.trainLimit ?? run?.data.trainLimit,
+      evalLimit: flags.evalLimit ?? run?.data.evalLimit,
+      heldOutFraction: flags.heldOutFraction ?? run?.data.heldOutFraction ?? EVALUATION_DEFAULTS.folderHeldOutFraction,
+      skipCorrupt: flags.skipCorrupt ?? run?.data.skipCorrupt ?? false,
+    };
+    const data = await loadRunData(spec, log);
+    const full = flags.full !== false;
+    const encoder = flags.encoder === 'context' ? model.contextEncoder : model.targetEncoder;
+    const rows = await evaluateIJepa(encoder, config, data, {
+      shotsPerClass: flags.shots,
+      draws: flags.draws,
+      full,
+      seed: flags.seed,
+      baselines: flags.baselines === true,
+      label: `I-JEPA ${flags.encoder} encoder`,
+      log,
+    });
+    const wallSeconds = (performance.now() - started) / 1000;
+    io.stdout.write(
+      `\ncheckpoint ${tensorsPath}${step === undefined ? '' : ` (step ${step})`}\n` +
+        `data       ${data.summary.source}: probes trained on ${data.train.count} images, scored on ${data.heldOut.count} held-out images\n\n` +
+        `${formatProbeTable(rows, flags.shots, flags.draws)}\n\n` +
+        `${protocolSentence({ shotsPerClass: flags.shots, draws: flags.draws, full })} Took ${seconds(wallSeconds)}.\n`,
+    );
+    if (flags.out !== undefined) {
+      const out = resolve(io.cwd, flags.out);
+      await mkdir(dirname(out), { recursive: true });
+      const result = {
+        format: 'jepa-probe-report',
+        version: 1,
+        createdAt: new Date().toISOString(),
+        checkpoint: tensorsPath,
+        step: step ?? null,
+        encoder: flags.encoder,
+        data: data.summary,
+        shotsPerClass: flags.shots,
+        draws: flags.draws,
+        full,
+        protocol: protocolSentence({ shotsPerClass: flags.shots, draws: flags.draws, full }),
+        wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+        rows,
+      };
+      await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+      log.write(`wrote ${out}\n`);
+    }
+  } finally {
+    model.dispose();
+  }
+}

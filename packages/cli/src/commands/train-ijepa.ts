@@ -1,0 +1,343 @@
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { initBackend, readMetricsLog, train, type BackendChoice, type BackendInfo, type ProgressMode } from '@jepa/core';
+import { IJepaTrainable, MNIST_MEAN, MNIST_STD, type IJepaOptimizationConfig } from '@jepa/vision';
+import { takeBalanced } from '../class-balanced-split.js';
+import { CliError } from '../cli-error.js';
+import type { CliContext } from '../cli-context.js';
+import { evaluateIJepa, protocolSentence } from '../ijepa-evaluation.js';
+import { writeLossPlot } from '../loss-plot.js';
+import { EVALUATION_DEFAULTS, MNIST_RECIPE, MNIST_RECIPE_WARMUP_FRACTION } from '../mnist-recipe.js';
+import { integerAtLeast, numberIn } from '../option-parsers.js';
+import { resolveModelConfig, type ModelFlags } from '../resolve-model-config.js';
+import { readRunConfig, runtimeVersions, writeRunConfig, type ResolvedTrainingConfig, type RunConfig, type RunSettings } from '../run-config.js';
+import { isMnist, loadRunData, resolveDatasetPath, type DataSpec, type RunData } from '../run-data.js';
+import { formatRunSummary, renderReportMarkdown, type RunReport } from '../run-report.js';
+
+/** The flags of `jepa train ijepa` as commander parses them (undefined: not given). */
+export interface TrainIjepaFlags extends ModelFlags {
+  dataset?: string;
+  channels?: number;
+  steps?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  seed?: number;
+  backend?: BackendChoice;
+  out?: string;
+  resume?: boolean;
+  skipCorrupt?: boolean;
+  trainLimit?: number;
+  evalLimit?: number;
+  heldOutFraction?: number;
+  eval: boolean;
+  shots: number;
+  draws: number;
+  progress: ProgressMode;
+  checkpointEvery?: number;
+  logEvery?: number;
+  minKeep?: number;
+}
+
+/** Backends `--backend` accepts. */
+export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
+/** Progress displays `--progress` accepts. */
+export const PROGRESS_CHOICES = ['auto', 'bar', 'lines', 'none'] as const;
+
+const r = MNIST_RECIPE;
+const EXAMPLES = `
+Examples:
+  $ jepa train ijepa                                  # the MNIST recipe (${r.optimization.steps} steps), run folder runs/ijepa-<time>
+  $ jepa train ijepa --steps 2000 --out runs/mnist    # longer, into a folder of your choice
+  $ jepa train ijepa --out runs/mnist --resume        # continue runs/mnist from its newest checkpoint
+  $ jepa train ijepa --dataset photos/ --image-size 64 --patch-size 8 --channels 3 --epochs 20
+  $ jepa train ijepa --embed-dim 16 --depth 1 --num-heads 2 --predictor-embed-dim 16 --predictor-depth 1 \\
+      --steps 3 --batch-size 8 --train-limit 200 --eval-limit 100    # a smoke test in seconds
+
+The run folder holds config.json, checkpoints/, metrics.jsonl, loss.png/loss.svg, report.md and report.json.
+Defaults come from MNIST_RECIPE (packages/cli/src/mnist-recipe.ts).`;
+
+/** Adds `ijepa` to the `train` command group. */
+export function registerTrainIjepa(group: Command, context: CliContext): Command {
+  return group
+    .command('ijepa')
+    .summary('train an I-JEPA (ViT) on MNIST or an image folder, then probe it')
+    .description(
+      'Train an I-JEPA (image JEPA with a ViT encoder) self-supervised, then evaluate the target encoder with linear probes ' +
+        '(low-shot and full-label) next to two baselines: the same architecture with random weights, and raw pixels. ' +
+        'Everything goes into one run folder.',
+    )
+    .option('--dataset <mnist|folder>', 'training images: "mnist" (embedded, no download) or a folder of <class>/<image> files', 'mnist')
+    .option('--channels <n>', 'image channels for an image folder: 1 (greyscale) or 3 (RGB) (default: 1 for MNIST, 3 for folders)', integerAtLeast(1))
+    .addOption(new Option('--preset <name>', 'official ViT size to start from (explicit size flags override it)').choices(['tiny', 'small', 'base', 'large', 'huge', 'giant']))
+    .option('--embed-dim <n>', `encoder width (default ${r.model.encoder.embedDim})`, integerAtLeast(1))
+    .option('--depth <n>', `encoder blocks (default ${r.model.encoder.depth})`, integerAtLeast(1))
+    .option('--num-heads <n>', `encoder attention heads; must divide --embed-dim (default ${r.model.encoder.numHeads})`, integerAtLeast(1))
+    .option('--patch-size <n>', `patch side in pixels; must divide --image-size (default ${r.model.patchSize})`, integerAtLeast(1))
+    .option('--image-size <n>', `image side in pixels (default ${r.model.imageSize}; MNIST is 28)`, integerAtLeast(1))
+    .option('--predictor-embed-dim <n>', `predictor width (default ${r.model.predictor.embedDim})`, integerAtLeast(1))
+    .option('--predictor-depth <n>', `predictor blocks (default ${r.model.predictor.depth})`, integerAtLeast(1))
+    .option('--predictor-num-heads <n>', `predictor heads (default ${r.model.predictor.numHeads}, or the encoder's when they change and fit)`, integerAtLeast(1))
+    .option('--min-keep <n>', `a mask block must keep more than n tokens (default ${r.masks.minKeep}; lower it for small token grids)`, integerAtLeast(0))
+    .option('--steps <n>', `optimizer updates (default ${r.optimization.steps})`, integerAtLeast(1))
+    .option('--epochs <n>', 'train for this many passes over the train images instead of --steps', integerAtLeast(1))
+    .option('--batch-size <n>', `images per update (default ${r.optimization.batchSize})`, integerAtLeast(1))
+    .option('--lr <x>', `peak learning rate of the warmup-cosine schedule (default ${r.optimization.lr}; the start LR scales with it)`, numberIn(0))
+    .option('--seed <n>', `seed of weights, batches, crops and masks (default ${r.seed})`, integerAtLeast(0))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend; auto tries tensorflow-gpu, tensorflow, wasm, then cpu (default: $JEPA_BACKEND, else auto)').choices(BACKEND_CHOICES))
+    .option('--out <dir>', 'run folder (default runs/ijepa-<date>-<time>)')
+    .option('--resume', 'continue the run in --out from its newest checkpoint (config from its config.json)')
+    .option('--skip-corrupt', 'image folders: skip files that fail to decode (counted in the report)')
+    .option('--train-limit <n>', 'use only this many train images (class-balanced)', integerAtLeast(1))
+    .option('--eval-limit <n>', 'evaluate on only this many held-out images (class-balanced)', integerAtLeast(1))
+    .option('--held-out-fraction <x>', `image folders: fraction of each class held out for evaluation (default ${EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
+    .option('--no-eval', 'skip the probe evaluation after training')
+    .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), EVALUATION_DEFAULTS.shotsPerClass)
+    .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), EVALUATION_DEFAULTS.draws)
+    .addOption(new Option('--progress <mode>', 'progress display: a bar on a terminal, plain lines in logs').choices(PROGRESS_CHOICES).default('auto'))
+    .option('--checkpoint-every <n>', 'save a checkpoint every n steps (default: about 10 per run)', integerAtLeast(1))
+    .option('--log-every <n>', 'write a metrics.jsonl line every n steps (default: 10, or fewer for short runs)', integerAtLeast(1))
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: TrainIjepaFlags) => {
+      await trainIjepa(flags, context);
+    });
+}
+
+/** `runs/ijepa-20250131-142501`. */
+function defaultRunName(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `ijepa-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/** Lists the leaf paths where `a` and `b` differ (`training.model.encoder.depth: 4 -> 2`). */
+function differences(a: unknown, b: unknown, path: string, out: string[]): string[] {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], path ? `${path}.${key}` : key, out);
+    }
+  } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+    out.push(`${path}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
+  }
+  return out;
+}
+
+/** Steps of the run: `--steps`, `--epochs` x batches per epoch, or the base's. */
+function resolveSteps(flags: TrainIjepaFlags, base: number, trainCount: number, batchSize: number): number {
+  if (flags.steps !== undefined && flags.epochs !== undefined) throw new CliError('Give --steps or --epochs, not both.');
+  if (flags.epochs === undefined) return flags.steps ?? base;
+  const perEpoch = Math.floor(trainCount / batchSize);
+  if (perEpoch < 1) throw new CliError(`--batch-size ${batchSize} exceeds the ${trainCount} train images, so an epoch has no full batch. Lower --batch-size.`);
+  return flags.epochs * perEpoch;
+}
+
+/** The optimisation settings: the base's, with `--steps/--epochs`, `--batch-size` and `--lr` applied. */
+function resolveOptimization(flags: TrainIjepaFlags, base: IJepaOptimizationConfig, trainCount: number, resuming: boolean): IJepaOptimizationConfig {
+  const batchSize = flags.batchSize ?? base.batchSize;
+  if (batchSize > trainCount) {
+    throw new CliError(`--batch-size ${batchSize} exceeds the ${trainCount} train images. Fix: lower --batch-size${trainCount < 1000 ? ' or raise --train-limit' : ''}.`);
+  }
+  const steps = resolveSteps(flags, base.steps, trainCount, batchSize);
+  const lr = flags.lr ?? base.lr;
+  return {
+    ...base,
+    steps,
+    batchSize,
+    // A resumed run keeps its warmup; a new one keeps the recipe's warmup fraction.
+    warmupSteps: resuming || steps === base.steps ? Math.min(base.warmupSteps, steps) : Math.round(steps * MNIST_RECIPE_WARMUP_FRACTION),
+    lr,
+    startLr: (base.startLr / base.lr) * lr,
+  };
+}
+
+/** `jepa train ijepa`: resolve the config, train, plot, evaluate, report. */
+export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): Promise<void> {
+  const { io } = context;
+  const log = io.stderr;
+  if (flags.resume && flags.out === undefined) {
+    throw new CliError('--resume needs --out <run folder>: the folder of the run to continue (it holds config.json and checkpoints/).');
+  }
+  const runDir = resolve(io.cwd, flags.out ?? join('runs', defaultRunName()));
+  const previous = await readRunConfig(runDir);
+  if (flags.resume && !previous) {
+    throw new CliError(`--resume: ${runDir} holds no config.json, so it is not a run folder written by \`jepa train ijepa\`. Check --out, or drop --resume to start a new run there.`);
+  }
+  if (!flags.resume && (previous || (await exists(join(runDir, 'checkpoints'))))) {
+    throw new CliError(`${runDir} already holds a run. Pass --resume to continue it, or choose another --out for a new run.`);
+  }
+  const base: ResolvedTrainingConfig = previous?.training ?? MNIST_RECIPE;
+
+  // 1. Everything that can be checked without data or a backend.
+  const dataset = flags.dataset === undefined ? previous?.data.dataset ?? 'mnist' : resolveDatasetPath(flags.dataset, io.cwd);
+  const channels = flags.channels ?? (previous ? previous.data.channels : isMnist(dataset) ? 1 : 3);
+  const model = resolveModelConfig(flags, channels, base.model);
+  const dataSpec: DataSpec = {
+    dataset,
+    imageSize: model.imageSize,
+    channels,
+    trainLimit: flags.trainLimit ?? previous?.data.trainLimit,
+    evalLimit: flags.evalLimit ?? previous?.data.evalLimit,
+    heldOutFraction: flags.heldOutFraction ?? previous?.data.heldOutFraction ?? EVALUATION_DEFAULTS.folderHeldOutFraction,
+    skipCorrupt: flags.skipCorrupt ?? previous?.data.skipCorrupt ?? false,
+  };
+  const seed = flags.seed ?? base.seed;
+
+  // 2. Backend and data.
+  let backend: BackendInfo;
+  try {
+    backend = await initBackend({ backend: flags.backend, env: io.env });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (--backend ${flags.backend ?? io.env.JEPA_BACKEND ?? 'auto'})`);
+  }
+  log.write(`backend ${backend.backend} (${backend.provider})${backend.skipped.length ? `; passed over ${backend.skipped.map((s) => s.candidate).join(', ')}` : ''}\n`);
+  const data: RunData = await loadRunData(dataSpec, log);
+
+  // 3. The training config; on resume it must match the run's except for its length.
+  const normalization = isMnist(dataset) ? { mean: [...MNIST_MEAN], std: [...MNIST_STD] } : previous?.training.normalization ?? data.statistics;
+  const config: ResolvedTrainingConfig = {
+    model,
+    masks: flags.minKeep === undefined ? base.masks : { ...base.masks, minKeep: flags.minKeep },
+    optimization: resolveOptimization(flags, base.optimization, data.train.count, previous !== undefined),
+    augmentation: base.augmentation,
+    normalization,
+    seed,
+  };
+  if (previous) {
+    const { steps: _old, ...before } = previous.training.optimization;
+    const { steps: _new, ...after } = config.optimization;
+    const changed = [
+      ...differences({ ...previous.training, optimization: before }, { ...config, optimization: after }, 'training', []),
+      ...differences({ ...previous.data, evalLimit: undefined }, { ...dataSpec, evalLimit: undefined }, 'data', []),
+    ];
+    if (changed.length > 0) {
+      throw new CliError(
+        `--resume: these settings differ from ${join(runDir, 'config.json')}:\n  - ${changed.join('\n  - ')}\n` +
+          'A resumed run keeps its model, data and optimisation (only --steps/--epochs may grow it). Drop those flags, or start a new run with another --out.',
+      );
+    }
+  }
+  const totalSteps = config.optimization.steps;
+  const settings: RunSettings = {
+    checkpointEvery: flags.checkpointEvery ?? previous?.run.checkpointEvery ?? Math.max(1, Math.ceil(totalSteps / 10)),
+    logEvery: flags.logEvery ?? previous?.run.logEvery ?? Math.max(1, Math.min(10, Math.floor(totalSteps / 50))),
+    evaluate: flags.eval,
+    shotsPerClass: flags.shots,
+    draws: flags.draws,
+  };
+  const now = new Date().toISOString();
+  const runConfig: RunConfig = {
+    format: 'jepa-run-config',
+    version: 1,
+    command: ['jepa', ...context.argv].join(' '),
+    createdAt: previous?.createdAt ?? now,
+    ...(previous ? { resumedAt: now } : {}),
+    training: config,
+    data: dataSpec,
+    run: settings,
+    backend: { backend: backend.backend, requested: backend.requested, provider: backend.provider },
+    versions: runtimeVersions(),
+  };
+  // Building the trainable checks the rest (masks on this grid, batch vs data) before anything is written.
+  const probeSet = takeBalanced(data.heldOut, 500);
+  let trainable: IJepaTrainable;
+  try {
+    trainable = new IJepaTrainable(config, data.train, probeSet);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!/MaskSampler/.test(message)) throw new CliError(message);
+    const grid = model.imageSize / model.patchSize;
+    throw new CliError(
+      `${message}\n(The token grid is ${grid} x ${grid}: --image-size ${model.imageSize} / --patch-size ${model.patchSize}. ` +
+        'A smaller --patch-size gives a larger grid; --min-keep lowers the tokens a mask block must keep.)',
+    );
+  }
+
+  // 4. Train.
+  try {
+    await mkdir(runDir, { recursive: true });
+    await writeRunConfig(runDir, runConfig);
+    log.write(
+      `run folder ${runDir}\n` +
+        `training I-JEPA: ViT ${model.encoder.embedDim}x${model.encoder.depth} (${model.encoder.numHeads} heads), patch ${model.patchSize}, ` +
+        `predictor ${model.predictor.embedDim}x${model.predictor.depth}; ${totalSteps} steps of ${config.optimization.batchSize} on ${data.train.count} images\n`,
+    );
+    const result = await train(trainable, {
+      outDir: runDir,
+      totalSteps,
+      stepsPerEpoch: Math.max(1, Math.floor(data.train.count / config.optimization.batchSize)),
+      checkpointEvery: settings.checkpointEvery,
+      logEvery: settings.logEvery,
+      resume: flags.resume ? 'auto' : false,
+      progress: flags.progress,
+      stream: io.stderr,
+      signal: context.signal,
+    });
+    const metrics = await readMetricsLog(result.metricsPath);
+    await writeLossPlot(metrics.map((m) => ({ step: m.step, loss: m.loss })), join(runDir, 'loss'), {
+      title: `I-JEPA training loss (${isMnist(dataset) ? 'MNIST' : 'image folder'}, ${result.steps} steps)`,
+    });
+    if (result.stopReason === 'aborted') {
+      log.write(`stopped at step ${result.steps}/${totalSteps}; continue with: jepa train ijepa --out ${runDir} --resume\n`);
+      context.exitCode = 130;
+      return;
+    }
+
+    // 5. Evaluate.
+    const evalStarted = performance.now();
+    const rows = settings.evaluate
+      ? await evaluateIJepa(trainable.model.targetEncoder, config, data, { shotsPerClass: settings.shotsPerClass, draws: settings.draws, full: true, seed, baselines: true, log })
+      : undefined;
+    const evalSeconds = (performance.now() - evalStarted) / 1000;
+
+    // 6. Report.
+    const lastRecord = metrics[metrics.length - 1];
+    const report: RunReport = {
+      format: 'jepa-run-report',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      runDir,
+      backend: runConfig.backend,
+      model: {
+        imageSize: model.imageSize,
+        patchSize: model.patchSize,
+        inChannels: model.inChannels,
+        encoder: model.encoder,
+        predictor: model.predictor,
+        encoderParameters: trainable.model.contextEncoder.numParameters(),
+        predictorParameters: trainable.model.predictor.numParameters(),
+      },
+      data: data.summary,
+      training: {
+        steps: result.steps,
+        stepsThisRun: result.stepsRun,
+        resumedFromStep: result.resumedFrom?.step ?? null,
+        batchSize: config.optimization.batchSize,
+        finalLoss: result.finalLoss ?? null,
+        wallSeconds: round3(result.wallSeconds),
+        totalTrainingSeconds: round3(lastRecord?.elapsedSeconds ?? result.wallSeconds),
+        stepsPerSecond: round3(result.stepsRun / Math.max(result.wallSeconds, 1e-9)),
+        checkpoint: result.lastCheckpoint ? join('checkpoints', `${result.lastCheckpoint.name}.json`) : null,
+      },
+      evaluation: rows
+        ? {
+            wallSeconds: round3(evalSeconds),
+            shotsPerClass: settings.shotsPerClass,
+            draws: settings.draws,
+            full: true,
+            protocol: protocolSentence({ shotsPerClass: settings.shotsPerClass, draws: settings.draws, full: true }),
+            rows,
+          }
+        : null,
+      collapse: rows?.[0]?.collapse ?? null,
+    };
+    await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(join(runDir, 'report.md'), renderReportMarkdown(report));
+    io.stdout.write(formatRunSummary(report));
+  } finally {
+    trainable.dispose();
+  }
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;

@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import type { CliContext } from './cli-context.js';
+import { registerEvalProbe } from './commands/eval-probe.js';
+import { registerTrainIjepa } from './commands/train-ijepa.js';
+import { runtimeVersions } from './run-config.js';
+
+const EXAMPLES = `
+Examples:
+  $ jepa train ijepa                                   # train an I-JEPA on MNIST (embedded), probe it, write a report
+  $ jepa train ijepa --dataset photos/ --image-size 64 --patch-size 8 --channels 3
+  $ jepa train ijepa --out runs/mnist --resume         # continue a run from its newest checkpoint
+  $ jepa eval probe --checkpoint runs/mnist            # linear-probe a trained encoder
+  $ jepa help train ijepa                              # every option of a command
+
+Backends: --backend auto picks @tensorflow/tfjs-node-gpu, then tfjs-node, then wasm, then cpu
+(JEPA_BACKEND sets the default). JEPA_DEBUG=1 prints stack traces of unexpected errors.`;
+
+/**
+ * The `jepa` command line: `train ijepa` and `eval probe` (one file per command in `commands/`).
+ * Commander's output goes through `context.io`, and it throws instead of exiting (see `runCli`).
+ */
+export function createProgram(context: CliContext): Command {
+  const { io } = context;
+  const program = new Command('jepa')
+    .description('Train and evaluate JEPA (joint-embedding predictive architecture) models with TensorFlow.js.')
+    .version(runtimeVersions()['@jepa/cli']!, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => io.stdout.columns ?? 100,
+      getErrHelpWidth: () => io.stderr.columns ?? 100,
+    })
+    .exitOverride()
+    .addHelpText('after', EXAMPLES);
+  // Subcommands copy these settings (output, exitOverride) when they are created below.
+
+  const train = program
+    .command('train')
+    .summary('train a model (ijepa)')
+    .description('Train a JEPA self-supervised; each run writes one folder (config, checkpoints, metrics, loss plot, report).');
+  registerTrainIjepa(train, context);
+
+  const evaluate = program
+    .command('eval')
+    .summary('evaluate a trained model (probe)')
+    .description('Evaluate trained JEPA checkpoints.');
+  registerEvalProbe(evaluate, context);
+
+  return program;
+}
