@@ -4,7 +4,6 @@ export { createProgram } from './program.js';
 export { CliError } from './cli-error.js';
 export type { CliContext } from './cli-context.js';
 export type { CliIo, TextStream } from './cli-io.js';
-export { MNIST_RECIPE, MNIST_RECIPE_WARMUP_FRACTION, EVALUATION_DEFAULTS } from './mnist-recipe.js';
 export type { RunConfig, RunSettings, ResolvedTrainingConfig } from './run-config.js';
 export type { RunReport, ModelSummary } from './run-report.js';
 export type { ProbeRow, CollapseSummary } from './probe-suite.js';

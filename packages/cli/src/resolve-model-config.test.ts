@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MNIST_RECIPE } from './mnist-recipe.js';
+import { MNIST_IJEPA_RECIPE } from '@jepa/vision';
 import { resolveModelConfig } from './resolve-model-config.js';
 
 describe('resolveModelConfig', () => {
   it('gives the recipe when no flag is set', () => {
-    const { imageSize, patchSize, inChannels, encoder, predictor } = MNIST_RECIPE.model;
+    const { imageSize, patchSize, inChannels, encoder, predictor } = MNIST_IJEPA_RECIPE.model;
     expect(resolveModelConfig({}, 1)).toEqual({ imageSize, patchSize, inChannels, encoder, predictor });
   });
 

@@ -1,6 +1,5 @@
-import { VIT_PRESETS, type IJepaModelConfig, type VitPresetName } from '@jepa/vision';
+import { type IJepaModelConfig, MNIST_IJEPA_RECIPE, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
 import { CliError } from './cli-error.js';
-import { MNIST_RECIPE } from './mnist-recipe.js';
 
 /** The model flags of `jepa train ijepa`; undefined means "not given". */
 export interface ModelFlags {
@@ -50,7 +49,7 @@ function nearestMultiples(value: number, step: number): number[] {
  * predictor's heads follow the encoder's when those changed and divide the predictor's width.
  * Checks every size at once and throws a {@link CliError} naming the flags to change.
  */
-export function resolveModelConfig(flags: ModelFlags, inChannels: number, recipe: BaseModelSizes = MNIST_RECIPE.model): ResolvedModelConfig {
+export function resolveModelConfig(flags: ModelFlags, inChannels: number, recipe: BaseModelSizes = MNIST_IJEPA_RECIPE.model): ResolvedModelConfig {
   let encoder: { embedDim: number; depth: number; numHeads: number; mlpRatio?: number } = { ...recipe.encoder };
   if (flags.preset !== undefined) {
     const preset = (VIT_PRESETS as Record<string, (typeof VIT_PRESETS)[VitPresetName] | undefined>)[flags.preset];

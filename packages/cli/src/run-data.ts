@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ImageDecodeError, loadImageFolder, loadMnist, MNIST_IMAGE_SIZE, type LabeledImages } from '@jepa/vision';
+import { IJEPA_EVALUATION_DEFAULTS, ImageDecodeError, type LabeledImages, loadImageFolder, loadMnist, MNIST_IMAGE_SIZE } from '@jepa/vision';
 import { channelStatistics, splitHeldOut, takeBalanced } from './class-balanced-split.js';
 import { CliError } from './cli-error.js';
 import type { TextStream } from './cli-io.js';
-import { EVALUATION_DEFAULTS } from './mnist-recipe.js';
 
 /** What data a run uses: recorded in `config.json` so `--resume` and `eval probe` reload the same. */
 export interface DataSpec {
@@ -84,9 +83,9 @@ export async function loadRunData(spec: DataSpec, log?: TextStream): Promise<Run
           `Fix: drop --image-size/--channels (or set --image-size ${MNIST_IMAGE_SIZE} --channels 1) for MNIST, or pass --dataset <folder>.`,
       );
     }
-    ({ train, heldOut } = loadMnist({ heldOutPerClass: EVALUATION_DEFAULTS.mnistHeldOutPerClass }));
+    ({ train, heldOut } = loadMnist({ heldOutPerClass: IJEPA_EVALUATION_DEFAULTS.mnistHeldOutPerClass }));
     kind = 'mnist';
-    split = `the last ${EVALUATION_DEFAULTS.mnistHeldOutPerClass} digits of each class of the 10,000 in the \`mnist\` package`;
+    split = `the last ${IJEPA_EVALUATION_DEFAULTS.mnistHeldOutPerClass} digits of each class of the 10,000 in the \`mnist\` package`;
   } else {
     const root = spec.dataset;
     const info = await stat(root).catch(() => undefined);

@@ -6,3 +6,4 @@ export { IJepaTrainable, officialOptimization, validateTrainingConfig, type IJep
 export { extractFeatures, normalizeBatch, type ExtractFeaturesOptions, type Normalization } from './features.js';
 export * from './data/index.js';
 export { probeEncoder, probeFeatures, probePixels, type ProbeEvaluation, type ProbeEvaluationOptions } from './probe-evaluation.js';
+export { MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, IJEPA_EVALUATION_DEFAULTS } from './mnist-recipe.js';

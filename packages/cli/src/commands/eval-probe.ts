@@ -6,7 +6,7 @@ import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { loadIJepaCheckpoint, locateCheckpoint } from '../ijepa-checkpoint.js';
 import { evaluateIJepa, protocolSentence } from '../ijepa-evaluation.js';
-import { EVALUATION_DEFAULTS } from '../mnist-recipe.js';
+import { IJEPA_EVALUATION_DEFAULTS } from '@jepa/vision';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { readRunConfig } from '../run-config.js';
 import { loadRunData, resolveDatasetPath, type DataSpec } from '../run-data.js';
@@ -53,14 +53,14 @@ export function registerEvalProbe(group: Command, context: CliContext): Command 
     .requiredOption('--checkpoint <path>', "a run folder (its newest checkpoint), its checkpoints/ folder, or one checkpoint's .json")
     .addOption(new Option('--encoder <which>', 'encoder to probe').choices(['target', 'context']).default('target'))
     .option('--dataset <mnist|folder>', "images to probe on (default: the run's dataset, else mnist)")
-    .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), EVALUATION_DEFAULTS.shotsPerClass)
-    .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), EVALUATION_DEFAULTS.draws)
+    .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.shotsPerClass)
+    .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.draws)
     .option('--full', 'also train the full-label probe on every train image (default)')
     .option('--no-full', 'low-shot probe only')
     .option('--baselines', 'also probe a random-weight encoder of the same architecture and raw pixels')
     .option('--train-limit <n>', 'probe-train on only this many train images (class-balanced)', integerAtLeast(1))
     .option('--eval-limit <n>', 'score on only this many held-out images (class-balanced)', integerAtLeast(1))
-    .option('--held-out-fraction <x>', `image folders: fraction of each class held out (default ${EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
+    .option('--held-out-fraction <x>', `image folders: fraction of each class held out (default ${IJEPA_EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
     .option('--skip-corrupt', 'image folders: skip files that fail to decode')
     .option('--seed <n>', 'seed of the low-shot draws and probe training', integerAtLeast(0), 0)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: $JEPA_BACKEND, else auto)').choices(BACKEND_CHOICES))
@@ -92,7 +92,7 @@ export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Pro
       channels: config.model.inChannels,
       trainLimit: flags.trainLimit ?? run?.data.trainLimit,
       evalLimit: flags.evalLimit ?? run?.data.evalLimit,
-      heldOutFraction: flags.heldOutFraction ?? run?.data.heldOutFraction ?? EVALUATION_DEFAULTS.folderHeldOutFraction,
+      heldOutFraction: flags.heldOutFraction ?? run?.data.heldOutFraction ?? IJEPA_EVALUATION_DEFAULTS.folderHeldOutFraction,
       skipCorrupt: flags.skipCorrupt ?? run?.data.skipCorrupt ?? false,
     };
     const data = await loadRunData(spec, log);

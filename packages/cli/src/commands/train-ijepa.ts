@@ -2,13 +2,12 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { initBackend, readMetricsLog, train, type BackendChoice, type BackendInfo, type ProgressMode } from '@jepa/core';
-import { IJepaTrainable, MNIST_MEAN, MNIST_STD, type IJepaOptimizationConfig } from '@jepa/vision';
+import { IJEPA_EVALUATION_DEFAULTS, IJepaTrainable, MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, MNIST_MEAN, MNIST_STD, type IJepaOptimizationConfig } from '@jepa/vision';
 import { takeBalanced } from '../class-balanced-split.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { evaluateIJepa, protocolSentence } from '../ijepa-evaluation.js';
 import { writeLossPlot } from '../loss-plot.js';
-import { EVALUATION_DEFAULTS, MNIST_RECIPE, MNIST_RECIPE_WARMUP_FRACTION } from '../mnist-recipe.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { resolveModelConfig, type ModelFlags } from '../resolve-model-config.js';
 import { readRunConfig, runtimeVersions, writeRunConfig, type ResolvedTrainingConfig, type RunConfig, type RunSettings } from '../run-config.js';
@@ -45,7 +44,7 @@ export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow
 /** Progress displays `--progress` accepts. */
 export const PROGRESS_CHOICES = ['auto', 'bar', 'lines', 'none'] as const;
 
-const r = MNIST_RECIPE;
+const r = MNIST_IJEPA_RECIPE;
 const EXAMPLES = `
 Examples:
   $ jepa train ijepa                                  # the MNIST recipe (${r.optimization.steps} steps), run folder runs/ijepa-<time>
@@ -56,7 +55,7 @@ Examples:
       --steps 3 --batch-size 8 --train-limit 200 --eval-limit 100    # a smoke test in seconds
 
 The run folder holds config.json, checkpoints/, metrics.jsonl, loss.png/loss.svg, report.md and report.json.
-Defaults come from MNIST_RECIPE (packages/cli/src/mnist-recipe.ts).`;
+Defaults come from MNIST_IJEPA_RECIPE (packages/vision/src/mnist-recipe.ts).`;
 
 /** Adds `ijepa` to the `train` command group. */
 export function registerTrainIjepa(group: Command, context: CliContext): Command {
@@ -91,10 +90,10 @@ export function registerTrainIjepa(group: Command, context: CliContext): Command
     .option('--skip-corrupt', 'image folders: skip files that fail to decode (counted in the report)')
     .option('--train-limit <n>', 'use only this many train images (class-balanced)', integerAtLeast(1))
     .option('--eval-limit <n>', 'evaluate on only this many held-out images (class-balanced)', integerAtLeast(1))
-    .option('--held-out-fraction <x>', `image folders: fraction of each class held out for evaluation (default ${EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
+    .option('--held-out-fraction <x>', `image folders: fraction of each class held out for evaluation (default ${IJEPA_EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
     .option('--no-eval', 'skip the probe evaluation after training')
-    .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), EVALUATION_DEFAULTS.shotsPerClass)
-    .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), EVALUATION_DEFAULTS.draws)
+    .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.shotsPerClass)
+    .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.draws)
     .addOption(new Option('--progress <mode>', 'progress display: a bar on a terminal, plain lines in logs').choices(PROGRESS_CHOICES).default('auto'))
     .option('--checkpoint-every <n>', 'save a checkpoint every n steps (default: about 10 per run)', integerAtLeast(1))
     .option('--log-every <n>', 'write a metrics.jsonl line every n steps (default: 10, or fewer for short runs)', integerAtLeast(1))
@@ -146,7 +145,7 @@ function resolveOptimization(flags: TrainIjepaFlags, base: IJepaOptimizationConf
     steps,
     batchSize,
     // A resumed run keeps its warmup; a new one keeps the recipe's warmup fraction.
-    warmupSteps: resuming || steps === base.steps ? Math.min(base.warmupSteps, steps) : Math.round(steps * MNIST_RECIPE_WARMUP_FRACTION),
+    warmupSteps: resuming || steps === base.steps ? Math.min(base.warmupSteps, steps) : Math.round(steps * MNIST_IJEPA_WARMUP_FRACTION),
     lr,
     startLr: (base.startLr / base.lr) * lr,
   };
@@ -167,7 +166,7 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
   if (!flags.resume && (previous || (await exists(join(runDir, 'checkpoints'))))) {
     throw new CliError(`${runDir} already holds a run. Pass --resume to continue it, or choose another --out for a new run.`);
   }
-  const base: ResolvedTrainingConfig = previous?.training ?? MNIST_RECIPE;
+  const base: ResolvedTrainingConfig = previous?.training ?? MNIST_IJEPA_RECIPE;
 
   // 1. Everything that can be checked without data or a backend.
   const dataset = flags.dataset === undefined ? previous?.data.dataset ?? 'mnist' : resolveDatasetPath(flags.dataset, io.cwd);
@@ -179,7 +178,7 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
     channels,
     trainLimit: flags.trainLimit ?? previous?.data.trainLimit,
     evalLimit: flags.evalLimit ?? previous?.data.evalLimit,
-    heldOutFraction: flags.heldOutFraction ?? previous?.data.heldOutFraction ?? EVALUATION_DEFAULTS.folderHeldOutFraction,
+    heldOutFraction: flags.heldOutFraction ?? previous?.data.heldOutFraction ?? IJEPA_EVALUATION_DEFAULTS.folderHeldOutFraction,
     skipCorrupt: flags.skipCorrupt ?? previous?.data.skipCorrupt ?? false,
   };
   const seed = flags.seed ?? base.seed;

@@ -1,7 +1,8 @@
-import { MNIST_MEAN, MNIST_STD, type IJepaTrainingConfig } from '@jepa/vision';
+import { MNIST_MEAN, MNIST_STD } from './data/transforms.js';
+import type { IJepaTrainingConfig } from './ijepa-training.js';
 
 /**
- * The defaults of `jepa train ijepa`: a small I-JEPA that trains on the embedded MNIST digits
+ * The default MNIST recipe (used by `jepa train ijepa` and apps/ijepa-mnist): a small I-JEPA that trains on the embedded MNIST digits
  * (28 x 28 x 1, a 7 x 7 grid of 4 x 4 patches) in minutes on a CPU. Every flag of the command
  * overrides one field of it; change the numbers here to change the defaults.
  *
@@ -15,7 +16,7 @@ import { MNIST_MEAN, MNIST_STD, type IJepaTrainingConfig } from '@jepa/vision';
  *   10 % warmup, cosine weight decay 0.04 -> 0.4, EMA 0.996 -> 1 (the official schedules).
  * - augmentation: RandomResizedCrop with scale 0.3..1 (official), no flips (digits are not symmetric).
  */
-export const MNIST_RECIPE = {
+export const MNIST_IJEPA_RECIPE = {
   model: {
     imageSize: 28,
     patchSize: 4,
@@ -49,10 +50,10 @@ export const MNIST_RECIPE = {
 } as const satisfies IJepaTrainingConfig & { model: { encoder: { embedDim: number; depth: number; numHeads: number } } };
 
 /** Fraction of the steps spent warming the learning rate up, kept when `--steps`/`--epochs` change the length. */
-export const MNIST_RECIPE_WARMUP_FRACTION = MNIST_RECIPE.optimization.warmupSteps / MNIST_RECIPE.optimization.steps;
+export const MNIST_IJEPA_WARMUP_FRACTION = MNIST_IJEPA_RECIPE.optimization.warmupSteps / MNIST_IJEPA_RECIPE.optimization.steps;
 
 /** Evaluation defaults: the I-JEPA low-shot protocol (10 labelled images per class, 5 draws) and held-out splits. */
-export const EVALUATION_DEFAULTS = {
+export const IJEPA_EVALUATION_DEFAULTS = {
   shotsPerClass: 10,
   draws: 5,
   /** MNIST images per class held out for evaluation (2,000 in all); never used for training. */
