@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { useBackendForThisFile } from '../testing/use-backend.js';
 import { applyMasks, repeatInterleaveBatch } from './apply-masks.js';
 
 // The wasm backend lacks UnsortedSegmentSum (tf.gather's stock gradient): the masks' gradient
 // path must avoid it. This file switches its own worker to wasm.
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
-});
+useBackendForThisFile('wasm');
 
 it('differentiates applyMasks + repeatInterleaveBatch on the wasm backend', () => {
   expect(tf.getBackend()).toBe('wasm');

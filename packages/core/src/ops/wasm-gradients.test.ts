@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useBackendForThisFile } from '../testing/use-backend.js';
 import { batchMatMul, matMul2d } from './mat-mul.js';
 
 // The custom matMul gradients exist for the wasm backend's sake: check them there against the
 // stock tf.matMul gradient (slow on wasm, but correct).
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
-});
+useBackendForThisFile('wasm');
 
 const close = (a: tf.Tensor, b: tf.Tensor) => {
   const x = a.dataSync();
