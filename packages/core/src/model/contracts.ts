@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { TokenGrid } from '../masks/token-grid.js';
 
-/** A grid of tokens: `[L]` for sequences, `[H, W]` for images, `[T, H, W]` for video. */
-export type Grid = readonly number[];
+/** A grid of tokens: `[L]` for sequences, `[H, W]` for images, `[T, H, W]` for video (the masks' `TokenGrid`). */
+export type Grid = TokenGrid;
 
 /** Indices into a grid flattened in raster order, one row per sample: `[B, K]` int32. */
 export type TokenIndex = tf.Tensor2D;
