@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
+import { registerConvert } from './commands/convert.js';
+import { registerEmbed } from './commands/embed.js';
 import { registerEvalProbe } from './commands/eval-probe.js';
+import { registerInspect } from './commands/inspect.js';
 import { registerTrainIjepa } from './commands/train-ijepa.js';
 import { runtimeVersions } from './run-config.js';
 
@@ -10,13 +13,17 @@ Examples:
   $ jepa train ijepa --dataset photos/ --image-size 64 --patch-size 8 --channels 3
   $ jepa train ijepa --out runs/mnist --resume         # continue a run from its newest checkpoint
   $ jepa eval probe --checkpoint runs/mnist            # linear-probe a trained encoder
+  $ jepa inspect IN1K-vit.h.14-300e.pth.tar            # what an official PyTorch checkpoint holds (nothing is executed)
+  $ jepa convert IN1K-vit.h.14-300e.pth.tar vith14.safetensors   # to safetensors, official names kept
+  $ jepa embed --checkpoint IN1K-vit.h.14-300e.pth.tar --input photos/ --out features.safetensors
   $ jepa help train ijepa                              # every option of a command
 
 Backends: --backend auto picks @tensorflow/tfjs-node-gpu, then tfjs-node, then wasm, then cpu
 (JEPA_BACKEND sets the default). JEPA_DEBUG=1 prints stack traces of unexpected errors.`;
 
 /**
- * The `jepa` command line: `train ijepa` and `eval probe` (one file per command in `commands/`).
+ * The `jepa` command line: `train ijepa`, `eval probe`, `inspect`, `convert` and `embed` (one file per
+ * command in `commands/`).
  * Commander's output goes through `context.io`, and it throws instead of exiting (see `runCli`).
  */
 export function createProgram(context: CliContext): Command {
@@ -48,6 +55,10 @@ export function createProgram(context: CliContext): Command {
     .summary('evaluate a trained model (probe)')
     .description('Evaluate trained JEPA checkpoints.');
   registerEvalProbe(evaluate, context);
+
+  registerInspect(program, context);
+  registerConvert(program, context);
+  registerEmbed(program, context);
 
   return program;
 }

@@ -4,6 +4,7 @@
 export { matMul2d, batchMatMul } from './ops/mat-mul.js';
 export { gatherRows, gatherTokens } from './ops/gather-rows.js';
 export { patchify2d } from './ops/patchify.js';
+export { patchify3d } from './ops/patchify-3d.js';
 
 // layers
 export { Module, type Parameter, type StateDict } from './nn/module.js';

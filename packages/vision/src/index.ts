@@ -7,3 +7,58 @@ export { extractFeatures, normalizeBatch, type ExtractFeaturesOptions, type Norm
 export * from './data/index.js';
 export { probeEncoder, probeFeatures, probePixels, type ProbeEvaluation, type ProbeEvaluationOptions } from './probe-evaluation.js';
 export { MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, IJEPA_EVALUATION_DEFAULTS } from './mnist-recipe.js';
+// interop with PyTorch checkpoints (official I-JEPA releases, exports back to PyTorch)
+export {
+  checkpointTensorToTf,
+  checkpointTensorValues,
+  elementCount,
+  isFloatTensor,
+  parseCheckpointBytes,
+  readCheckpointFile,
+  type CheckpointFile,
+  type CheckpointTensor,
+} from './interop/checkpoint-file.js';
+export {
+  checkpointEpoch,
+  createEncoderFromCheckpoint,
+  createIJepaFromCheckpoint,
+  DDP_PREFIX,
+  IJEPA_MODULES,
+  ijepaConfigFromArchitecture,
+  inferIJepaArchitecture,
+  inferPredictorArchitecture,
+  inferVitArchitecture,
+  loadIJepaWeights,
+  matchVitPreset,
+  MissingHeadsError,
+  recordedHeads,
+  requireHeads,
+  splitModuleWeights,
+  type EncoderChoice,
+  type EncoderFromCheckpoint,
+  type EncoderFromCheckpointOptions,
+  type HeadsOptions,
+  type HeadsSource,
+  type IJepaArchitecture,
+  type IJepaFromCheckpoint,
+  type IJepaModuleName,
+  type InferArchitectureOptions,
+  type ModuleWeights,
+  type PredictorArchitecture,
+  type VitArchitecture,
+  type WeightsSource,
+} from './interop/official-ijepa-checkpoint.js';
+export { describeCheckpoint, formatArchitecture, topLevelGroup, type CheckpointDescription, type CheckpointKind } from './interop/describe-checkpoint.js';
+export { importOfficialOptimizerState, type OptimizerStateImport } from './interop/official-optimizer-state.js';
+export { initTrainableFromCheckpoint, type TrainableInit } from './interop/init-from-checkpoint.js';
+export {
+  convertCheckpointTensors,
+  exportOfficialSafetensors,
+  OFFICIAL_EXPORT_FORMAT,
+  officialStateDict,
+  type ConvertCheckpointOptions,
+  type ConvertedCheckpoint,
+  type ExportSource,
+  type OfficialExport,
+  type OfficialExportOptions,
+} from './interop/export-official.js';

@@ -2,7 +2,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { initBackend, readMetricsLog, train, type BackendChoice, type BackendInfo, type ProgressMode } from '@jepa/core';
-import { IJEPA_EVALUATION_DEFAULTS, IJepaTrainable, MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, MNIST_MEAN, MNIST_STD, type IJepaOptimizationConfig } from '@jepa/vision';
+import { IJEPA_EVALUATION_DEFAULTS, IJepaTrainable, IMAGENET_MEAN, IMAGENET_STD, MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, MNIST_MEAN, MNIST_STD, type IJepaOptimizationConfig } from '@jepa/vision';
 import { takeBalanced } from '../class-balanced-split.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
@@ -13,6 +13,7 @@ import { resolveModelConfig, type ModelFlags } from '../resolve-model-config.js'
 import { readRunConfig, runtimeVersions, writeRunConfig, type ResolvedTrainingConfig, type RunConfig, type RunSettings } from '../run-config.js';
 import { isMnist, loadRunData, resolveDatasetPath, type DataSpec, type RunData } from '../run-data.js';
 import { formatRunSummary, renderReportMarkdown, type RunReport } from '../run-report.js';
+import { applyInitCheckpoint, readInitCheckpoint, writeStartCheckpoint } from './init-from-checkpoint.js';
 
 /** The flags of `jepa train ijepa` as commander parses them (undefined: not given). */
 export interface TrainIjepaFlags extends ModelFlags {
@@ -26,6 +27,7 @@ export interface TrainIjepaFlags extends ModelFlags {
   backend?: BackendChoice;
   out?: string;
   resume?: boolean;
+  initFrom?: string;
   skipCorrupt?: boolean;
   trainLimit?: number;
   evalLimit?: number;
@@ -51,6 +53,7 @@ Examples:
   $ jepa train ijepa --steps 2000 --out runs/mnist    # longer, into a folder of your choice
   $ jepa train ijepa --out runs/mnist --resume        # continue runs/mnist from its newest checkpoint
   $ jepa train ijepa --dataset photos/ --image-size 64 --patch-size 8 --channels 3 --epochs 20
+  $ jepa train ijepa --init-from IN1K-vit.h.14-300e.pth.tar --dataset photos/ --epochs 310   # go on from an official checkpoint
   $ jepa train ijepa --embed-dim 16 --depth 1 --num-heads 2 --predictor-embed-dim 16 --predictor-depth 1 \\
       --steps 3 --batch-size 8 --train-limit 200 --eval-limit 100    # a smoke test in seconds
 
@@ -87,6 +90,13 @@ export function registerTrainIjepa(group: Command, context: CliContext): Command
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend; auto tries tensorflow-gpu, tensorflow, wasm, then cpu (default: $JEPA_BACKEND, else auto)').choices(BACKEND_CHOICES))
     .option('--out <dir>', 'run folder (default runs/ijepa-<date>-<time>)')
     .option('--resume', 'continue the run in --out from its newest checkpoint (config from its config.json)')
+    .option(
+      '--init-from <file>',
+      'start a new run from an official I-JEPA training checkpoint (.pth.tar with encoder, predictor, target_encoder, opt, epoch): ' +
+        'the model takes its sizes (heads from --num-heads, or the preset its width and depth match), all three modules and the AdamW ' +
+        'state are loaded (fresh moments, said so, when the state does not line up), and training starts at step epoch x steps-per-epoch ' +
+        '(--steps/--epochs count the whole run, as the official num_epochs); RGB images are normalised with ImageNet mean/std',
+    )
     .option('--skip-corrupt', 'image folders: skip files that fail to decode (counted in the report)')
     .option('--train-limit <n>', 'use only this many train images (class-balanced)', integerAtLeast(1))
     .option('--eval-limit <n>', 'evaluate on only this many held-out images (class-balanced)', integerAtLeast(1))
@@ -155,6 +165,9 @@ function resolveOptimization(flags: TrainIjepaFlags, base: IJepaOptimizationConf
 export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): Promise<void> {
   const { io } = context;
   const log = io.stderr;
+  if (flags.initFrom !== undefined && flags.resume) {
+    throw new CliError('--init-from starts a new run from a checkpoint; --resume continues a run folder. Pass one of them.');
+  }
   if (flags.resume && flags.out === undefined) {
     throw new CliError('--resume needs --out <run folder>: the folder of the run to continue (it holds config.json and checkpoints/).');
   }
@@ -170,8 +183,9 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
 
   // 1. Everything that can be checked without data or a backend.
   const dataset = flags.dataset === undefined ? previous?.data.dataset ?? 'mnist' : resolveDatasetPath(flags.dataset, io.cwd);
-  const channels = flags.channels ?? (previous ? previous.data.channels : isMnist(dataset) ? 1 : 3);
-  const model = resolveModelConfig(flags, channels, base.model);
+  const init = flags.initFrom !== undefined ? await readInitCheckpoint(flags, dataset, io.cwd) : undefined;
+  const channels = init?.model.inChannels ?? flags.channels ?? (previous ? previous.data.channels : isMnist(dataset) ? 1 : 3);
+  const model = init?.model ?? resolveModelConfig(flags, channels, base.model);
   const dataSpec: DataSpec = {
     dataset,
     imageSize: model.imageSize,
@@ -194,7 +208,9 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
   const data: RunData = await loadRunData(dataSpec, log);
 
   // 3. The training config; on resume it must match the run's except for its length.
-  const normalization = isMnist(dataset) ? { mean: [...MNIST_MEAN], std: [...MNIST_STD] } : previous?.training.normalization ?? data.statistics;
+  const normalization = isMnist(dataset)
+    ? { mean: [...MNIST_MEAN], std: [...MNIST_STD] }
+    : init && channels === 3 ? { mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] } : previous?.training.normalization ?? data.statistics;
   const config: ResolvedTrainingConfig = {
     model,
     masks: flags.minKeep === undefined ? base.masks : { ...base.masks, minKeep: flags.minKeep },
@@ -255,8 +271,11 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
 
   // 4. Train.
   try {
+    const stepsPerEpoch = Math.max(1, Math.floor(data.train.count / config.optimization.batchSize));
+    const startStep = init ? applyInitCheckpoint(trainable, init, { stepsPerEpoch, totalSteps, log }) : 0;
     await mkdir(runDir, { recursive: true });
     await writeRunConfig(runDir, runConfig);
+    if (startStep > 0) await writeStartCheckpoint(trainable, runDir, startStep, stepsPerEpoch, totalSteps);
     log.write(
       `run folder ${runDir}\n` +
         `training I-JEPA: ViT ${model.encoder.embedDim}x${model.encoder.depth} (${model.encoder.numHeads} heads), patch ${model.patchSize}, ` +
@@ -265,10 +284,10 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
     const result = await train(trainable, {
       outDir: runDir,
       totalSteps,
-      stepsPerEpoch: Math.max(1, Math.floor(data.train.count / config.optimization.batchSize)),
+      stepsPerEpoch,
       checkpointEvery: settings.checkpointEvery,
       logEvery: settings.logEvery,
-      resume: flags.resume ? 'auto' : false,
+      resume: flags.resume || startStep > 0 ? 'auto' : false,
       progress: flags.progress,
       stream: io.stderr,
       signal: context.signal,

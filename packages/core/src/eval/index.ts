@@ -15,3 +15,14 @@ export type { LowShotConfig, LowShotResult } from './low-shot.js';
 export { accuracyOf } from './probe.js';
 export type { Probe, ProbeTrainer, ProbeTrainingContext } from './probe.js';
 export { symmetricEigenvalues } from './symmetric-eigenvalues.js';
+export {
+  ATTENTIVE_PROBE_DEFAULTS,
+  AttentiveClassifier,
+  AttentivePooler,
+  AttentiveProbe,
+  attentiveProbeTrainer,
+  CrossAttention,
+  CrossAttentionBlock,
+  trainAttentiveProbe,
+} from './attentive-probe.js';
+export type { AttentiveClassifierOptions, AttentiveProbeConfig, AttentiveProbeTraining } from './attentive-probe.js';

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { readSafetensorsFile, readTorchFile, collectTensors, saveCheckpoint } from '@jepa/core';
+import { fixtureDir } from '@jepa/core/testing';
+import { createIJepa } from '@jepa/vision';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+import { captureIo } from '../test-io.js';
+
+const cwd = mkdtempSync(join(tmpdir(), 'jepa-convert-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const fixture = fixtureDir('ijepa-tiny');
+const CHECKPOINT = fixture ? join(fixture, 'checkpoint.pth.tar') : '';
+
+async function jepa(...argv: string[]) {
+  const capture = captureIo(cwd);
+  const code = await runCli(argv, capture.io);
+  return { code, stdout: capture.stdout(), stderr: capture.stderr() };
+}
+
+const bytes = (data: ArrayBufferView) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+
+describe.skipIf(!fixture)('jepa convert', () => {
+  /** The checkpoint's model tensors (not opt.*), by official name. */
+  let official: Map<string, { shape: number[]; data: ArrayBufferView }>;
+  beforeAll(async () => {
+    const all = collectTensors(await readTorchFile(CHECKPOINT));
+    official = new Map([...all].filter(([k]) => !k.startsWith('opt.')).map(([k, t]) => [k, { shape: t.shape, data: t.data }]));
+  });
+
+  it('writes the model weights with the official names, bit for bit, and the epoch and lr as metadata', async () => {
+    const { code, stdout, stderr } = await jepa('convert', CHECKPOINT, 'tiny.safetensors');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('tiny.safetensors: 90 tensors (encoder, predictor, target_encoder), 142,560 parameters; keys like encoder.module.pos_embed');
+    expect(stdout).toContain('note: left out 177 tensor(s) that are not model weights (opt: optimizer state)');
+    const read = await readSafetensorsFile(join(cwd, 'tiny.safetensors'));
+    expect([...read.tensors.keys()].sort()).toEqual([...official.keys()].sort());
+    for (const [key, t] of official) {
+      const written = read.tensors.get(key)!;
+      expect(written.shape).toEqual(t.shape);
+      expect(bytes(written.data).equals(bytes(t.data)), key).toBe(true);
+    }
+    expect(read.metadata).toMatchObject({ format: 'jepa-official-export', epoch: '2', lr: '0.001', loss: '0.43212032318115234', 'jepa.modulePrefix': 'true' });
+  });
+
+  it('--no-module-prefix --only target_encoder --num-heads records a plain target encoder with its sizes', async () => {
+    const { code, stdout, stderr } = await jepa('convert', CHECKPOINT, 'target.safetensors', '--no-module-prefix', '--only', 'target_encoder', '--num-heads', '3');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('29 tensors (target_encoder), 62,064 parameters; keys like target_encoder.pos_embed');
+    expect(stdout).toContain('note: left out module(s) encoder, predictor (--only)');
+    const read = await readSafetensorsFile(join(cwd, 'target.safetensors'));
+    expect(read.tensors.has('target_encoder.blocks.1.attn.qkv.weight')).toBe(true);
+    expect(JSON.parse(read.metadata['jepa.model']!)).toEqual({ imageSize: 32, patchSize: 4, inChannels: 3, encoder: { embedDim: 48, depth: 2, numHeads: 3 } });
+    // A flat export gets the prefix back with --module-prefix.
+    const back = await jepa('convert', 'target.safetensors', 'prefixed.safetensors', '--module-prefix');
+    expect(back.code, back.stderr).toBe(0);
+    const prefixed = await readSafetensorsFile(join(cwd, 'prefixed.safetensors'));
+    expect([...prefixed.tensors.keys()].sort()).toEqual([...official.keys()].filter((k) => k.startsWith('target_encoder.')).sort());
+    expect(prefixed.metadata['jepa.model']).toBe(read.metadata['jepa.model']);
+  });
+
+  it('hands a run of this library back with official names, leaving its optimizer moments out', async () => {
+    const model = createIJepa({ imageSize: 16, patchSize: 4, encoder: { embedDim: 16, depth: 1, numHeads: 2 }, predictor: { embedDim: 8, depth: 1, numHeads: 2 } }, { seed: 0 });
+    const state = model.stateDict();
+    try {
+      await saveCheckpoint(join(cwd, 'run', 'checkpoints'), 'step-000003', {
+        tensors: { ...state, 'optimizer.encoder.norm.weight.exp_avg': tf.zeros([16]) },
+        meta: { trainer: { step: 3, epoch: 0 }, state: { kind: 'ijepa', config: { model: model.config } } },
+      });
+      const { code, stdout, stderr } = await jepa('convert', 'run', 'from-run.safetensors', '--module-prefix');
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain('keys like encoder.module.');
+      const read = await readSafetensorsFile(join(cwd, 'from-run.safetensors'));
+      expect(read.tensors.size).toBe(Object.keys(state).length);
+      expect(read.tensors.has('predictor.module.predictor_embed.weight')).toBe(true);
+      expect(bytes(read.tensors.get('encoder.module.blocks.0.attn.qkv.weight')!.data).equals(bytes(state['encoder.blocks.0.attn.qkv.weight']!.dataSync()))).toBe(true);
+      expect(JSON.parse(read.metadata['jepa.model']!).encoder.numHeads).toBe(2);
+    } finally {
+      tf.dispose(Object.values(state));
+      model.dispose();
+    }
+  });
+
+  it('refuses to overwrite without --force, and names bad arguments', async () => {
+    const again = await jepa('convert', CHECKPOINT, 'tiny.safetensors');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/error: OUT .*tiny\.safetensors already exists\. Pass --force to overwrite it/);
+    expect((await jepa('convert', CHECKPOINT, 'tiny.safetensors', '--force')).code).toBe(0);
+    const badOnly = await jepa('convert', CHECKPOINT, 'x.safetensors', '--only', 'decoder');
+    expect(badOnly.code).toBe(1);
+    expect(badOnly.stderr).toContain('Expected one or more of encoder, predictor, target_encoder (comma-separated), got decoder');
+    const badOut = await jepa('convert', CHECKPOINT, 'x.pt');
+    expect(badOut.stderr).toContain('give it a .safetensors name');
+    const absent = await jepa('convert', 'target.safetensors', 'y.safetensors', '--only', 'encoder');
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toMatch(/has no encoder module \(it holds target_encoder\)\. Pick --only from those/);
+  });
+});

@@ -1,0 +1,235 @@
+import * as tf from '@tensorflow/tfjs';
+import { Jepa, JepaPredictor, loadPrefixedStrict, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict, type TransformerBlock } from '@jepa/core';
+import { resolveVitSize, type VitPresetName, type VitSize } from '@jepa/vision';
+import { createVideoTransformer, type VideoTransformer } from './video-transformer.js';
+
+/** Model sizes of a V-JEPA. */
+export interface VJepaModelConfig {
+  /** Frames per clip `T` (official: 16). */
+  readonly numFrames: number;
+  /** Frames per tubelet. Default 2. */
+  readonly tubeletSize?: number;
+  /** Side of the square frames in pixels (official: 224). */
+  readonly imageSize: number;
+  /** Side of a tubelet in pixels (official: 16). */
+  readonly patchSize: number;
+  /** Default 3. */
+  readonly inChannels?: number;
+  /** A preset name (`'large'` for ViT-L) or explicit sizes. */
+  readonly encoder: VitPresetName | VitSize;
+  /** Official default: width 384, depth 12, heads = encoder heads. */
+  readonly predictor?: { readonly embedDim?: number; readonly depth?: number; readonly numHeads?: number };
+  /**
+   * Learned predictor mask tokens, one per mask generator (`mask_tokens.0`, ...). Default the
+   * number of {@link VJEPA_MASK_GENERATORS} (2). With 1 the name is I-JEPA's `mask_token`.
+   */
+  readonly numMaskTokens?: number;
+  /** 3-D sin-cos split with equal thirds (official `uniform_power`). Default true. */
+  readonly uniformPower?: boolean;
+  /** Start the mask tokens at zero (official `zero_init_mask_tokens`). Default true. */
+  readonly zeroInitMaskTokens?: boolean;
+}
+
+/** Options of {@link createVJepa}. */
+export interface CreateVJepaOptions {
+  /** Seed of the initial weights (default: unseeded). */
+  readonly seed?: number;
+}
+
+/**
+ * Official V-JEPA defaults (facebookresearch/jepa `configs/pretrain/vitl16.yaml`, `app/vjepa/train.py`)
+ * where our API has a choice.
+ */
+export const VJEPA_DEFAULTS = {
+  numFrames: 16,
+  tubeletSize: 2,
+  imageSize: 224,
+  patchSize: 16,
+  predictorEmbedDim: 384,
+  predictorDepth: 12,
+  uniformPower: true,
+  zeroInitMaskTokens: true,
+  /** L1 between predictions and layer-normed targets (`loss_exp: 1`, `reg_coeff: 0`). */
+  loss: 'l1',
+  masks: VJEPA_MASK_GENERATORS,
+  optimization: {
+    epochs: 300,
+    warmupEpochs: 40,
+    /** The schedules span `scheduleScale` times the training length (official `ipe_scale`). */
+    scheduleScale: 1.25,
+    startLr: 0.0002,
+    lr: 0.000625,
+    finalLr: 1e-6,
+    weightDecay: 0.04,
+    finalWeightDecay: 0.4,
+    ema: [0.998, 1.0] as [number, number],
+    betas: [0.9, 0.999] as [number, number],
+    eps: 1e-8,
+    /** Gradient-norm clipping after warm-up (official `clip_grad: 10.0`). */
+    clipGradNorm: 10,
+  },
+} as const;
+
+/** The resolved sizes of a {@link VJepaModel}. */
+export interface VJepaResolvedConfig {
+  readonly numFrames: number;
+  readonly tubeletSize: number;
+  readonly imageSize: number;
+  readonly patchSize: number;
+  readonly inChannels: number;
+  readonly encoder: VitSize;
+  readonly predictor: { readonly embedDim: number; readonly depth: number; readonly numHeads: number };
+  readonly numMaskTokens: number;
+  readonly uniformPower: boolean;
+  readonly zeroInitMaskTokens: boolean;
+}
+
+/** The three modules of a V-JEPA and its objective. */
+export interface VJepaModel {
+  readonly config: VJepaResolvedConfig;
+  /** The tubelet grid `[T/t, H/p, W/p]` every encoder output and mask index refers to (raster order). */
+  readonly grid: readonly [number, number, number];
+  readonly contextEncoder: VideoTransformer;
+  readonly targetEncoder: VideoTransformer;
+  readonly predictor: JepaPredictor;
+  /** Clips `[B, T, H, W, C]`; pass one `MaskSet` per mask generator. L1 loss. */
+  readonly jepa: Jepa<tf.Tensor5D>;
+  /** All weights with the official checkpoint prefixes `encoder.`, `predictor.`, `target_encoder.` (PyTorch layout). */
+  stateDict(): StateDict;
+  /** Strict load of {@link stateDict}-style keys: lists every difference and loads nothing on error. */
+  loadStateDict(dict: StateDict, source?: string): void;
+  dispose(): void;
+}
+
+const positive = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
+
+/** Fills the defaults of a {@link VJepaModelConfig} and checks it, naming the field to change. */
+export function resolveVJepaConfig(config: VJepaModelConfig): VJepaResolvedConfig {
+  const encoder = resolveVitSize(config.encoder);
+  const resolved: VJepaResolvedConfig = {
+    numFrames: config.numFrames,
+    tubeletSize: config.tubeletSize ?? VJEPA_DEFAULTS.tubeletSize,
+    imageSize: config.imageSize,
+    patchSize: config.patchSize,
+    inChannels: config.inChannels ?? 3,
+    encoder,
+    predictor: {
+      embedDim: config.predictor?.embedDim ?? VJEPA_DEFAULTS.predictorEmbedDim,
+      depth: config.predictor?.depth ?? VJEPA_DEFAULTS.predictorDepth,
+      numHeads: config.predictor?.numHeads ?? encoder.numHeads,
+    },
+    numMaskTokens: config.numMaskTokens ?? VJEPA_MASK_GENERATORS.length,
+    uniformPower: config.uniformPower ?? VJEPA_DEFAULTS.uniformPower,
+    zeroInitMaskTokens: config.zeroInitMaskTokens ?? VJEPA_DEFAULTS.zeroInitMaskTokens,
+  };
+  const problems: string[] = [];
+  for (const key of ['numFrames', 'tubeletSize', 'imageSize', 'patchSize', 'inChannels', 'numMaskTokens'] as const) {
+    if (!positive(resolved[key])) problems.push(`${key} must be a positive integer (got ${resolved[key]})`);
+  }
+  for (const key of ['embedDim', 'depth', 'numHeads'] as const) {
+    if (!positive(resolved.predictor[key])) problems.push(`predictor.${key} must be a positive integer (got ${resolved.predictor[key]})`);
+  }
+  if (positive(resolved.numFrames) && positive(resolved.tubeletSize) && resolved.numFrames % resolved.tubeletSize !== 0) {
+    problems.push(`numFrames ${resolved.numFrames} is not a multiple of tubeletSize ${resolved.tubeletSize}`);
+  }
+  if (positive(resolved.imageSize) && positive(resolved.patchSize) && resolved.imageSize % resolved.patchSize !== 0) {
+    problems.push(`imageSize ${resolved.imageSize} is not a multiple of patchSize ${resolved.patchSize}`);
+  }
+  if (encoder.embedDim % encoder.numHeads !== 0) problems.push(`encoder width ${encoder.embedDim} is not divisible by its ${encoder.numHeads} heads`);
+  const p = resolved.predictor;
+  if (positive(p.embedDim) && positive(p.numHeads) && p.embedDim % p.numHeads !== 0) {
+    problems.push(`predictor width ${p.embedDim} is not divisible by its ${p.numHeads} heads; set predictor.numHeads or predictor.embedDim`);
+  }
+  if (problems.length) throw new Error(`Invalid V-JEPA model config:\n  - ${problems.join('\n  - ')}`);
+  return resolved;
+}
+
+/**
+ * Builds a V-JEPA as the official `app/vjepa`: a video ViT context encoder, its EMA copy as the
+ * target encoder, and the narrow predictor with one mask token per mask generator, trained with
+ * L1 on layer-normed targets. Initialisation follows `init_video_model`: every Linear weight is a
+ * plain truncated normal (std 0.02; the official re-init undoes the residual-branch rescaling of
+ * the model constructors), biases zero, mask tokens zero (`zeroInitMaskTokens`).
+ *
+ * Training: `model.jepa.step(clips, masks, optimizer, hyper)` with one `MaskSet` per generator
+ * (`MultiBlock3dMaskSampler`), `hyper` from {@link vjepaStepHyperParameters}.
+ */
+export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOptions = {}): VJepaModel {
+  if (options.seed !== undefined) {
+    const seed = options.seed;
+    return withInitSeed(seed, () => createVJepa(config));
+  }
+  const resolved = resolveVJepaConfig(config);
+  const video = () => createVideoTransformer({
+    ...resolved.encoder,
+    numFrames: resolved.numFrames,
+    tubeletSize: resolved.tubeletSize,
+    imageSize: resolved.imageSize,
+    patchSize: resolved.patchSize,
+    inChannels: resolved.inChannels,
+    uniformPower: resolved.uniformPower,
+  });
+  const built: Array<{ dispose(): void }> = [];
+  try {
+    const contextEncoder = video();
+    built.push(contextEncoder);
+    undoResidualRescale(contextEncoder.blocks.items);
+    const targetEncoder = video();
+    built.push(targetEncoder);
+    targetEncoder.copyFrom(contextEncoder);
+    const predictor = new JepaPredictor({
+      grid: contextEncoder.grid,
+      embedDim: resolved.encoder.embedDim,
+      predictorEmbedDim: resolved.predictor.embedDim,
+      depth: resolved.predictor.depth,
+      numHeads: resolved.predictor.numHeads,
+      mlpRatio: resolved.encoder.mlpRatio ?? 4,
+      numMaskTokens: resolved.numMaskTokens,
+      uniformPower: resolved.uniformPower,
+    });
+    built.push(predictor);
+    undoResidualRescale(predictor.blocks.items);
+    if (resolved.zeroInitMaskTokens) for (const token of predictor.maskTokens) tf.tidy(() => token.assign(tf.zerosLike(token)));
+    const jepa = new Jepa<tf.Tensor5D>({ contextEncoder, targetEncoder, predictor, loss: VJEPA_DEFAULTS.loss });
+    const parts = { encoder: contextEncoder, predictor, target_encoder: targetEncoder } as const;
+    const grid = contextEncoder.grid as readonly [number, number, number];
+    return {
+      config: resolved,
+      grid,
+      contextEncoder,
+      targetEncoder,
+      predictor,
+      jepa,
+      stateDict() {
+        const out: StateDict = {};
+        for (const [prefix, module] of Object.entries(parts)) {
+          for (const [k, v] of Object.entries(module.stateDict())) out[`${prefix}.${k}`] = v;
+        }
+        return out;
+      },
+      loadStateDict(dict: StateDict, source?: string) {
+        loadPrefixedStrict(parts, dict, source);
+      },
+      dispose() {
+        contextEncoder.dispose();
+        targetEncoder.dispose();
+        predictor.dispose();
+      },
+    };
+  } catch (error) {
+    for (const module of built) module.dispose();
+    throw error;
+  }
+}
+
+/**
+ * The official `init_video_model` re-draws every Linear weight after construction, which undoes
+ * the constructors' `_rescale_blocks` (`attn.proj` and `mlp.fc2` divided by `sqrt(2 * layer)`):
+ * scaling them back gives the same plain truncated-normal weights.
+ */
+function undoResidualRescale(blocks: readonly TransformerBlock[]): void {
+  blocks.forEach((block, i) => {
+    const factor = Math.sqrt(2 * (i + 1));
+    for (const v of [block.attn.proj.weight, block.mlp.fc2.weight]) tf.tidy(() => v.assign(tf.mul(v, factor)));
+  });
+}

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { serializeSafetensors } from '@jepa/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkpointTensorToTf, parseCheckpointBytes, readCheckpointFile } from './checkpoint-file.js';
+import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR } from './test-fixture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jepa-ckpt-file-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('readCheckpointFile', () => {
+  it('reads safetensors files with their metadata', async () => {
+    const bytes = serializeSafetensors({ 'encoder.norm.weight': { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) } }, { epoch: '3' });
+    writeFileSync(join(dir, 'w.safetensors'), bytes);
+    const file = await readCheckpointFile(join(dir, 'w.safetensors'));
+    expect(file.format).toBe('safetensors');
+    expect([...file.tensors.keys()]).toEqual(['encoder.norm.weight']);
+    expect(file.metadata).toEqual({ epoch: '3' });
+  });
+
+  it.skipIf(!IJEPA_TINY_DIR)('reads torch.save files, keeping the non-tensor entries as metadata', async () => {
+    const file = await readCheckpointFile(IJEPA_TINY_CHECKPOINT);
+    expect(file.format).toBe('torch');
+    expect(file.tensors.get('encoder.module.pos_embed')?.shape).toEqual([1, 64, 48]);
+    expect(Object.keys(file.metadata).sort()).toEqual(['batch_size', 'epoch', 'loss', 'lr', 'scaler', 'world_size']);
+  });
+
+  it('names the file and the fix when it cannot be read or parsed', async () => {
+    await expect(readCheckpointFile(join(dir, 'missing.pth.tar'))).rejects.toThrow(/missing\.pth\.tar.*cannot read the file.*check the path/);
+    expect(() => parseCheckpointBytes(new Uint8Array([0x80, 0x02, 0x7d, 0x2e]), 'bare.pth')).toThrow(/bare\.pth.*bare pickle, not a torch\.save zip archive/);
+    expect(() => parseCheckpointBytes(new Uint8Array([1, 2, 3]), 'x.safetensors')).toThrow(/x\.safetensors.*shorter than the 8-byte header/);
+  });
+
+  it('explains the 2 GiB limit up front instead of failing inside Node', async () => {
+    const path = join(dir, 'huge.pth.tar');
+    writeFileSync(path, '');
+    truncateSync(path, 2 ** 31 + 1024); // sparse: takes no disk space
+    await expect(readCheckpointFile(path)).rejects.toThrow(/huge\.pth\.tar.*the file is 2\.00 GiB; this reader holds a whole checkpoint in memory.*use a file that holds only the modules you need/);
+    rmSync(path);
+  });
+
+  it('turns float tensors into tf tensors and refuses integer ones as weights', () => {
+    const t = checkpointTensorToTf({ dtype: 'F64', shape: [2], data: new Float64Array([0.5, 1.5]) }, 'w');
+    expect(t.dtype).toBe('float32');
+    expect(Array.from(t.dataSync())).toEqual([0.5, 1.5]);
+    t.dispose();
+    const before = tf.memory().numTensors;
+    expect(() => checkpointTensorToTf({ dtype: 'I64', shape: [], data: new BigInt64Array([2n]) }, 'opt.state.1.step')).toThrow(/opt\.state\.1\.step: a tensor of dtype I64 and shape \[\] cannot be a model weight/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,155 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import {
+  collectTensors,
+  isTorchTensor,
+  parseSafetensors,
+  parseTorchCheckpoint,
+  toTfTensor,
+  TorchCheckpointError,
+  type HostTensor,
+  type TorchTensor,
+} from '@jepa/core';
+
+/** A tensor read from a checkpoint file: a `torch.save` tensor or a safetensors host tensor. */
+export type CheckpointTensor = TorchTensor | HostTensor;
+
+/** A checkpoint file read into memory, whatever its container. */
+export interface CheckpointFile {
+  /** The path it was read from (used in every message). */
+  readonly path: string;
+  /** `torch`: a `torch.save` zip (`.pth`, `.pth.tar`, `.pt`); `safetensors`: a `.safetensors` file. */
+  readonly format: 'torch' | 'safetensors';
+  readonly byteLength: number;
+  /** Every tensor by dotted name (`encoder.module.blocks.0.attn.qkv.weight`, `opt.state.1.exp_avg`), in file order. */
+  readonly tensors: ReadonlyMap<string, CheckpointTensor>;
+  /**
+   * Values that are not tensors: for `torch`, the top-level entries that hold no tensor (`epoch`,
+   * `loss`, `lr`, `batch_size`, `scaler`, ...); for `safetensors`, the `__metadata__` strings.
+   */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** `torch` only: the whole unpickled object (optimizer state and all). Nothing in it was executed. */
+  readonly value?: unknown;
+  /**
+   * A `jepa train` checkpoint (`format: jepa-checkpoint` in the safetensors metadata): its manifest
+   * `<name>.json` beside the tensors, when it exists (it records the model sizes).
+   */
+  readonly manifest?: Readonly<Record<string, unknown>>;
+}
+
+/** Node's `readFile` refuses files over 2 GiB (`ERR_FS_FILE_TOO_LARGE`). */
+const MAX_FILE_BYTES = 2 ** 31 - 1;
+
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
+
+/**
+ * Parses a checkpoint held in memory (see {@link readCheckpointFile}): `.safetensors` by its name,
+ * a torch file by its zip (or legacy pickle) signature or its `.pth`/`.pt`/`.tar` name.
+ */
+export function parseCheckpointBytes(bytes: Uint8Array, path: string): CheckpointFile {
+  const named = /\.safetensors$/i.test(path);
+  const torchSignature = startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]) || startsWith(bytes, [0x80]);
+  if (!named && (torchSignature || /\.(pth|pt|tar|ckpt)$/i.test(path))) {
+    // parseTorchCheckpoint names the file and explains legacy/bare-pickle/TorchScript files.
+    const value = parseTorchCheckpoint(bytes, path);
+    const tensors = collectTensors(value);
+    return { path, format: 'torch', byteLength: bytes.length, tensors, metadata: topLevelValues(value), value };
+  }
+  const parsed = parseSafetensors(bytes, path);
+  return { path, format: 'safetensors', byteLength: bytes.length, tensors: parsed.tensors, metadata: parsed.metadata };
+}
+
+/**
+ * Reads a `torch.save` checkpoint (`.pth`, `.pth.tar`, `.pt`: recognised by its zip signature) or a
+ * `.safetensors` file. Nothing in a torch file is executed: its pickle is read by a data-only
+ * machine that refuses every global outside a small allow-list. For a `jepa train` checkpoint,
+ * the manifest `<name>.json` beside it is read too.
+ *
+ * @throws TorchCheckpointError / SafetensorsError naming the file, and what to do.
+ */
+export async function readCheckpointFile(path: string): Promise<CheckpointFile> {
+  const size = (await stat(path).catch(() => undefined))?.size;
+  if (size !== undefined && size > MAX_FILE_BYTES) {
+    throw new TorchCheckpointError(
+      `the file is ${(size / 2 ** 30).toFixed(2)} GiB; this reader holds a whole checkpoint in memory and Node reads at most 2 GiB at once ` +
+        '(official ViT-H/ViT-g training checkpoints are larger because they carry two encoders and the optimizer moments).',
+      { source: path },
+      'use a file that holds only the modules you need (e.g. the target_encoder state dict alone), or a .safetensors export under 2 GiB.',
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source: path }, 'check the path and its permissions.');
+  }
+  const file = parseCheckpointBytes(bytes, path);
+  if (file.format === 'safetensors' && file.metadata.format === 'jepa-checkpoint') {
+    const manifestPath = join(dirname(path), `${basename(path).replace(/\.safetensors$/, '')}.json`);
+    const manifest = await readFile(manifestPath, 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>, () => undefined);
+    if (manifest) return { ...file, manifest };
+  }
+  return file;
+}
+
+/** Top-level entries of an unpickled checkpoint that hold no tensor (epoch, loss, lr, ...). */
+function topLevelValues(value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isTorchTensor(value)) return out;
+  const entries = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (isTorchTensor(item)) continue;
+    if (typeof item === 'object' && item !== null && !ArrayBuffer.isView(item) && collectTensors(item).size > 0) continue;
+    out[key] = item;
+  }
+  return out;
+}
+
+/** The dtype as the file names it (`float32` for torch, `F32` for safetensors). */
+export function checkpointTensorDtype(tensor: CheckpointTensor): string {
+  return tensor.dtype;
+}
+
+/** Number of elements of a tensor of `shape`. */
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+const FLOAT_DTYPES = new Set(['float32', 'float64', 'float16', 'bfloat16', 'F32', 'F64', 'F16', 'BF16']);
+
+/** True for a floating-point tensor (a weight), false for integers and booleans. */
+export function isFloatTensor(tensor: CheckpointTensor): boolean {
+  return FLOAT_DTYPES.has(tensor.dtype);
+}
+
+/**
+ * A float32 `tf.Tensor` with the values of a floating-point checkpoint tensor (float16/bfloat16
+ * are widened exactly, float64 rounded). The caller disposes it.
+ * @param key named in the error when the tensor is not floating-point.
+ */
+export function checkpointTensorToTf(tensor: CheckpointTensor, key: string): tf.Tensor {
+  if (!isFloatTensor(tensor)) {
+    throw new Error(`${key}: a tensor of dtype ${tensor.dtype} and shape [${tensor.shape.join(', ')}] cannot be a model weight; weights are floating-point. The checkpoint is not an I-JEPA model, or this key belongs elsewhere.`);
+  }
+  if ('kind' in tensor) {
+    const data = tensor.data instanceof Float32Array ? tensor.data : Float32Array.from(tensor.data as Float64Array);
+    return tf.tensor(data, tensor.shape, 'float32');
+  }
+  return toTfTensor(tensor, key);
+}
+
+/** The values of a floating-point checkpoint tensor as a Float32Array (shared when already float32). */
+export function checkpointTensorValues(tensor: CheckpointTensor, key: string): Float32Array {
+  if (!isFloatTensor(tensor)) {
+    throw new Error(`${key}: expected a floating-point tensor, got ${tensor.dtype} [${tensor.shape.join(', ')}].`);
+  }
+  if (tensor.data instanceof Float32Array) return tensor.data;
+  if ('kind' in tensor) return Float32Array.from(tensor.data as Float64Array);
+  const t = toTfTensor(tensor, key);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
