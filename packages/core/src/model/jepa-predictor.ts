@@ -29,6 +29,8 @@ export interface JepaPredictorOptions {
   readonly numMaskTokens?: number;
   /** 3-D grids only: V-JEPA's `uniform_power` sin-cos split (default true). */
   readonly uniformPower?: boolean;
+  /** See {@link TransformerEncoderOptions.rescaleResidualBranches} (default false, as the official trainers). */
+  readonly rescaleResidualBranches?: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export class JepaPredictor extends Module implements Predictor {
     this.blocks = this.addModule('predictor_blocks', new ModuleList(blocks));
     this.norm = this.addModule('predictor_norm', new LayerNorm(width, options.layerNormEps ?? 1e-6));
     this.proj = this.addModule('predictor_proj', new Linear(width, options.embedDim));
-    rescaleResidualBranches(blocks);
+    if (options.rescaleResidualBranches) rescaleResidualBranches(blocks);
   }
 
   /**

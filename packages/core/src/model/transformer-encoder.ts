@@ -20,6 +20,12 @@ export interface TransformerEncoderOptions {
   readonly layerNormEps?: number;
   /** 3-D grids only: V-JEPA's `uniform_power` sin-cos split (default true). */
   readonly uniformPower?: boolean;
+  /**
+   * Divide each block's `attn.proj` and `mlp.fc2` weights by `sqrt(2 * layer)` (the model classes'
+   * `fix_init_weight`). Default false: the official trainers (`init_model`, `init_video_model`)
+   * redraw every Linear weight after construction, which undoes it.
+   */
+  readonly rescaleResidualBranches?: boolean;
 }
 
 /**
@@ -57,7 +63,7 @@ export class TransformerEncoder<Input> extends Module implements Encoder<Input> 
     }));
     this.blocks = this.addModule('blocks', new ModuleList(blocks));
     this.norm = this.addModule('norm', new LayerNorm(this.embedDim, options.layerNormEps ?? 1e-6));
-    rescaleResidualBranches(blocks);
+    if (options.rescaleResidualBranches) rescaleResidualBranches(blocks);
   }
 
   /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Jepa, JepaPredictor, loadPrefixedStrict, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict, type TransformerBlock } from '@jepa/core';
+import { Jepa, JepaPredictor, loadPrefixedStrict, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict } from '@jepa/core';
 import { resolveVitSize, type VitPresetName, type VitSize } from '@jepa/vision';
 import { createVideoTransformer, type VideoTransformer } from './video-transformer.js';
 
@@ -173,7 +173,6 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
   try {
     const contextEncoder = video();
     built.push(contextEncoder);
-    undoResidualRescale(contextEncoder.blocks.items);
     const targetEncoder = video();
     built.push(targetEncoder);
     targetEncoder.copyFrom(contextEncoder);
@@ -188,7 +187,6 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
       uniformPower: resolved.uniformPower,
     });
     built.push(predictor);
-    undoResidualRescale(predictor.blocks.items);
     if (resolved.zeroInitMaskTokens) for (const token of predictor.maskTokens) tf.tidy(() => token.assign(tf.zerosLike(token)));
     const jepa = new Jepa<tf.Tensor5D>({ contextEncoder, targetEncoder, predictor, loss: VJEPA_DEFAULTS.loss });
     const parts = { encoder: contextEncoder, predictor, target_encoder: targetEncoder } as const;
@@ -222,14 +220,3 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
   }
 }
 
-/**
- * The official `init_video_model` re-draws every Linear weight after construction, which undoes
- * the constructors' `_rescale_blocks` (`attn.proj` and `mlp.fc2` divided by `sqrt(2 * layer)`):
- * scaling them back gives the same plain truncated-normal weights.
- */
-function undoResidualRescale(blocks: readonly TransformerBlock[]): void {
-  blocks.forEach((block, i) => {
-    const factor = Math.sqrt(2 * (i + 1));
-    for (const v of [block.attn.proj.weight, block.mlp.fc2.weight]) tf.tidy(() => v.assign(tf.mul(v, factor)));
-  });
-}

@@ -1,0 +1,292 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Rng } from '@jepa/core';
+import { getImage, loadMnist, uniformInt, type LabeledImages, type UniformSource } from '@jepa/vision';
+import { clipToRawFrames, defaultVideoEncoder, encodeVideo } from '../decode/ffmpeg-adapter.js';
+import { prefetch } from '../decode/prefetch.js';
+import { createVideoClip, type VideoClip } from '../decode/video-clip.js';
+
+/** Moving MNIST frames are 64 x 64 by default, as in Srivastava et al. (2015). */
+export const MOVING_MNIST_SIZE = 64;
+
+/** Direction class names for 8 classes: counter-clockwise from "right", 45 degrees apart. */
+export const MOVING_MNIST_DIRECTIONS_8: readonly string[] = ['right', 'up-right', 'up', 'up-left', 'left', 'down-left', 'down', 'down-right'];
+/** Direction class names for 4 classes: counter-clockwise from "right", 90 degrees apart. */
+export const MOVING_MNIST_DIRECTIONS_4: readonly string[] = ['right', 'up', 'left', 'down'];
+
+/** Options for {@link generateMovingMnistClip}. */
+export interface MovingMnistOptions {
+  /** Frames per clip. Default 20 (the classic dataset). */
+  readonly numFrames?: number;
+  /** Frame side. Default 64. */
+  readonly size?: number;
+  /** Digits per clip. Default 2. */
+  readonly numDigits?: number;
+  /** Speed in pixels per frame. Default 3.6 (the classic 0.1 of the 36-pixel range). */
+  readonly speed?: number;
+  /** Direction classes: 4 or 8. Default 8. */
+  readonly directionClasses?: 4 | 8;
+}
+
+/** One generated clip and its labels. */
+export interface MovingMnistClip {
+  /** `[T, size, size, 1]`, values 0..1 (digits combined by maximum). */
+  readonly clip: VideoClip;
+  /** Class of each digit, e.g. `[3, 8]`. */
+  readonly digits: readonly number[];
+  /** Index of each digit in the source set. */
+  readonly sourceIndices: readonly number[];
+  /** Initial velocity of each digit, `[vx, vy]` in pixels per frame (y points down). */
+  readonly velocities: readonly (readonly [number, number])[];
+  /** Top-left corner of each digit in each frame: `[numDigits][T]` of `[x, y]` (integers drawn). */
+  readonly positions: readonly (readonly (readonly [number, number])[])[];
+  /** Label for digit identity: the first digit's class (0..9). */
+  readonly digitLabel: number;
+  /** Label for the digit pair: `10 * digits[0] + digits[1]` (0..99; equals digitLabel with one digit). */
+  readonly pairLabel: number;
+  /** Label for motion: the first digit's initial direction quantised into `directionClasses` bins. */
+  readonly directionLabel: number;
+}
+
+/**
+ * The direction class of a velocity `(vx, vy)` (image coordinates, y down): the angle
+ * `atan2(-vy, vx)` (counter-clockwise from "right", as seen on screen) rounded to the nearest of
+ * `classes` equally spaced directions. Class `k` is centred on `k * 360 / classes` degrees, so with
+ * 8 classes 0 = right, 1 = up-right, 2 = up, ... 7 = down-right (see {@link MOVING_MNIST_DIRECTIONS_8}).
+ */
+export function directionClass(vx: number, vy: number, classes: 4 | 8 = 8): number {
+  const angle = Math.atan2(-vy, vx);
+  const bin = Math.round(angle / ((2 * Math.PI) / classes));
+  return ((bin % classes) + classes) % classes;
+}
+
+function checkOptions(options: MovingMnistOptions, digits: LabeledImages, where: string) {
+  const numFrames = options.numFrames ?? 20;
+  const size = options.size ?? MOVING_MNIST_SIZE;
+  const numDigits = options.numDigits ?? 2;
+  const speed = options.speed ?? 3.6;
+  const directionClasses = options.directionClasses ?? 8;
+  if (!Number.isInteger(numFrames) || numFrames < 1) throw new RangeError(`${where}: numFrames must be a positive integer, got ${numFrames}.`);
+  if (!Number.isInteger(numDigits) || numDigits < 1) throw new RangeError(`${where}: numDigits must be a positive integer, got ${numDigits}.`);
+  if (!(speed >= 0) || !Number.isFinite(speed)) throw new RangeError(`${where}: speed must be a non-negative number, got ${speed}.`);
+  if (directionClasses !== 4 && directionClasses !== 8) throw new RangeError(`${where}: directionClasses must be 4 or 8, got ${directionClasses}.`);
+  if (digits.channels !== 1) throw new RangeError(`${where}: digits must be greyscale (1 channel), got ${digits.channels}.`);
+  if (digits.count === 0) throw new RangeError(`${where}: the digit set is empty.`);
+  if (!Number.isInteger(size) || size < Math.max(digits.height, digits.width)) {
+    throw new RangeError(`${where}: size must be an integer >= the digit size ${digits.width}, got ${size}.`);
+  }
+  return { numFrames, size, numDigits, speed, directionClasses };
+}
+
+/**
+ * One Moving MNIST clip (Srivastava et al., 2015): `numDigits` digits drawn from `digits` (e.g.
+ * `loadMnist().train` of @jepa/vision) start at random places, move in straight lines at `speed`
+ * pixels per frame in a uniformly random direction, and bounce off the frame's edges; frames
+ * combine them by the pixel-wise maximum. Deterministic for a given `rng` state.
+ *
+ * Labels: `digitLabel` is the first digit's class; `pairLabel` the ordered pair; `directionLabel`
+ * the first digit's initial direction quantised by {@link directionClass} (bounces change the
+ * direction later; the label is the direction it starts with).
+ */
+export function generateMovingMnistClip(digits: LabeledImages, rng: UniformSource, options: MovingMnistOptions = {}): MovingMnistClip {
+  const { numFrames, size, numDigits, speed, directionClasses } = checkOptions(options, digits, 'generateMovingMnistClip');
+  const { height: digitHeight, width: digitWidth } = digits;
+  const rangeX = size - digitWidth;
+  const rangeY = size - digitHeight;
+  const clip = createVideoClip(numFrames, size, size, 1);
+  const sourceIndices: number[] = [];
+  const classes: number[] = [];
+  const velocities: Array<[number, number]> = [];
+  const positions: Array<Array<[number, number]>> = [];
+
+  for (let d = 0; d < numDigits; d++) {
+    const source = uniformInt(rng, 0, digits.count);
+    sourceIndices.push(source);
+    classes.push(digits.labels[source]);
+    const image = getImage(digits, source).data;
+    let x = rng.uniform() * rangeX;
+    let y = rng.uniform() * rangeY;
+    const theta = rng.uniform() * 2 * Math.PI;
+    let vx = speed * Math.cos(theta);
+    let vy = speed * Math.sin(theta);
+    velocities.push([vx, vy]);
+    const track: Array<[number, number]> = [];
+    for (let t = 0; t < numFrames; t++) {
+      const left = Math.round(x);
+      const top = Math.round(y);
+      track.push([left, top]);
+      const frame = t * size * size;
+      for (let row = 0; row < digitHeight; row++) {
+        for (let col = 0; col < digitWidth; col++) {
+          const value = image[row * digitWidth + col];
+          const at = frame + (top + row) * size + left + col;
+          if (value > clip.data[at]) clip.data[at] = value;
+        }
+      }
+      x += vx;
+      y += vy;
+      if (x <= 0) [x, vx] = [-x, -vx];
+      if (x >= rangeX) [x, vx] = [2 * rangeX - x, -vx];
+      if (y <= 0) [y, vy] = [-y, -vy];
+      if (y >= rangeY) [y, vy] = [2 * rangeY - y, -vy];
+      x = Math.min(Math.max(x, 0), rangeX);
+      y = Math.min(Math.max(y, 0), rangeY);
+    }
+    positions.push(track);
+  }
+  return {
+    clip,
+    digits: classes,
+    sourceIndices,
+    velocities,
+    positions,
+    digitLabel: classes[0],
+    pairLabel: numDigits > 1 ? 10 * classes[0] + classes[1] : classes[0],
+    directionLabel: directionClass(velocities[0][0], velocities[0][1], directionClasses),
+  };
+}
+
+/** Options for {@link movingMnistClips}. */
+export interface MovingMnistClipsOptions extends MovingMnistOptions {
+  readonly count: number;
+  /** Default 0. */
+  readonly seed?: number;
+  /** Digit source. Default `loadMnist().train` (the `mnist` package's digits, 8,000 images). */
+  readonly digits?: LabeledImages;
+}
+
+/** `count` clips generated in order from one `Rng(seed)`: the same seed gives the same clips. */
+export function* movingMnistClips(options: MovingMnistClipsOptions): Generator<MovingMnistClip> {
+  const count = options.count;
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`movingMnistClips: count must be a non-negative integer, got ${count}.`);
+  const digits = options.digits ?? loadMnist().train;
+  const rng = new Rng(options.seed ?? 0);
+  for (let i = 0; i < count; i++) yield generateMovingMnistClip(digits, rng, options);
+}
+
+/** Options for {@link writeMovingMnistDataset}. */
+export interface WriteMovingMnistOptions extends MovingMnistClipsOptions {
+  /** Frames per second written into the files. Default 10. */
+  readonly fps?: number;
+  /** Encoder (see `encodeVideo`): `auto` = libx264 when present, else mpeg4. Default `auto`. */
+  readonly codec?: 'auto' | 'libx264' | 'mpeg4' | 'ffv1' | (string & {});
+  /** libx264 CRF / mpeg4 q (see `encodeVideo`). Default libx264 CRF 18. */
+  readonly quality?: number;
+  /** ffmpeg processes at once. Default 2. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** One written video and its labels (as in `labels.json`). */
+export interface MovingMnistRecord {
+  /** Path relative to the dataset folder, e.g. `videos/000000.mp4`. */
+  readonly file: string;
+  readonly digits: readonly number[];
+  readonly digitLabel: number;
+  readonly pairLabel: number;
+  readonly directionLabel: number;
+  readonly velocity: readonly [number, number];
+}
+
+/** What {@link writeMovingMnistDataset} wrote. */
+export interface MovingMnistDataset {
+  /** The dataset folder (absolute). */
+  readonly directory: string;
+  /** Absolute paths of the videos. */
+  readonly videos: readonly string[];
+  /** Index files in the official `path label` format (paths relative to `directory`). */
+  readonly indexFiles: { readonly digit: string; readonly direction: string; readonly pair: string };
+  /** `labels.json`: every label of every video, class names and options. */
+  readonly labelsFile: string;
+  readonly records: readonly MovingMnistRecord[];
+  readonly codec: string;
+  readonly directionClassNames: readonly string[];
+}
+
+/**
+ * Writes Moving MNIST as real video files, so that training exercises the real decoding path:
+ * `dir/videos/000000.mp4 ...` (raw grey frames piped into ffmpeg: libx264 when the binary has it,
+ * else mpeg4; `codec: 'ffv1'` writes lossless `.mkv`), plus index files in the official
+ * `path label` format (paths relative to `dir`, so `loadVideoIndex` finds them):
+ * `digits.csv` (first digit's class), `directions.csv` (first digit's initial direction, see
+ * {@link directionClass}), `pairs.csv` (ordered digit pair), and `labels.json` with all labels.
+ */
+export async function writeMovingMnistDataset(dir: string, options: WriteMovingMnistOptions): Promise<MovingMnistDataset> {
+  const directory = resolve(dir);
+  const extension = options.codec === 'ffv1' ? 'mkv' : 'mp4';
+  const fps = options.fps ?? 10;
+  const directionClasses = options.directionClasses ?? 8;
+  const directionClassNames = directionClasses === 4 ? MOVING_MNIST_DIRECTIONS_4 : MOVING_MNIST_DIRECTIONS_8;
+  await mkdir(join(directory, 'videos'), { recursive: true });
+  const digits = options.digits ?? loadMnist().train;
+  const clips = movingMnistClips({ ...options, digits });
+
+  const codec = !options.codec || options.codec === 'auto' ? await defaultVideoEncoder() : options.codec;
+  const records: MovingMnistRecord[] = [];
+  let i = 0;
+  const jobs = (function* () {
+    for (const sample of clips) yield { sample, file: `videos/${String(i++).padStart(6, '0')}.${extension}` };
+  })();
+  const concurrency = options.concurrency ?? 2;
+  for await (const written of prefetch(
+    jobs,
+    async ({ sample, file }, signal) => {
+      await encodeVideo(join(directory, file), clipToRawFrames(sample.clip), {
+        width: sample.clip.width,
+        height: sample.clip.height,
+        pixelFormat: 'gray',
+        fps,
+        codec,
+        quality: options.quality,
+        signal,
+      });
+      return { sample, file };
+    },
+    { ahead: 2 * concurrency, concurrency, signal: options.signal },
+  )) {
+    const { sample, file } = written;
+    records.push({
+      file,
+      digits: sample.digits,
+      digitLabel: sample.digitLabel,
+      pairLabel: sample.pairLabel,
+      directionLabel: sample.directionLabel,
+      velocity: sample.velocities[0],
+    });
+  }
+
+  const index = (label: (record: MovingMnistRecord) => number) => records.map((record) => `${record.file} ${label(record)}\n`).join('');
+  const indexFiles = {
+    digit: join(directory, 'digits.csv'),
+    direction: join(directory, 'directions.csv'),
+    pair: join(directory, 'pairs.csv'),
+  };
+  await writeFile(indexFiles.digit, index((record) => record.digitLabel));
+  await writeFile(indexFiles.direction, index((record) => record.directionLabel));
+  await writeFile(indexFiles.pair, index((record) => record.pairLabel));
+  const labelsFile = join(directory, 'labels.json');
+  const { digits: _digits, signal: _signal, ...recorded } = options;
+  await writeFile(
+    labelsFile,
+    JSON.stringify(
+      {
+        generator: 'writeMovingMnistDataset (@jepa/video)',
+        options: { ...recorded, fps, codec, directionClasses },
+        classNames: { digit: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], direction: directionClassNames },
+        directionRule: 'class k is centred on k * 360 / classes degrees counter-clockwise from right, of the first digit\'s initial velocity (y up on screen)',
+        samples: records,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  return {
+    directory,
+    videos: records.map((record) => join(directory, record.file)),
+    indexFiles,
+    labelsFile,
+    records,
+    codec,
+    directionClassNames,
+  };
+}
