@@ -11,7 +11,8 @@ export interface IJepaModelConfig {
   /** A preset name or explicit sizes. */
   readonly encoder: VitPresetName | VitSize;
   /** Official default: width 384, depth 12, heads = encoder heads. */
-  readonly predictor?: { readonly embedDim?: number; readonly depth?: number; readonly numHeads?: number };
+  /** Official `vit_predictor`: MLP ratio 4 whatever the encoder's (ViT-g uses 48/11 in its encoder only). */
+  readonly predictor?: { readonly embedDim?: number; readonly depth?: number; readonly numHeads?: number; readonly mlpRatio?: number };
 }
 
 /** Options of {@link createIJepa}. */
@@ -85,7 +86,7 @@ export function createIJepa(config: IJepaModelConfig, options: CreateIJepaOption
     predictorEmbedDim: predictorSize.embedDim,
     depth: predictorSize.depth,
     numHeads: predictorSize.numHeads,
-    mlpRatio: encoderSize.mlpRatio ?? 4,
+    mlpRatio: config.predictor?.mlpRatio ?? 4,
   });
   const jepa = new Jepa<tf.Tensor4D>({ contextEncoder, targetEncoder, predictor, loss: 'smooth_l1' });
   const parts = { encoder: contextEncoder, predictor, target_encoder: targetEncoder } as const;

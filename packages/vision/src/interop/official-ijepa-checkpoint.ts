@@ -333,19 +333,13 @@ export function ijepaConfigFromArchitecture(architecture: IJepaArchitecture, sou
     throw new Error(`${source}: the predictor reads ${predictor.encoderEmbedDim}-wide tokens ('predictor_embed.weight') but the encoder is ${encoder.embedDim} wide; the modules come from different models.`);
   }
   const encoderRatio = encoder.mlpRatio;
-  if (hiddenOf(predictor.embedDim, encoderRatio) !== hiddenOf(predictor.embedDim, predictor.mlpRatio)) {
-    throw new Error(
-      `${source}: the predictor's MLP ratio is ${predictor.mlpRatio} but the encoder's is ${Number(encoderRatio.toFixed(4))} (as in the official ViT-g, whose predictor keeps the default 4); ` +
-        'createIJepa gives the predictor the encoder\'s ratio, so this predictor cannot be rebuilt yet. Its encoders load on their own (createEncoderFromCheckpoint, `jepa embed`, `jepa convert`).',
-    );
-  }
   const exactRatio = Math.abs(encoderRatio - 4) < 1e-9 ? undefined : encoderRatio;
   return {
     imageSize: encoder.imageSize,
     patchSize: encoder.patchSize,
     inChannels: encoder.inChannels,
     encoder: { embedDim: encoder.embedDim, depth: encoder.depth, numHeads, ...(exactRatio !== undefined ? { mlpRatio: exactRatio } : {}) },
-    predictor: { embedDim: predictor.embedDim, depth: predictor.depth, numHeads: architecture.predictorNumHeads ?? numHeads },
+    predictor: { embedDim: predictor.embedDim, depth: predictor.depth, numHeads: architecture.predictorNumHeads ?? numHeads, ...(Math.abs(predictor.mlpRatio - 4) < 1e-9 ? {} : { mlpRatio: predictor.mlpRatio }) },
   };
 }
 
