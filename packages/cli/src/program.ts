@@ -5,6 +5,7 @@ import { registerEmbed } from './commands/embed.js';
 import { registerEvalProbe } from './commands/eval-probe.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerTrainIjepa } from './commands/train-ijepa.js';
+import { registerTrainVjepa } from './commands/train-vjepa.js';
 import { runtimeVersions } from './run-config.js';
 
 const EXAMPLES = `
@@ -46,9 +47,10 @@ export function createProgram(context: CliContext): Command {
 
   const train = program
     .command('train')
-    .summary('train a model (ijepa)')
+    .summary('train a model (ijepa, vjepa)')
     .description('Train a JEPA self-supervised; each run writes one folder (config, checkpoints, metrics, loss plot, report).');
   registerTrainIjepa(train, context);
+  registerTrainVjepa(train, context);
 
   const evaluate = program
     .command('eval')

@@ -9,16 +9,6 @@ export { probeEncoder, probeFeatures, probePixels, type ProbeEvaluation, type Pr
 export { MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, IJEPA_EVALUATION_DEFAULTS } from './mnist-recipe.js';
 // interop with PyTorch checkpoints (official I-JEPA releases, exports back to PyTorch)
 export {
-  checkpointTensorToTf,
-  checkpointTensorValues,
-  elementCount,
-  isFloatTensor,
-  parseCheckpointBytes,
-  readCheckpointFile,
-  type CheckpointFile,
-  type CheckpointTensor,
-} from './interop/checkpoint-file.js';
-export {
   checkpointEpoch,
   createEncoderFromCheckpoint,
   createIJepaFromCheckpoint,

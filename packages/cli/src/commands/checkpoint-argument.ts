@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readCheckpointFile, type CheckpointFile } from '@jepa/vision';
+import { readCheckpointFile, type CheckpointFile } from '@jepa/core';
 import { CliError } from '../cli-error.js';
 import { locateCheckpoint } from '../ijepa-checkpoint.js';
 

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readSafetensorsFile, toTfTensor, writeSafetensorsFile } from '@jepa/core';
+import { readCheckpointFile, readSafetensorsFile, toTfTensor, writeSafetensorsFile } from '@jepa/core';
 import { fixtureDir } from '@jepa/core/testing';
-import { createEncoderFromCheckpoint, decodeImage, IMAGENET_MEAN, IMAGENET_STD, normalize, readCheckpointFile } from '@jepa/vision';
+import { createEncoderFromCheckpoint, decodeImage, IMAGENET_MEAN, IMAGENET_STD, normalize } from '@jepa/vision';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';

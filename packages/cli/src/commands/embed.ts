@@ -2,20 +2,8 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Option, type Command } from 'commander';
-import { initBackend, readSafetensorsFile, toFloat32Array, writeSafetensorsFile, type BackendChoice, type HostTensor, type ProgressMode } from '@jepa/core';
-import {
-  createEncoderFromCheckpoint,
-  decodeImage,
-  DEFAULT_IMAGE_EXTENSIONS,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  ImageDecodeError,
-  normalizeBatch,
-  type CheckpointFile,
-  type EncoderFromCheckpoint,
-  type Normalization,
-  type VisionTransformer,
-} from '@jepa/vision';
+import { type BackendChoice, type CheckpointFile, type HostTensor, initBackend, type ProgressMode, readSafetensorsFile, toFloat32Array, writeSafetensorsFile } from '@jepa/core';
+import { createEncoderFromCheckpoint, decodeImage, DEFAULT_IMAGE_EXTENSIONS, IMAGENET_MEAN, IMAGENET_STD, ImageDecodeError, normalizeBatch, type EncoderFromCheckpoint, type Normalization, type VisionTransformer } from '@jepa/vision';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { integerAtLeast } from '../option-parsers.js';

@@ -1,12 +1,5 @@
-import { checkpointsDirOf, StateDictMismatchError, writeTrainCheckpoint } from '@jepa/core';
-import {
-  describeCheckpoint,
-  ijepaConfigFromArchitecture,
-  inferIJepaArchitecture,
-  initTrainableFromCheckpoint,
-  type CheckpointFile,
-  type IJepaTrainable,
-} from '@jepa/vision';
+import { type CheckpointFile, checkpointsDirOf, StateDictMismatchError, writeTrainCheckpoint } from '@jepa/core';
+import { describeCheckpoint, ijepaConfigFromArchitecture, inferIJepaArchitecture, initTrainableFromCheckpoint, type IJepaTrainable } from '@jepa/vision';
 import { CliError } from '../cli-error.js';
 import type { TextStream } from '../cli-io.js';
 import type { ResolvedModelConfig } from '../resolve-model-config.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { describeCheckpoint, splitModuleWeights, topLevelGroup, type CheckpointDescription, type CheckpointFile, type CheckpointTensor } from '@jepa/vision';
+import { describeCheckpoint, splitModuleWeights, topLevelGroup, type CheckpointDescription } from '@jepa/vision';
+import { type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import type { CliContext } from '../cli-context.js';
 import { integerAtLeast } from '../option-parsers.js';
 import { formatTextTable } from '../text-table.js';

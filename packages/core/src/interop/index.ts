@@ -17,3 +17,13 @@ export {
 } from './torch-tensor.js';
 export { unpickle, type PickleDictMode, type PickleLimits, type UnpickleOptions, type PickleGlobalHandler, type PickleContext } from './pickle-machine.js';
 export { openZipArchive, type ZipArchive, type ZipArchiveOptions, type ZipEntry } from './zip-archive.js';
+export {
+  checkpointTensorToTf,
+  checkpointTensorValues,
+  elementCount,
+  isFloatTensor,
+  parseCheckpointBytes,
+  readCheckpointFile,
+  type CheckpointFile,
+  type CheckpointTensor,
+} from './checkpoint-file.js';

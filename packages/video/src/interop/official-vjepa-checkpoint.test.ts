@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { StateDictMismatchError, type MaskSet } from '@jepa/core';
+import { type CheckpointFile, type CheckpointTensor, type MaskSet, readCheckpointFile, StateDictMismatchError } from '@jepa/core';
 import { fixtureDir, loadFixtureTensors, maxAbsDiff } from '@jepa/core/testing';
-import { readCheckpointFile, type CheckpointFile, type CheckpointTensor } from '@jepa/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVJepa } from '../model/vjepa.js';
 import {

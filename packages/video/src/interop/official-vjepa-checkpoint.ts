@@ -1,15 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { diffStateDict, StateDictMismatchError, type StateDict } from '@jepa/core';
-import {
-  checkpointTensorToTf,
-  checkpointTensorValues,
-  matchVitPreset,
-  readCheckpointFile,
-  VIT_PRESETS,
-  type CheckpointFile,
-  type CheckpointTensor,
-  type VitPresetName,
-} from '@jepa/vision';
+import { type CheckpointFile, type CheckpointTensor, checkpointTensorToTf, checkpointTensorValues, diffStateDict, readCheckpointFile, type StateDict, StateDictMismatchError } from '@jepa/core';
+import { matchVitPreset, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
 

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { saveCheckpoint } from '@jepa/core';
+import { type CheckpointFile, type CheckpointTensor, readCheckpointFile, saveCheckpoint } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa } from '../ijepa.js';
-import { readCheckpointFile, type CheckpointFile, type CheckpointTensor } from './checkpoint-file.js';
 import { describeCheckpoint } from './describe-checkpoint.js';
 import { exportOfficialSafetensors } from './export-official.js';
 import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR } from './test-fixture.js';

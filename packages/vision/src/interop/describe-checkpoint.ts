@@ -1,4 +1,4 @@
-import { elementCount, type CheckpointFile } from './checkpoint-file.js';
+import { elementCount, type CheckpointFile } from '@jepa/core';
 import {
   checkpointEpoch,
   DDP_PREFIX,

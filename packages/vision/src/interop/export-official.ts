@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fromTfTensorAsync, Module, TransformerEncoder, writeSafetensorsFile, type HostTensor } from '@jepa/core';
 import type { IJepaModel } from '../ijepa.js';
 import { PatchEmbed2d } from '../patch-embed.js';
-import type { CheckpointFile, CheckpointTensor } from './checkpoint-file.js';
+import type { CheckpointFile, CheckpointTensor } from '@jepa/core';
 import {
   DDP_PREFIX,
   IJEPA_MODULES,

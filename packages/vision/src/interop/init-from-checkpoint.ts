@@ -1,5 +1,5 @@
 import type { IJepaTrainable } from '../ijepa-training.js';
-import type { CheckpointFile } from './checkpoint-file.js';
+import type { CheckpointFile } from '@jepa/core';
 import { checkpointEpoch, loadIJepaWeights, splitModuleWeights } from './official-ijepa-checkpoint.js';
 import { importOfficialOptimizerState, type OptimizerStateImport } from './official-optimizer-state.js';
 

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { StateDictMismatchError, type MaskSet } from '@jepa/core';
+import { type CheckpointFile, type CheckpointTensor, type MaskSet, readCheckpointFile, StateDictMismatchError } from '@jepa/core';
 import { loadFixtureTensors, maxAbsDiff } from '@jepa/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa } from '../ijepa.js';
-import { readCheckpointFile, type CheckpointFile, type CheckpointTensor } from './checkpoint-file.js';
 import {
   createEncoderFromCheckpoint,
   createIJepaFromCheckpoint,

@@ -1,8 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
-import { diffStateDict, StateDictMismatchError, type StateDict } from '@jepa/core';
+import { type CheckpointFile, type CheckpointTensor, checkpointTensorToTf, diffStateDict, type StateDict, StateDictMismatchError } from '@jepa/core';
 import { createIJepa, type IJepaModel, type IJepaModelConfig } from '../ijepa.js';
 import { createVisionTransformer, VIT_PRESETS, type VisionTransformer, type VitPresetName } from '../vit.js';
-import { checkpointTensorToTf, type CheckpointFile, type CheckpointTensor } from './checkpoint-file.js';
 
 /**
  * Official I-JEPA checkpoints (facebookresearch/ijepa `src/train.py` `save_checkpoint`) are one dict:

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { fromTorchLayout, isTorchTensor, type AdamW, type Parameter, type TorchTensor } from '@jepa/core';
+import { type AdamW, type CheckpointTensor, checkpointTensorValues, fromTorchLayout, isTorchTensor, type Parameter, type TorchTensor } from '@jepa/core';
 import type { IJepaModel } from '../ijepa.js';
-import { checkpointTensorValues, type CheckpointTensor } from './checkpoint-file.js';
 import type { ModuleWeights } from './official-ijepa-checkpoint.js';
 
 /** What {@link importOfficialOptimizerState} did. */

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { fixtureDir } from '@jepa/core/testing';
 import type { HostTensor } from '@jepa/core';
-import type { CheckpointFile, CheckpointTensor } from './checkpoint-file.js';
+import type { CheckpointFile, CheckpointTensor } from '@jepa/core';
 
 /** The fixture folder, or undefined when `shared/fixtures` is absent (suites skip). */
 export const IJEPA_TINY_DIR = fixtureDir('ijepa-tiny');

@@ -1,16 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  collectTensors,
-  isTorchTensor,
-  parseSafetensors,
-  parseTorchCheckpoint,
-  toTfTensor,
-  TorchCheckpointError,
-  type HostTensor,
-  type TorchTensor,
-} from '@jepa/core';
+import { parseSafetensors, toTfTensor, type HostTensor } from '../io/safetensors.js';
+import { collectTensors } from './collect-tensors.js';
+import { parseTorchCheckpoint } from './torch-checkpoint.js';
+import { TorchCheckpointError } from './torch-checkpoint-error.js';
+import { isTorchTensor, type TorchTensor } from './torch-tensor.js';
 
 /** A tensor read from a checkpoint file: a `torch.save` tensor or a safetensors host tensor. */
 export type CheckpointTensor = TorchTensor | HostTensor;

@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { serializeSafetensors } from '@jepa/core';
+import { serializeSafetensors } from '../io/safetensors.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointTensorToTf, parseCheckpointBytes, readCheckpointFile } from './checkpoint-file.js';
-import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR } from './test-fixture.js';
+import { fixtureDir } from '../testing/parity-fixtures.js';
+
+const IJEPA_TINY_DIR = fixtureDir('ijepa-tiny');
+const IJEPA_TINY_CHECKPOINT = IJEPA_TINY_DIR ? join(IJEPA_TINY_DIR, 'checkpoint.pth.tar') : '';
 
 const dir = mkdtempSync(join(tmpdir(), 'jepa-ckpt-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
