@@ -27,3 +27,4 @@ export {
   type CheckpointFile,
   type CheckpointTensor,
 } from './checkpoint-file.js';
+export { withTfTensors, loadModuleTensorsStrict, recordedEpoch, type ModuleTensors } from './module-weights.js';

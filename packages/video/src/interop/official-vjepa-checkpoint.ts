@@ -1,5 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
-import { type CheckpointFile, type CheckpointTensor, checkpointTensorToTf, checkpointTensorValues, diffStateDict, readCheckpointFile, type StateDict, StateDictMismatchError } from '@jepa/core';
+import { checkpointTensorValues, diffStateDict, loadModuleTensorsStrict, readCheckpointFile, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import { matchVitPreset, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
@@ -334,17 +333,6 @@ function describeSource(weights: VJepaModuleWeights, modules: readonly VJepaModu
   return stripped.length > 0 ? `${weights.source} ('${stripped.join("', '")}' stripped)` : weights.source;
 }
 
-/** Converts the tensors to tf, calls `load`, and disposes them whatever happens. */
-function withTfTensors(entries: Iterable<[string, CheckpointTensor]>, load: (dict: StateDict) => void): void {
-  const dict: StateDict = {};
-  try {
-    for (const [key, tensor] of entries) dict[key] = checkpointTensorToTf(tensor, key);
-    load(dict);
-  } finally {
-    for (const t of Object.values(dict)) (t as tf.Tensor).dispose();
-  }
-}
-
 /**
  * Loads the three modules of a V-JEPA checkpoint into `model`, strictly: every missing,
  * unexpected and mis-shaped key of all three modules is listed in one
@@ -363,27 +351,12 @@ export function loadVJepaWeights(model: VJepaModel, file: CheckpointFile | VJepa
     );
   }
   const parts = { encoder: model.contextEncoder, predictor: model.predictor, target_encoder: model.targetEncoder } as const;
-  const expected: Record<string, number[]> = {};
-  for (const [prefix, module] of Object.entries(parts)) {
-    for (const [k, shape] of Object.entries(module.stateDictShapes())) expected[`${prefix}.${k}`] = shape;
-  }
-  const given: Record<string, { shape: readonly number[] }> = {};
-  for (const m of VJEPA_MODULES) for (const [k, t] of weights.modules.get(m)!) given[`${m}.${k}`] = { shape: t.shape };
-  const source = describeSource(weights, VJEPA_MODULES);
-  const report = diffStateDict(expected, given);
-  if (!report.ok) throw new StateDictMismatchError(report, source);
-  withTfTensors(
-    VJEPA_MODULES.flatMap((m) => [...weights.modules.get(m)!].map(([k, t]) => [`${m}.${k}`, t] as [string, CheckpointTensor])),
-    (dict) => model.loadStateDict(dict, source),
-  );
+  loadModuleTensorsStrict(parts, weights.modules, describeSource(weights, VJEPA_MODULES));
 }
 
 /** The epoch a checkpoint records (official `epoch`), if any. */
 function checkpointEpoch(file: CheckpointFile | VJepaModuleWeights): number | undefined {
-  if (isModuleWeights(file)) return undefined;
-  const raw = file.metadata.epoch;
-  const value = typeof raw === 'bigint' ? Number(raw) : typeof raw === 'string' ? Number(raw) : raw;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+  return isModuleWeights(file) ? undefined : recordedEpoch(file.metadata);
 }
 
 /** What {@link createVJepaFromCheckpoint} returns. */

@@ -1,5 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
-import { type CheckpointFile, type CheckpointTensor, checkpointTensorToTf, diffStateDict, type StateDict, StateDictMismatchError } from '@jepa/core';
+import { diffStateDict, loadModuleTensorsStrict, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import { createIJepa, type IJepaModel, type IJepaModelConfig } from '../ijepa.js';
 import { createVisionTransformer, VIT_PRESETS, type VisionTransformer, type VitPresetName } from '../vit.js';
 
@@ -354,17 +353,6 @@ function describeSource(weights: ModuleWeights, modules: readonly IJepaModuleNam
   return stripped.length > 0 ? `${weights.source} ('${DDP_PREFIX}' stripped from ${stripped.join(', ')})` : weights.source;
 }
 
-/** Converts the tensors to tf, calls `load`, and disposes them whatever happens. */
-function withTfTensors(entries: Iterable<[string, CheckpointTensor]>, load: (dict: StateDict) => void): void {
-  const dict: StateDict = {};
-  try {
-    for (const [key, tensor] of entries) dict[key] = checkpointTensorToTf(tensor, key);
-    load(dict);
-  } finally {
-    for (const t of Object.values(dict)) (t as tf.Tensor).dispose();
-  }
-}
-
 /**
  * Loads the three modules of an I-JEPA checkpoint into `model`, strictly: every missing,
  * unexpected and mis-shaped key of all three modules is listed in one
@@ -382,26 +370,12 @@ export function loadIJepaWeights(model: IJepaModel, file: WeightsSource): void {
     );
   }
   const parts = { encoder: model.contextEncoder, predictor: model.predictor, target_encoder: model.targetEncoder } as const;
-  const expected: Record<string, number[]> = {};
-  for (const [prefix, module] of Object.entries(parts)) {
-    for (const [k, shape] of Object.entries(module.stateDictShapes())) expected[`${prefix}.${k}`] = shape;
-  }
-  const given = Object.assign({}, ...IJEPA_MODULES.map((m) => shapesWithPrefix(weights.modules.get(m)!, m)));
-  const source = describeSource(weights, IJEPA_MODULES);
-  const report = diffStateDict(expected, given);
-  if (!report.ok) throw new StateDictMismatchError(report, source);
-  withTfTensors(
-    IJEPA_MODULES.flatMap((m) => [...weights.modules.get(m)!].map(([k, t]) => [`${m}.${k}`, t] as [string, CheckpointTensor])),
-    (dict) => model.loadStateDict(dict, source),
-  );
+  loadModuleTensorsStrict(parts, weights.modules, describeSource(weights, IJEPA_MODULES));
 }
 
 /** The epoch a checkpoint records (official `epoch`: epochs completed), if any. */
 export function checkpointEpoch(file: WeightsSource): number | undefined {
-  if (isModuleWeights(file)) return undefined;
-  const raw = file.metadata.epoch;
-  const value = typeof raw === 'string' ? Number(raw) : typeof raw === 'bigint' ? Number(raw) : raw;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+  return isModuleWeights(file) ? undefined : recordedEpoch(file.metadata);
 }
 
 /** What {@link createIJepaFromCheckpoint} returns. */
