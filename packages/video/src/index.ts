@@ -27,3 +27,9 @@ export { VideoClipDataset, type VideoSample, type SkippedVideo, type VideoDatase
 export { loadVideoFolder, DEFAULT_VIDEO_EXTENSIONS, type LoadVideoFolderOptions } from './data/video-folder-dataset.js';
 export { loadVideoIndex, parseVideoIndex, type VideoIndex, type ParseVideoIndexOptions, type LoadVideoIndexOptions } from './data/video-index-dataset.js';
 export { generateMovingMnistClip, movingMnistClips, writeMovingMnistDataset, directionClass, MOVING_MNIST_SIZE, MOVING_MNIST_DIRECTIONS_8, MOVING_MNIST_DIRECTIONS_4, type MovingMnistOptions, type MovingMnistClip, type MovingMnistClipsOptions, type WriteMovingMnistOptions, type MovingMnistRecord, type MovingMnistDataset } from './data/moving-mnist.js';
+
+// training on decoded clips
+export { decodeDatasetClips, subsetDecodedClips, clipStatistics, normalizeClipData, type DecodedClips, type DecodeDatasetClipsOptions, type DecodedClipsResult } from './training/decoded-clips.js';
+export { extractClipFeatures, type ExtractClipFeaturesOptions } from './training/clip-features.js';
+export { VJepaTrainable, validateVJepaTrainingConfig, type VJepaTrainingConfig, type VJepaOptimizationConfig } from './training/vjepa-trainable.js';
+export { MOVING_MNIST_VJEPA_RECIPE, MOVING_MNIST_VJEPA_DATA } from './training/moving-mnist-recipe.js';
