@@ -11,6 +11,8 @@ export interface IJepaModelConfig {
   /** A preset name or explicit sizes. */
   readonly encoder: VitPresetName | VitSize;
   /** Official default: width 384, depth 12, heads = encoder heads. */
+  /** Std of the patch projection's initial weights (default 0.02, official); see `PatchEmbedOptions.initStd`. */
+  readonly patchEmbedInitStd?: number;
   /** Official `vit_predictor`: MLP ratio 4 whatever the encoder's (ViT-g uses 48/11 in its encoder only). */
   readonly predictor?: { readonly embedDim?: number; readonly depth?: number; readonly numHeads?: number; readonly mlpRatio?: number };
 }
@@ -76,7 +78,7 @@ export function createIJepa(config: IJepaModelConfig, options: CreateIJepaOption
   if (predictorSize.embedDim % predictorSize.numHeads !== 0) {
     throw new Error(`I-JEPA: predictor width ${predictorSize.embedDim} is not divisible by its ${predictorSize.numHeads} heads; set predictor.numHeads or predictor.embedDim.`);
   }
-  const vit = () => createVisionTransformer({ ...encoderSize, imageSize: config.imageSize, patchSize: config.patchSize, inChannels });
+  const vit = () => createVisionTransformer({ ...encoderSize, imageSize: config.imageSize, patchSize: config.patchSize, inChannels, patchEmbedInitStd: config.patchEmbedInitStd });
   const contextEncoder = vit();
   const targetEncoder = vit();
   targetEncoder.copyFrom(contextEncoder);

@@ -7,6 +7,12 @@ export interface PatchEmbedOptions {
   readonly patchSize: number;
   readonly inChannels: number;
   readonly embedDim: number;
+  /**
+   * Std of the patch projection's initial weights. Default 0.02 (official). With few input values
+   * per patch (e.g. 4x4 greyscale) the projected content starts ~10x smaller than the +-1 sin-cos
+   * positions; a larger std (about 1/sqrt(patch*patch*channels)) starts them on par.
+   */
+  readonly initStd?: number;
 }
 
 /**
@@ -22,7 +28,7 @@ export class PatchEmbed2d extends Module implements TokenEmbedding<tf.Tensor4D> 
   constructor(readonly options: PatchEmbedOptions) {
     super();
     const { imageSize, patchSize, inChannels, embedDim } = options;
-    for (const [key, value] of Object.entries(options)) {
+    for (const [key, value] of Object.entries({ imageSize, patchSize, inChannels, embedDim })) {
       if (!Number.isInteger(value) || value <= 0) throw new Error(`PatchEmbed2d: ${key} must be a positive integer, got ${value}.`);
     }
     if (imageSize % patchSize !== 0) {
@@ -33,6 +39,7 @@ export class PatchEmbed2d extends Module implements TokenEmbedding<tf.Tensor4D> 
     this.embedDim = embedDim;
     this.proj = this.addModule('proj', new Linear(patchSize * patchSize * inChannels, embedDim, {
       layout: { kind: 'conv', kernel: [patchSize, patchSize], inChannels },
+      initStd: options.initStd,
     }));
   }
 

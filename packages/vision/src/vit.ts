@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { TransformerEncoder } from '@jepa/core';
-import { PatchEmbed2d } from './patch-embed.js';
+import { PatchEmbed2d, type PatchEmbedOptions } from './patch-embed.js';
 
 /** Width, depth and heads of a ViT. */
 export interface VitSize {
@@ -33,6 +33,8 @@ export interface VisionTransformerOptions extends VitSize {
   readonly inChannels?: number;
   readonly qkvBias?: boolean;
   readonly layerNormEps?: number;
+  /** Std of the patch projection's initial weights (default 0.02, official); see {@link PatchEmbedOptions}. */
+  readonly patchEmbedInitStd?: number;
 }
 
 /** Resolves a preset name or explicit sizes into a {@link VitSize}. */
@@ -62,6 +64,7 @@ export function createVisionTransformer(options: VisionTransformerOptions): Visi
     patchSize: options.patchSize,
     inChannels: options.inChannels ?? 3,
     embedDim,
+    initStd: options.patchEmbedInitStd,
   });
   try {
     return new TransformerEncoder(embedding, {
