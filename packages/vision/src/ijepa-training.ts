@@ -3,10 +3,11 @@ import {
   AdamW,
   cosineWeightDecay,
   linearMomentum,
-  measureCollapse,
+  collapseMetrics,
+  loadModelTrainingState,
   MultiBlockMaskSampler,
   Rng,
-  toTfTensor,
+  saveModelTrainingState,
   warmupCosineLr,
   type HostTensor,
   type MultiBlockMaskConfig,
@@ -15,7 +16,7 @@ import {
   type TrainableState,
 } from '@jepa/core';
 import { sampleBatch } from './data/batches.js';
-import { getImage, type LabeledImages } from './data/labeled-images.js';
+import type { LabeledImages } from './data/labeled-images.js';
 import { randomResizedCrop } from './data/transforms.js';
 import { extractFeatures, normalizeBatch, type Normalization } from './features.js';
 import { createIJepa, IJEPA_DEFAULTS, type IJepaModel, type IJepaModelConfig } from './ijepa.js';
@@ -157,36 +158,15 @@ export class IJepaTrainable implements Trainable {
   async diagnostics(): Promise<Record<string, number>> {
     if (!this.probeSet) return {};
     const features = await extractFeatures(this.model.targetEncoder, this.probeSet, { normalization: this.config.normalization });
-    const report = measureCollapse(features, this.model.targetEncoder.embedDim);
-    return { featureStdMean: report.meanStd, featureStdMin: report.minStd, effectiveRank: report.effectiveRank };
+    return collapseMetrics(features, this.model.targetEncoder.embedDim);
   }
 
   saveState(): TrainableState {
-    const tensors: Record<string, tf.Tensor> = this.model.stateDict();
-    const opt = this.optimizer.stateDict();
-    for (const [k, t] of Object.entries(opt.tensors)) tensors[`optimizer.${k}`] = t;
-    // JSON round trip: checkpoint metadata must be plain JSON (no undefined fields).
-    const config = JSON.parse(JSON.stringify(this.config)) as IJepaTrainingConfig;
-    return {
-      tensors,
-      meta: { kind: 'ijepa', config, optimizerStep: opt.step } as Record<string, unknown>,
-      dispose: () => tf.dispose(Object.values(tensors)),
-    };
+    return saveModelTrainingState('ijepa', this.config, this.model, this.optimizer);
   }
 
   loadState(tensors: Map<string, HostTensor>, meta: Record<string, unknown>, source = 'checkpoint'): void {
-    const weights: Record<string, tf.Tensor> = {};
-    const moments: Record<string, tf.Tensor> = {};
-    try {
-      for (const [key, host] of tensors) {
-        if (key.startsWith('optimizer.')) moments[key.slice('optimizer.'.length)] = toTfTensor(host, key);
-        else weights[key] = toTfTensor(host, key);
-      }
-      this.model.loadStateDict(weights, source);
-      this.optimizer.loadStateDict({ step: Number(meta.optimizerStep ?? 0), tensors: moments }, source);
-    } finally {
-      tf.dispose([...Object.values(weights), ...Object.values(moments)]);
-    }
+    loadModelTrainingState('ijepa', this.model, this.optimizer, tensors, meta, source);
   }
 
   dispose(): void {

@@ -32,3 +32,4 @@ export {
 export type { StepMetrics, Trainable, TrainableState } from './trainable.js';
 export { checkpointsDirOf, metricsPathOf, train } from './trainer.js';
 export { TrainingDivergedError, type TrainingDivergence } from './training-diverged-error.js';
+export { saveModelTrainingState, loadModelTrainingState, collapseMetrics, type StateDictModel } from './model-training-state.js';

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   AdamW,
-  measureCollapse,
+  collapseMetrics,
+  loadModelTrainingState,
   MultiBlock3dMaskSampler,
   Rng,
-  toTfTensor,
+  saveModelTrainingState,
   VJEPA_MASK_GENERATORS,
   type HostTensor,
   type MultiBlock3dGeneratorConfig,
@@ -140,36 +141,15 @@ export class VJepaTrainable implements Trainable {
   async diagnostics(): Promise<Record<string, number>> {
     if (!this.probeSet) return {};
     const features = await extractClipFeatures(this.model.targetEncoder, this.probeSet, { normalization: this.config.normalization });
-    const report = measureCollapse(features, this.model.targetEncoder.embedDim);
-    return { featureStdMean: report.meanStd, featureStdMin: report.minStd, effectiveRank: report.effectiveRank };
+    return collapseMetrics(features, this.model.targetEncoder.embedDim);
   }
 
   saveState(): TrainableState {
-    const tensors: Record<string, tf.Tensor> = this.model.stateDict();
-    const opt = this.optimizer.stateDict();
-    for (const [k, t] of Object.entries(opt.tensors)) tensors[`optimizer.${k}`] = t;
-    const config = JSON.parse(JSON.stringify(this.config)) as VJepaTrainingConfig;
-    return {
-      tensors,
-      meta: { kind: 'vjepa', config, optimizerStep: opt.step } as Record<string, unknown>,
-      dispose: () => tf.dispose(Object.values(tensors)),
-    };
+    return saveModelTrainingState('vjepa', this.config, this.model, this.optimizer);
   }
 
   loadState(tensors: Map<string, HostTensor>, meta: Record<string, unknown>, source = 'checkpoint'): void {
-    if (meta.kind !== undefined && meta.kind !== 'vjepa') throw new Error(`${source}: a ${String(meta.kind)} checkpoint, not a V-JEPA one.`);
-    const weights: Record<string, tf.Tensor> = {};
-    const moments: Record<string, tf.Tensor> = {};
-    try {
-      for (const [key, host] of tensors) {
-        if (key.startsWith('optimizer.')) moments[key.slice('optimizer.'.length)] = toTfTensor(host, key);
-        else weights[key] = toTfTensor(host, key);
-      }
-      this.model.loadStateDict(weights, source);
-      this.optimizer.loadStateDict({ step: Number(meta.optimizerStep ?? 0), tensors: moments }, source);
-    } finally {
-      tf.dispose([...Object.values(weights), ...Object.values(moments)]);
-    }
+    loadModelTrainingState('vjepa', this.model, this.optimizer, tensors, meta, source);
   }
 
   dispose(): void {
