@@ -4,8 +4,10 @@ import { resolveModelConfig } from './resolve-model-config.js';
 
 describe('resolveModelConfig', () => {
   it('gives the recipe when no flag is set', () => {
-    const { imageSize, patchSize, inChannels, encoder, predictor } = MNIST_IJEPA_RECIPE.model;
-    expect(resolveModelConfig({}, 1)).toEqual({ imageSize, patchSize, inChannels, encoder, predictor });
+    const { imageSize, patchSize, inChannels, patchEmbedInitStd, encoder, predictor } = MNIST_IJEPA_RECIPE.model;
+    expect(resolveModelConfig({}, 1)).toEqual({ imageSize, patchSize, inChannels, patchEmbedInitStd, encoder, predictor });
+    // The fan-in patch init follows the resolved patch size and channels.
+    expect(resolveModelConfig({ patchSize: 4 }, 3).patchEmbedInitStd).toBeCloseTo(1 / Math.sqrt(4 * 4 * 3), 12);
   });
 
   it('applies a preset, then explicit sizes on top; predictor heads follow changed encoder heads', () => {

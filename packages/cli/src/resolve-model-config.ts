@@ -1,4 +1,4 @@
-import { type IJepaModelConfig, MNIST_IJEPA_RECIPE, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
+import { fanInPatchInitStd, type IJepaModelConfig, MNIST_IJEPA_RECIPE, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
 import { CliError } from './cli-error.js';
 
 /** The model flags of `jepa train ijepa`; undefined means "not given". */
@@ -27,6 +27,8 @@ export interface ResolvedModelConfig extends IJepaModelConfig {
 export interface BaseModelSizes {
   readonly imageSize: number;
   readonly patchSize: number;
+  /** When set, the run uses the fan-in patch init (recomputed for the resolved patch size and channels). */
+  readonly patchEmbedInitStd?: number;
   readonly encoder: { readonly embedDim: number; readonly depth: number; readonly numHeads: number; readonly mlpRatio?: number };
   readonly predictor: { readonly embedDim: number; readonly depth: number; readonly numHeads: number };
 }
@@ -106,5 +108,6 @@ export function resolveModelConfig(flags: ModelFlags, inChannels: number, recipe
   }
   if (problems.length === 1) throw new CliError(`Invalid model: ${problems[0]}`);
   if (problems.length > 1) throw new CliError(`Invalid model:\n  - ${problems.join('\n  - ')}`);
-  return { imageSize, patchSize, inChannels, encoder, predictor };
+  const patchEmbedInitStd = recipe.patchEmbedInitStd === undefined ? undefined : fanInPatchInitStd(patchSize, inChannels);
+  return { imageSize, patchSize, inChannels, ...(patchEmbedInitStd === undefined ? {} : { patchEmbedInitStd }), encoder, predictor };
 }

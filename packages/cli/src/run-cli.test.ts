@@ -36,7 +36,7 @@ describe('jepa --help', () => {
     for (const flag of ['--dataset', '--preset', '--embed-dim', '--num-heads', '--patch-size', '--image-size', '--predictor-embed-dim', '--steps', '--epochs', '--batch-size', '--lr', '--seed', '--backend', '--out', '--resume', '--skip-corrupt', '--train-limit', '--eval-limit', '--no-eval', '--progress']) {
       expect(ijepa.stdout).toContain(flag);
     }
-    expect(ijepa.stdout).toContain('default 500');
+    expect(ijepa.stdout).toContain('default 2000');
     const probe = await jepa('eval', 'probe', '--help');
     for (const flag of ['--checkpoint', '--shots', '--draws', '--full', '--baselines', '--out']) expect(probe.stdout).toContain(flag);
   });
@@ -100,16 +100,16 @@ describe('bad input', () => {
   });
 
   it('rejects an MNIST run with another image size', async () => {
-    const { code, stderr } = await jepa('train', 'ijepa', '--image-size', '32', '--backend', 'cpu', '--out', 'size');
+    const { code, stderr } = await jepa('train', 'ijepa', '--image-size', '35', '--backend', 'cpu', '--out', 'size');
     expect(code).toBe(1);
     expect(stderr).toContain('MNIST images are 28 x 28 x 1');
   });
 
   it('explains a token grid too small for the masks, before creating the run folder', async () => {
-    const { code, stderr } = await jepa('train', 'ijepa', '--patch-size', '7', '--train-limit', '100', '--backend', 'wasm', '--out', 'small-grid');
+    const { code, stderr } = await jepa('train', 'ijepa', '--patch-size', '14', '--min-keep', '4', '--train-limit', '100', '--backend', 'wasm', '--out', 'small-grid');
     expect(code).toBe(1);
     expect(stderr).toContain('minKeep 4');
-    expect(stderr).toContain('The token grid is 4 x 4: --image-size 28 / --patch-size 7');
+    expect(stderr).toContain('The token grid is 2 x 2: --image-size 28 / --patch-size 14');
     expect(existsSync(join(cwd, 'small-grid'))).toBe(false);
   });
 

@@ -1,5 +1,5 @@
 // @jepa/vision public API.
-export { PatchEmbed2d, type PatchEmbedOptions } from './patch-embed.js';
+export { fanInPatchInitStd, PatchEmbed2d, type PatchEmbedOptions } from './patch-embed.js';
 export { VIT_PRESETS, createVisionTransformer, resolveVitSize, type VisionTransformer, type VisionTransformerOptions, type VitPresetName, type VitSize } from './vit.js';
 export { createIJepa, IJEPA_DEFAULTS, type CreateIJepaOptions, type IJepaModel, type IJepaModelConfig } from './ijepa.js';
 export { IJepaTrainable, officialOptimization, validateTrainingConfig, type IJepaTrainingConfig, type IJepaOptimizationConfig } from './ijepa-training.js';

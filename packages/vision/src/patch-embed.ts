@@ -59,3 +59,11 @@ function divisors(n: number): number[] {
   for (let d = 2; d < n; d++) if (n % d === 0) out.push(d);
   return out;
 }
+
+/**
+ * `1 / sqrt(patch * patch * channels)`: a patch-projection init std that gives projected patch
+ * content about unit scale for unit-scale pixels, on par with the +-1 sin-cos positions.
+ */
+export function fanInPatchInitStd(patchSize: number, inChannels: number): number {
+  return 1 / Math.sqrt(patchSize * patchSize * inChannels);
+}

@@ -42,8 +42,8 @@ describe('jepa train ijepa (tiny MNIST run)', () => {
 
   it('records the resolved config, backend and versions', () => {
     const config = readJson<RunConfig>(join(run, 'config.json'));
-    expect(config.training.model).toEqual({ imageSize: 28, patchSize: 4, inChannels: 1, encoder: { embedDim: 16, depth: 1, numHeads: 2 }, predictor: { embedDim: 16, depth: 1, numHeads: 2 } });
-    expect(config.training.optimization).toMatchObject({ steps: 3, batchSize: 8, lr: 1e-3 });
+    expect(config.training.model).toEqual({ imageSize: 28, patchSize: 7, inChannels: 1, patchEmbedInitStd: 1 / 7, encoder: { embedDim: 16, depth: 1, numHeads: 2 }, predictor: { embedDim: 16, depth: 1, numHeads: 2 } });
+    expect(config.training.optimization).toMatchObject({ steps: 3, batchSize: 8, lr: 5e-4 });
     expect(config.data).toMatchObject({ dataset: 'mnist', trainLimit: 200, evalLimit: 100 });
     expect(config.backend.backend).toBe('wasm');
     expect(config.versions['@tensorflow/tfjs']).toMatch(/^\d+\.\d+/);

@@ -17,7 +17,7 @@ describe('model training state', () => {
     const saved = saveModelTrainingState('toy', { width: 3, skipped: undefined }, a, optA);
     expect(saved.meta).toEqual({ kind: 'toy', config: { width: 3 }, optimizerStep: 1 });
     expect(Object.keys(saved.tensors).sort()).toEqual(['bias', 'optimizer.bias.exp_avg', 'optimizer.bias.exp_avg_sq', 'optimizer.weight.exp_avg', 'optimizer.weight.exp_avg_sq', 'weight']);
-    const host = hostOf(saved.tensors);
+    const host = hostOf(saved.tensors as Record<string, tf.Tensor>);
     saved.dispose!();
 
     const b = new Linear(3, 2);
