@@ -36,12 +36,18 @@ describe('readCheckpointFile', () => {
     expect(() => parseCheckpointBytes(new Uint8Array([1, 2, 3]), 'x.safetensors')).toThrow(/x\.safetensors.*shorter than the 8-byte header/);
   });
 
-  it('explains the 2 GiB limit up front instead of failing inside Node', async () => {
+  it('reads torch files over 2 GiB piece by piece, and explains the 2 GiB limit of safetensors files up front', async () => {
     const path = join(dir, 'huge.pth.tar');
     writeFileSync(path, '');
     truncateSync(path, 2 ** 31 + 1024); // sparse: takes no disk space
-    await expect(readCheckpointFile(path)).rejects.toThrow(/huge\.pth\.tar.*the file is 2\.00 GiB; this reader holds a whole checkpoint in memory.*use a file that holds only the modules you need/);
+    // no longer refused for its size: read with positioned reads, it fails on its (zero) content
+    await expect(readCheckpointFile(path)).rejects.toThrow(/huge\.pth\.tar.*not a torch\.save file: it starts with bytes \[00 00/);
     rmSync(path);
+    const big = join(dir, 'huge.safetensors');
+    writeFileSync(big, '');
+    truncateSync(big, 2 ** 31 + 1024);
+    await expect(readCheckpointFile(big)).rejects.toThrow(/huge\.safetensors.*the file is 2\.00 GiB; safetensors files are read whole.*export only the modules you need/);
+    rmSync(big);
   });
 
   it('turns float tensors into tf tensors and refuses integer ones as weights', () => {

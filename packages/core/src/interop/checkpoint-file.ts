@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseSafetensors, toTfTensor, type HostTensor } from '../io/safetensors.js';
 import { collectTensors } from './collect-tensors.js';
-import { parseTorchCheckpoint } from './torch-checkpoint.js';
+import { parseTorchCheckpoint, readTorchFile } from './torch-checkpoint.js';
 import { TorchCheckpointError } from './torch-checkpoint-error.js';
 import { isTorchTensor, type TorchTensor } from './torch-tensor.js';
 
@@ -33,44 +33,86 @@ export interface CheckpointFile {
   readonly manifest?: Readonly<Record<string, unknown>>;
 }
 
-/** Node's `readFile` refuses files over 2 GiB (`ERR_FS_FILE_TOO_LARGE`). */
+/** Node's `readFile` refuses files over 2 GiB (`ERR_FS_FILE_TOO_LARGE`); only safetensors files are still read whole. */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
+
+/** Whether a file with this name and these first bytes is read as a torch.save file (else safetensors). */
+function isTorchFile(head: Uint8Array, path: string): boolean {
+  if (/\.safetensors$/i.test(path)) return false;
+  const torchSignature = startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]) || startsWith(head, [0x80]);
+  return torchSignature || /\.(pth|pt|tar|ckpt)$/i.test(path);
+}
+
+/** Options for {@link readCheckpointFile}. */
+export interface ReadCheckpointOptions {
+  /**
+   * Read only the tensors under these top-level names (e.g. `['target_encoder']`). For a torch
+   * file the other modules' storages (the other encoder, the predictor, the optimizer moments)
+   * are never read, so a multi-GB training checkpoint costs only the selected weights; their
+   * non-tensor entries (`epoch`, `lr`, ...) stay in `metadata`. A name the file lacks is an error.
+   * For safetensors, tensors are kept by their first dotted component.
+   */
+  readonly only?: readonly string[];
+}
+
+function torchCheckpoint(value: unknown, path: string, byteLength: number): CheckpointFile {
+  const tensors = collectTensors(value);
+  return { path, format: 'torch', byteLength, tensors, metadata: topLevelValues(value), value };
+}
 
 /**
  * Parses a checkpoint held in memory (see {@link readCheckpointFile}): `.safetensors` by its name,
  * a torch file by its zip (or legacy pickle) signature or its `.pth`/`.pt`/`.tar` name.
  */
 export function parseCheckpointBytes(bytes: Uint8Array, path: string): CheckpointFile {
-  const named = /\.safetensors$/i.test(path);
-  const torchSignature = startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]) || startsWith(bytes, [0x80]);
-  if (!named && (torchSignature || /\.(pth|pt|tar|ckpt)$/i.test(path))) {
+  if (isTorchFile(bytes, path)) {
     // parseTorchCheckpoint names the file and explains legacy/bare-pickle/TorchScript files.
-    const value = parseTorchCheckpoint(bytes, path);
-    const tensors = collectTensors(value);
-    return { path, format: 'torch', byteLength: bytes.length, tensors, metadata: topLevelValues(value), value };
+    return torchCheckpoint(parseTorchCheckpoint(bytes, path), path, bytes.length);
   }
   const parsed = parseSafetensors(bytes, path);
   return { path, format: 'safetensors', byteLength: bytes.length, tensors: parsed.tensors, metadata: parsed.metadata };
 }
 
+/** The first bytes and the size of a file, or a TorchCheckpointError saying why it cannot be read. */
+async function probeFile(path: string): Promise<{ head: Uint8Array; size: number }> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      const head = new Uint8Array(Math.min(8, size));
+      if (head.length > 0) await handle.read(head, 0, head.length, 0);
+      return { head, size };
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source: path }, 'check the path and its permissions.');
+  }
+}
+
 /**
  * Reads a `torch.save` checkpoint (`.pth`, `.pth.tar`, `.pt`: recognised by its zip signature) or a
  * `.safetensors` file. Nothing in a torch file is executed: its pickle is read by a data-only
- * machine that refuses every global outside a small allow-list. For a `jepa train` checkpoint,
- * the manifest `<name>.json` beside it is read too.
+ * machine that refuses every global outside a small allow-list. A torch file is read with
+ * positioned reads ({@link readTorchFile}), never whole, so files over 2 GiB (official ViT-H/ViT-g
+ * training checkpoints) work and memory is about the size of the tensors read; pass
+ * `options.only` to read only some modules. A safetensors file is read whole (at most 2 GiB).
+ * For a `jepa train` checkpoint, the manifest `<name>.json` beside it is read too.
  *
  * @throws TorchCheckpointError / SafetensorsError naming the file, and what to do.
  */
-export async function readCheckpointFile(path: string): Promise<CheckpointFile> {
-  const size = (await stat(path).catch(() => undefined))?.size;
-  if (size !== undefined && size > MAX_FILE_BYTES) {
+export async function readCheckpointFile(path: string, options: ReadCheckpointOptions = {}): Promise<CheckpointFile> {
+  const { head, size } = await probeFile(path);
+  if (isTorchFile(head, path)) {
+    return torchCheckpoint(await readTorchFile(path, { only: options.only }), path, size);
+  }
+  if (size > MAX_FILE_BYTES) {
     throw new TorchCheckpointError(
-      `the file is ${(size / 2 ** 30).toFixed(2)} GiB; this reader holds a whole checkpoint in memory and Node reads at most 2 GiB at once ` +
-        '(official ViT-H/ViT-g training checkpoints are larger because they carry two encoders and the optimizer moments).',
+      `the file is ${(size / 2 ** 30).toFixed(2)} GiB; safetensors files are read whole and Node reads at most 2 GiB at once.`,
       { source: path },
-      'use a file that holds only the modules you need (e.g. the target_encoder state dict alone), or a .safetensors export under 2 GiB.',
+      'export only the modules you need (e.g. the target encoder) to a smaller .safetensors file, or read the original torch.save checkpoint, which is read piece by piece.',
     );
   }
   let bytes: Uint8Array;
@@ -79,7 +121,17 @@ export async function readCheckpointFile(path: string): Promise<CheckpointFile> 
   } catch (error) {
     throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source: path }, 'check the path and its permissions.');
   }
-  const file = parseCheckpointBytes(bytes, path);
+  let file = parseCheckpointBytes(bytes, path);
+  if (options.only) {
+    const wanted = new Set(options.only);
+    const tensors = new Map([...file.tensors].filter(([key]) => wanted.has(key.split('.')[0]!)));
+    const missing = options.only.filter((name) => ![...tensors.keys()].some((key) => key.split('.')[0] === name));
+    if (missing.length > 0) {
+      throw new TorchCheckpointError(`options.only names ${missing.map((m) => `'${m}'`).join(', ')}, which the file has no tensors under.`,
+        { source: path }, 'name top-level groups that hold the module weights.');
+    }
+    file = { ...file, tensors };
+  }
   if (file.format === 'safetensors' && file.metadata.format === 'jepa-checkpoint') {
     const manifestPath = join(dirname(path), `${basename(path).replace(/\.safetensors$/, '')}.json`);
     const manifest = await readFile(manifestPath, 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>, () => undefined);

@@ -16,7 +16,7 @@ export {
   type TorchTensorData,
 } from './torch-tensor.js';
 export { unpickle, type PickleDictMode, type PickleLimits, type UnpickleOptions, type PickleGlobalHandler, type PickleContext } from './pickle-machine.js';
-export { openZipArchive, type ZipArchive, type ZipArchiveOptions, type ZipEntry } from './zip-archive.js';
+export { openZipArchive, openZipFile, type ZipArchive, type ZipArchiveOptions, type ZipEntry, type ZipFile, type ZipFileOptions } from './zip-archive.js';
 export {
   checkpointTensorToTf,
   checkpointTensorValues,
@@ -26,5 +26,6 @@ export {
   readCheckpointFile,
   type CheckpointFile,
   type CheckpointTensor,
+  type ReadCheckpointOptions,
 } from './checkpoint-file.js';
 export { withTfTensors, loadModuleTensorsStrict, recordedEpoch, type ModuleTensors } from './module-weights.js';

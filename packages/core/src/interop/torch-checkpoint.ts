@@ -3,14 +3,18 @@ import { TorchCheckpointError } from './torch-checkpoint-error.js';
 import { createTorchGlobals, parseStoragePid, type TorchStorageRef } from './torch-globals.js';
 import {
   gatherStrided,
+  isContiguous,
+  isTorchTensor,
   makeTorchTensor,
   publicData,
   storageElements,
   TORCH_ITEM_SIZE,
+  type RawArray,
   type StridedLayout,
   type TorchTensor,
+  type TorchTensorData,
 } from './torch-tensor.js';
-import { openZipArchive, type ZipArchive, type ZipArchiveOptions } from './zip-archive.js';
+import { checkCrc, openZipArchive, openZipFile, type ZipArchiveOptions, type ZipEntry, type ZipFile } from './zip-archive.js';
 
 /** Size and recursion bounds for {@link parseTorchCheckpoint}. */
 export interface TorchCheckpointLimits extends PickleLimits {
@@ -40,6 +44,14 @@ export interface TorchCheckpointOptions {
   readonly limits?: TorchCheckpointLimits;
   /** Raw-deflate decoder for compressed entries (torch.save never compresses). */
   readonly inflateRaw?: ZipArchiveOptions['inflateRaw'];
+  /**
+   * Rebuild only the tensors under these top-level keys of a dict checkpoint (e.g.
+   * `['target_encoder']`): other top-level entries that hold tensors (`encoder`, `predictor`,
+   * `opt`, ...) are left out of the result and their storages are never read; entries without
+   * tensors (`epoch`, `lr`, ...) are kept. The whole pickle is still parsed and checked. A name
+   * the checkpoint lacks is an error listing the ones it has.
+   */
+  readonly only?: readonly string[];
 }
 
 const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
@@ -74,8 +86,8 @@ function refuseNonZip(bytes: Uint8Array, source: string): never {
 }
 
 /** Finds the single `<archive>/data.pkl` and returns `<archive>`. */
-function archivePrefix(archive: ZipArchive, source: string): string {
-  const names = [...archive.entries.keys()];
+function archivePrefix(entries: ReadonlyMap<string, ZipEntry>, source: string): string {
+  const names = [...entries.keys()];
   const pickles = names.filter((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickles.length === 1) return pickles[0]!.slice(0, -'/data.pkl'.length);
   if (pickles.length > 1) {
@@ -91,49 +103,49 @@ function archivePrefix(archive: ZipArchive, source: string): string {
     'pass a file written by torch.save.');
 }
 
-function readByteOrder(archive: ZipArchive, prefix: string, source: string): boolean {
-  const entry = `${prefix}/byteorder`;
-  if (!archive.entries.has(entry)) return true; // written since torch 1.13; older files are little-endian
-  const text = new TextDecoder().decode(archive.read(entry)).trim();
+/** `true` for little-endian storages, from the `<prefix>/byteorder` entry's bytes (absent: little). */
+function parseByteOrder(bytes: Uint8Array | undefined, entry: string, source: string): boolean {
+  if (!bytes) return true; // written since torch 1.13; older files are little-endian
+  const text = new TextDecoder().decode(bytes).trim();
   if (text === 'little') return true;
   if (text === 'big') return false;
   throw new TorchCheckpointError(`byteorder is '${text.slice(0, 20)}', expected 'little' or 'big'.`, { source, entry },
     'the archive is damaged.');
 }
 
+/** A tensor met in the pickle, validated, whose elements are filled in once the pickle is parsed. */
+interface TensorJob {
+  readonly ref: TorchStorageRef;
+  readonly layout: StridedLayout;
+  readonly numel: number;
+  readonly tensor: TorchTensor;
+}
+
+const PENDING = new Float32Array(0);
+
+function setTensorData(tensor: TorchTensor, data: TorchTensorData): void {
+  (tensor as { data: TorchTensorData }).data = data;
+}
+
 /**
- * Reads a checkpoint written by PyTorch's `torch.save` (the zip format of torch >= 1.6) from
- * memory, without executing anything. Returns plain values: dicts (see
- * {@link TorchCheckpointOptions.dicts}; `OrderedDict`s too), arrays for lists and tuples, numbers
- * (or `bigint` beyond 2^53) for ints, numbers for floats, strings, `Uint8Array` for bytes, booleans,
- * `null` for None, `Set` for sets, `number[]` for `torch.Size`, and {@link TorchTensor}s for tensors
- * and parameters (contiguous copies, whatever the saved strides and storage offset; storages
- * shared by several tensors are read once).
- *
- * Only the globals torch needs for this are accepted (`_rebuild_tensor_v2`, `_rebuild_parameter`,
- * `OrderedDict`, `torch.Size`, the storage classes, and the ones pickle uses for bytes and sets);
- * any other (`os.system`, `builtins.eval`, numpy, ...) is refused by name where the pickle first
- * names it. Damaged or hostile input fails with a {@link TorchCheckpointError} naming the file,
- * entry, byte offset and a fix; sizes are checked against the file before anything is allocated.
- *
- * @param bytes the whole file.
- * @param source label for error messages, usually the path. Default `'<bytes>'`.
+ * Unpickles `data.pkl` with the allow-listed globals, checking every storage against its entry
+ * and every tensor's layout against its storage, but reads no storage: each tensor comes back
+ * with empty data and a {@link TensorJob} saying where its elements are.
  */
-export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', options: TorchCheckpointOptions = {}): unknown {
-  // A plain view: a Node Buffer's slice() aliases memory instead of copying.
-  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) && !startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) refuseNonZip(bytes, source);
-  const archive = openZipArchive(bytes, { source, verifyCrc: options.verifyCrc, inflateRaw: options.inflateRaw });
-  const prefix = archivePrefix(archive, source);
-  const littleEndian = readByteOrder(archive, prefix, source);
+function unpickleTorch(
+  pickle: Uint8Array,
+  entries: ReadonlyMap<string, ZipEntry>,
+  prefix: string,
+  source: string,
+  fileSize: number,
+  options: TorchCheckpointOptions,
+): { value: unknown; jobs: TensorJob[] } {
   const maxExpanded = options.limits?.maxExpandedElements ?? 1 << 24;
-  const maxTotalBytes = options.limits?.maxTotalTensorBytes ?? 4 * bytes.length + 64 * 2 ** 20;
+  const maxTotalBytes = options.limits?.maxTotalTensorBytes ?? 4 * fileSize + 64 * 2 ** 20;
   let totalBytes = 0;
   const pickleEntry = `${prefix}/data.pkl`;
-
   const seen = new Map<string, TorchStorageRef>();
-  const elements = new Map<string, ReturnType<typeof storageElements>>();
-
+  const jobs: TensorJob[] = [];
   const storageEntry = (ref: TorchStorageRef) => `${prefix}/data/${ref.key}`;
 
   const persistentLoad = (pid: unknown, context: PickleContext): TorchStorageRef => {
@@ -147,7 +159,7 @@ export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', opti
       return previous;
     }
     const entryName = storageEntry(ref);
-    const entry = archive.entries.get(entryName);
+    const entry = entries.get(entryName);
     if (!entry) {
       context.fail(`storage '${ref.key}' has no entry '${entryName}' in the archive.`,
         'the file is incomplete; save it again with torch.save.');
@@ -189,20 +201,17 @@ export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', opti
     const outBytes = numel * (ref.dtype === 'float16' || ref.dtype === 'bfloat16' ? 4 : TORCH_ITEM_SIZE[ref.dtype]);
     if (totalBytes + outBytes > maxTotalBytes) {
       context.fail(
-        `rebuilding this tensor (${outBytes} bytes, from ${where}) would bring the tensors read so far to ${totalBytes + outBytes} bytes, over the ${maxTotalBytes}-byte limit for this ${bytes.length}-byte file.`,
+        `rebuilding this tensor (${outBytes} bytes, from ${where}) would bring the tensors read so far to ${totalBytes + outBytes} bytes, over the ${maxTotalBytes}-byte limit for this ${fileSize}-byte file.`,
         'if the file is trusted and really holds that many overlapping views, raise limits.maxTotalTensorBytes.',
       );
     }
     totalBytes += outBytes;
-    let raw = elements.get(ref.key);
-    if (!raw) {
-      raw = storageElements(archive.read(storageEntry(ref)), ref.dtype, littleEndian);
-      elements.set(ref.key, raw);
-    }
-    return makeTorchTensor(ref.dtype, [...shape], publicData(ref.dtype, gatherStrided(raw, layout, numel)));
+    const tensor = makeTorchTensor(ref.dtype, [...shape], PENDING);
+    jobs.push({ ref, layout: { storageOffset, shape: [...shape], stride: [...stride] }, numel, tensor });
+    return tensor;
   };
 
-  return unpickle(archive.read(pickleEntry), {
+  const value = unpickle(pickle, {
     source,
     entry: pickleEntry,
     dicts: options.dicts,
@@ -210,22 +219,187 @@ export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', opti
     resolveGlobal: createTorchGlobals({ rebuildTensor }),
     persistentLoad,
   });
+  return { value, jobs };
 }
 
 /**
- * Reads a `torch.save` file from disk (Node only) and parses it with {@link parseTorchCheckpoint}.
- * Nothing in the file is executed.
+ * Applies {@link TorchCheckpointOptions.only}: the top level without the unselected entries that
+ * hold tensors, and the jobs of the tensors still reachable.
+ */
+function selectModules(value: unknown, jobs: TensorJob[], only: readonly string[] | undefined, source: string): { value: unknown; jobs: TensorJob[] } {
+  if (!only) return { value, jobs };
+  const isDict = value instanceof Map || (typeof value === 'object' && value !== null && !Array.isArray(value) && !isTorchTensor(value)
+    && !ArrayBuffer.isView(value) && !(value instanceof Set));
+  if (!isDict) {
+    throw new TorchCheckpointError('options.only names top-level modules, but the checkpoint is not a dict at its top level.', { source },
+      'read it without options.only.');
+  }
+  const entries: Array<[unknown, unknown]> = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
+  const wanted = new Set(only);
+  const reachable = new Set<TorchTensor>();
+  const withTensors: string[] = [];
+  const kept: Array<[unknown, unknown]> = [];
+  for (const [key, item] of entries) {
+    const tensors = reachableTensors(item);
+    if (tensors.size > 0) withTensors.push(String(key));
+    if (tensors.size > 0 && !wanted.has(String(key))) continue;
+    for (const t of tensors) reachable.add(t);
+    kept.push([key, item]);
+  }
+  const missing = only.filter((name) => !withTensors.includes(name));
+  if (missing.length > 0) {
+    throw new TorchCheckpointError(
+      `options.only names ${missing.map((m) => `'${m}'`).join(', ')}, which the checkpoint has no tensors under (it has: ${withTensors.join(', ') || 'none'}).`,
+      { source }, 'name top-level keys that hold the module weights.');
+  }
+  let selected: unknown;
+  if (value instanceof Map) {
+    selected = new Map(kept);
+  } else {
+    const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+    // defineProperty, not assignment: a '__proto__' key stays an ordinary key
+    for (const [key, item] of kept) Object.defineProperty(out, key as string, { value: item, enumerable: true, writable: true, configurable: true });
+    selected = out;
+  }
+  return { value: selected, jobs: jobs.filter((job) => reachable.has(job.tensor)) };
+}
+
+function reachableTensors(root: unknown): Set<TorchTensor> {
+  const found = new Set<TorchTensor>();
+  const visited = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item !== 'object' || item === null || visited.has(item)) continue;
+    visited.add(item);
+    if (isTorchTensor(item)) {
+      found.add(item);
+    } else if (item instanceof Map) {
+      for (const [k, v] of item) stack.push(k, v);
+    } else if (item instanceof Set || Array.isArray(item)) {
+      for (const v of item) stack.push(v);
+    } else if (!ArrayBuffer.isView(item)) {
+      for (const v of Object.values(item)) stack.push(v);
+    }
+  }
+  return found;
+}
+
+/** Groups jobs by storage, in the order storages are first used. */
+function jobsByStorage(jobs: readonly TensorJob[]): TensorJob[][] {
+  const groups = new Map<string, TensorJob[]>();
+  for (const job of jobs) {
+    const group = groups.get(job.ref.key);
+    if (group) group.push(job);
+    else groups.set(job.ref.key, [job]);
+  }
+  return [...groups.values()];
+}
+
+/** Fills the tensors of one storage from its elements (each tensor gets its own contiguous copy). */
+function fillFromStorage(group: readonly TensorJob[], raw: RawArray): void {
+  for (const job of group) setTensorData(job.tensor, publicData(job.ref.dtype, gatherStrided(raw, job.layout, job.numel)));
+}
+
+/**
+ * Reads a checkpoint written by PyTorch's `torch.save` (the zip format of torch >= 1.6) from
+ * memory, without executing anything. Returns plain values: dicts (see
+ * {@link TorchCheckpointOptions.dicts}; `OrderedDict`s too), arrays for lists and tuples, numbers
+ * (or `bigint` beyond 2^53) for ints, numbers for floats, strings, `Uint8Array` for bytes, booleans,
+ * `null` for None, `Set` for sets, `number[]` for `torch.Size`, and {@link TorchTensor}s for tensors
+ * and parameters (contiguous copies, whatever the saved strides and storage offset; storages
+ * shared by several tensors are read once).
+ *
+ * Only the globals torch needs for this are accepted (`_rebuild_tensor_v2`, `_rebuild_parameter`,
+ * `OrderedDict`, `torch.Size`, the storage classes, and the ones pickle uses for bytes and sets);
+ * any other (`os.system`, `builtins.eval`, numpy, ...) is refused by name where the pickle first
+ * names it. Damaged or hostile input fails with a {@link TorchCheckpointError} naming the file,
+ * entry, byte offset and a fix; sizes are checked against the file before anything is allocated.
+ *
+ * @param bytes the whole file.
+ * @param source label for error messages, usually the path. Default `'<bytes>'`.
+ */
+export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', options: TorchCheckpointOptions = {}): unknown {
+  // A plain view: a Node Buffer's slice() aliases memory instead of copying.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) && !startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) refuseNonZip(bytes, source);
+  const archive = openZipArchive(bytes, { source, verifyCrc: options.verifyCrc, inflateRaw: options.inflateRaw });
+  const prefix = archivePrefix(archive.entries, source);
+  const byteorder = `${prefix}/byteorder`;
+  const littleEndian = parseByteOrder(archive.entries.has(byteorder) ? archive.read(byteorder) : undefined, byteorder, source);
+  const parsed = unpickleTorch(archive.read(`${prefix}/data.pkl`), archive.entries, prefix, source, bytes.length, options);
+  const { value, jobs } = selectModules(parsed.value, parsed.jobs, options.only, source);
+  for (const group of jobsByStorage(jobs)) {
+    const ref = group[0]!.ref;
+    fillFromStorage(group, storageElements(archive.read(`${prefix}/data/${ref.key}`), ref.dtype, littleEndian));
+  }
+  return value;
+}
+
+/**
+ * Reads a `torch.save` file from disk (Node only), with the checks of {@link parseTorchCheckpoint}
+ * and the same result, but without holding the file in memory: the zip structure and `data.pkl`
+ * are read first, then each storage with positioned reads into a buffer of its own, which becomes
+ * the tensor's data when one contiguous tensor covers the whole storage (the usual case) and is
+ * dropped after copying otherwise. Memory is about the size of the tensors returned, so zip64
+ * files of any size work (official ViT-H/ViT-g training checkpoints are several GB); a single
+ * storage must fit in one typed array. With `options.only`, storages outside the selected
+ * top-level modules are never read.
+ *
+ * Every storage is read whole exactly once, so its CRC-32 is checked (unless `verifyCrc: false`)
+ * without a second pass over the file.
  *
  * @throws TorchCheckpointError when the file cannot be read or is not a valid checkpoint.
  */
 export async function readTorchFile(path: string, options: TorchCheckpointOptions = {}): Promise<unknown> {
-  const { readFile } = await import('node:fs/promises');
-  let bytes: Uint8Array;
+  const source = path;
+  const zip = await openZipFile(path, {
+    source,
+    verifyCrc: options.verifyCrc,
+    inflateRaw: options.inflateRaw,
+    checkHead: (head) => {
+      if (!startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && !startsWith(head, [0x50, 0x4b, 0x05, 0x06])) refuseNonZip(head, source);
+    },
+  });
   try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source: path },
-      'check the path and its permissions.');
+    const prefix = archivePrefix(zip.entries, source);
+    const byteorder = `${prefix}/byteorder`;
+    const littleEndian = parseByteOrder(zip.entries.has(byteorder) ? await zip.read(byteorder) : undefined, byteorder, source);
+    const parsed = unpickleTorch(await zip.read(`${prefix}/data.pkl`), zip.entries, prefix, source, zip.size, options);
+    const { value, jobs } = selectModules(parsed.value, parsed.jobs, options.only, source);
+    for (const group of jobsByStorage(jobs)) await readStorage(zip, prefix, group, littleEndian, options.verifyCrc ?? true);
+    return value;
+  } finally {
+    await zip.close();
   }
-  return parseTorchCheckpoint(bytes, path, options);
+}
+
+/** Reads one storage from disk and fills the tensors that use it. */
+async function readStorage(zip: ZipFile, prefix: string, group: readonly TensorJob[], littleEndian: boolean, verifyCrc: boolean): Promise<void> {
+  const ref = group[0]!.ref;
+  const name = `${prefix}/data/${ref.key}`;
+  const entry = zip.entries.get(name)!; // checked against the storage when the pickle named it
+  let bytes: Uint8Array;
+  if (entry.method !== 0) {
+    bytes = await zip.read(name); // inflated and CRC-checked
+  } else {
+    try {
+      bytes = new Uint8Array(entry.uncompressedSize); // a fresh, aligned buffer of exactly the storage's size
+    } catch (error) {
+      throw new TorchCheckpointError(
+        `storage '${ref.key}' holds ${entry.uncompressedSize} bytes (${ref.numel} ${ref.dtype}), more than this runtime can allocate in one array: ${(error as Error).message}.`,
+        { source: zip.source, entry: name }, 'a single storage this large is not supported; save the tensor in smaller pieces.');
+    }
+    await zip.readInto(entry, bytes);
+    if (verifyCrc) checkCrc(entry, bytes, zip.source);
+  }
+  const raw = storageElements(bytes, ref.dtype, littleEndian);
+  const only = group.length === 1 ? group[0]! : undefined;
+  if (only && entry.method === 0 && raw.buffer === bytes.buffer && only.layout.storageOffset === 0 && only.numel === ref.numel
+    && isContiguous(only.layout.shape, only.layout.stride)) {
+    // One tensor over the whole storage, already a fresh buffer of its own: use it, no copy.
+    setTensorData(only.tensor, publicData(ref.dtype, raw));
+  } else {
+    fillFromStorage(group, raw);
+  }
 }

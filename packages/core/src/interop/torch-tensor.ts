@@ -78,7 +78,7 @@ export function isTorchTensor(value: unknown): value is TorchTensor {
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Raw element views of a storage, in the storage's own element width. */
-type RawArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
+export type RawArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 type RawCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => RawArray;
 
@@ -189,7 +189,7 @@ export function gatherStrided(storage: RawArray, layout: StridedLayout, numel: n
   return out;
 }
 
-function isContiguous(shape: readonly number[], stride: readonly number[]): boolean {
+export function isContiguous(shape: readonly number[], stride: readonly number[]): boolean {
   let expected = 1;
   for (let axis = shape.length - 1; axis >= 0; axis--) {
     if (shape[axis]! !== 1 && stride[axis]! !== expected) return false;

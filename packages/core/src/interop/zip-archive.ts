@@ -60,34 +60,56 @@ function defaultInflateRaw(): ZipArchiveOptions['inflateRaw'] {
   };
 }
 
+/** A byte range the structural scan needs: `[offset, offset + length)`, always inside the file. */
+type ReadRequest = readonly [offset: number, length: number];
+
+/** What the structural scan learns: the entries, and where the entry area ends. */
+interface ZipLayout {
+  readonly entries: Map<string, ZipEntry>;
+  readonly cdOffset: number;
+}
+
+/** Largest central directory accepted (a torch.save file's is a few hundred KiB even for ViT-g). */
+const MAX_CENTRAL_DIRECTORY_BYTES = 256 * 2 ** 20;
+const TRUNCATED_FIX = 'the file is truncated or damaged; copy or download it again.';
+
+/** DataView over a chunk read at absolute offset `base`: every getter takes absolute offsets. */
+class Chunk {
+  private readonly view: DataView;
+  constructor(readonly bytes: Uint8Array, readonly base: number) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u16(at: number): number { return this.view.getUint16(at - this.base, true); }
+  u32(at: number): number { return this.view.getUint32(at - this.base, true); }
+  u64(at: number): bigint { return this.view.getBigUint64(at - this.base, true); }
+  sub(at: number, length: number): Uint8Array { return this.bytes.subarray(at - this.base, at - this.base + length); }
+}
+
 /**
- * Opens a zip archive held in memory, strictly: the end-of-central-directory record (and its zip64
- * form, which PyTorch always writes) must sit exactly at the end of the buffer, every central
- * directory record and local header must lie inside the buffer and agree on the name, entries may
- * not overlap or extend into the central directory, names must be unique, and only stored or
- * deflated, unencrypted, single-disk entries are accepted. All of this is checked before any entry
- * is read, so a truncated or tampered file fails here with the offset of the first bad record.
- *
- * @throws TorchCheckpointError describing the first structural problem found.
+ * The structural checks of a zip archive of `size` bytes, written once for both the in-memory and
+ * the on-disk reader: it yields the byte ranges it needs (each inside the file, each small except
+ * the central directory, which is capped) and is resumed with their bytes. Returns the entries.
  */
-export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {}): ZipArchive {
-  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength); // never a Buffer
-  const source = options.source ?? '<bytes>';
-  const verifyCrc = options.verifyCrc ?? true;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const size = bytes.length;
+function* scanZip(size: number, source: string): Generator<ReadRequest, ZipLayout, Uint8Array> {
   const fail = (problem: string, offset?: number, fix?: string, entry?: string): never => {
     throw new TorchCheckpointError(problem, { source, offset, entry }, fix);
   };
-  const truncatedFix = 'the file is truncated or damaged; copy or download it again.';
+  const truncatedFix = TRUNCATED_FIX;
+  const read = function* (offset: number, length: number): Generator<ReadRequest, Chunk, Uint8Array> {
+    const bytes = yield [offset, length];
+    return new Chunk(bytes, offset);
+  };
 
   if (size < 22) fail(`only ${size} bytes, too short to be a zip archive (at least 22 bytes).`, undefined, truncatedFix);
 
   // --- end of central directory: the last 22 + comment bytes of the file -----------------------
+  // (read with the 20 bytes before it, where the zip64 locator sits)
+  const tailStart = Math.max(0, size - 22 - 0xffff - 20);
+  const tail = yield* read(tailStart, size - tailStart);
   let eocd = -1;
   const lowest = Math.max(0, size - 22 - 0xffff);
   for (let i = size - 22; i >= lowest; i--) {
-    if (view.getUint32(i, true) === SIG_EOCD && i + 22 + view.getUint16(i + 20, true) === size) {
+    if (tail.u32(i) === SIG_EOCD && i + 22 + tail.u16(i + 20) === size) {
       eocd = i;
       break;
     }
@@ -95,33 +117,34 @@ export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {
   if (eocd < 0) {
     fail('no zip end-of-central-directory record at the end of the file.', undefined, truncatedFix);
   }
-  const diskNumber = view.getUint16(eocd + 4, true);
-  const cdDisk = view.getUint16(eocd + 6, true);
-  let entriesOnDisk = view.getUint16(eocd + 8, true);
-  let entryCount = view.getUint16(eocd + 10, true);
-  let cdSize = view.getUint32(eocd + 12, true);
-  let cdOffset = view.getUint32(eocd + 16, true);
+  const diskNumber = tail.u16(eocd + 4);
+  const cdDisk = tail.u16(eocd + 6);
+  let entriesOnDisk = tail.u16(eocd + 8);
+  let entryCount = tail.u16(eocd + 10);
+  let cdSize = tail.u32(eocd + 12);
+  let cdOffset = tail.u32(eocd + 16);
   let cdLimit = eocd; // the central directory must end before this offset
 
   const locator = eocd - 20;
-  if (locator >= 0 && view.getUint32(locator, true) === SIG_ZIP64_LOCATOR) {
-    if (view.getUint32(locator + 4, true) !== 0 || view.getUint32(locator + 16, true) !== 1) {
+  if (locator >= 0 && tail.u32(locator) === SIG_ZIP64_LOCATOR) {
+    if (tail.u32(locator + 4) !== 0 || tail.u32(locator + 16) !== 1) {
       fail('zip64 locator describes a multi-disk archive; split archives are not supported.', locator);
     }
-    const z64 = safeU64(view, locator + 8, size, 'zip64 end-of-central-directory offset', fail);
+    const z64 = safeU64(tail, locator + 8, size, 'zip64 end-of-central-directory offset', fail);
     if (z64 + 56 > locator) {
       fail(`zip64 end-of-central-directory offset ${z64} points past the locator at ${locator}.`, locator + 8, truncatedFix);
     }
-    if (view.getUint32(z64, true) !== SIG_ZIP64_EOCD) {
+    const record = yield* read(z64, 56);
+    if (record.u32(z64) !== SIG_ZIP64_EOCD) {
       fail(`no zip64 end-of-central-directory record at offset ${z64} (bad signature).`, z64, truncatedFix);
     }
-    if (view.getUint32(z64 + 16, true) !== 0 || view.getUint32(z64 + 20, true) !== 0) {
+    if (record.u32(z64 + 16) !== 0 || record.u32(z64 + 20) !== 0) {
       fail('zip64 record describes a multi-disk archive; split archives are not supported.', z64 + 16);
     }
-    entriesOnDisk = safeU64(view, z64 + 24, size, 'zip64 entry count', fail);
-    entryCount = safeU64(view, z64 + 32, size, 'zip64 entry count', fail);
-    cdSize = safeU64(view, z64 + 40, size, 'zip64 central directory size', fail);
-    cdOffset = safeU64(view, z64 + 48, size, 'zip64 central directory offset', fail);
+    entriesOnDisk = safeU64(record, z64 + 24, size, 'zip64 entry count', fail);
+    entryCount = safeU64(record, z64 + 32, size, 'zip64 entry count', fail);
+    cdSize = safeU64(record, z64 + 40, size, 'zip64 central directory size', fail);
+    cdOffset = safeU64(record, z64 + 48, size, 'zip64 central directory offset', fail);
     cdLimit = z64;
   } else {
     if (diskNumber !== 0 || cdDisk !== 0) fail('multi-disk zip archives are not supported.', eocd + 4);
@@ -140,32 +163,38 @@ export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {
   if (entryCount * 46 > cdSize) {
     fail(`${entryCount} entries cannot fit in a ${cdSize}-byte central directory (46 bytes each at least).`, cdOffset, truncatedFix);
   }
+  if (cdSize > MAX_CENTRAL_DIRECTORY_BYTES) {
+    fail(`the central directory is ${cdSize} bytes (limit ${MAX_CENTRAL_DIRECTORY_BYTES}); no checkpoint needs one that large.`, cdOffset,
+      'the archive is damaged or forged.');
+  }
 
   // --- central directory records ----------------------------------------------------------------
+  const cd = yield* read(cdOffset, cdSize);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const entries = new Map<string, ZipEntry>();
   const cdEnd = cdOffset + cdSize;
   let pos = cdOffset;
   for (let index = 0; index < entryCount; index++) {
     if (pos + 46 > cdEnd) fail(`central directory record ${index} is cut off.`, pos, truncatedFix);
-    if (view.getUint32(pos, true) !== SIG_CENTRAL) {
-      fail(`central directory record ${index} has a bad signature 0x${view.getUint32(pos, true).toString(16)}.`, pos, truncatedFix);
+    if (cd.u32(pos) !== SIG_CENTRAL) {
+      fail(`central directory record ${index} has a bad signature 0x${cd.u32(pos).toString(16)}.`, pos, truncatedFix);
     }
-    const flags = view.getUint16(pos + 8, true);
-    const method = view.getUint16(pos + 10, true);
-    const crc = view.getUint32(pos + 16, true);
-    let compressedSize = view.getUint32(pos + 20, true);
-    let uncompressedSize = view.getUint32(pos + 24, true);
-    const nameLength = view.getUint16(pos + 28, true);
-    const extraLength = view.getUint16(pos + 30, true);
-    const commentLength = view.getUint16(pos + 32, true);
-    let startDisk = view.getUint16(pos + 34, true);
-    let localHeaderOffset = view.getUint32(pos + 42, true);
+    const flags = cd.u16(pos + 8);
+    const method = cd.u16(pos + 10);
+    const crc = cd.u32(pos + 16);
+    let compressedSize = cd.u32(pos + 20);
+    let uncompressedSize = cd.u32(pos + 24);
+    const nameLength = cd.u16(pos + 28);
+    const extraLength = cd.u16(pos + 30);
+    const commentLength = cd.u16(pos + 32);
+    let startDisk = cd.u16(pos + 34);
+    let localHeaderOffset = cd.u32(pos + 42);
     const recordEnd = pos + 46 + nameLength + extraLength + commentLength;
     if (recordEnd > cdEnd) fail(`central directory record ${index} runs past the directory's end.`, pos, truncatedFix);
+    const nameBytes = cd.sub(pos + 46, nameLength);
     let name: string;
     try {
-      name = decoder.decode(bytes.subarray(pos + 46, pos + 46 + nameLength));
+      name = decoder.decode(nameBytes);
     } catch {
       return fail(`central directory record ${index} has a name that is not valid UTF-8.`, pos + 46);
     }
@@ -178,14 +207,14 @@ export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {
     let extra = pos + 46 + nameLength;
     const extraEnd = extra + extraLength;
     while (extra + 4 <= extraEnd) {
-      const id = view.getUint16(extra, true);
-      const length = view.getUint16(extra + 2, true);
+      const id = cd.u16(extra);
+      const length = cd.u16(extra + 2);
       if (extra + 4 + length > extraEnd) fail(`entry '${name}' has an extra field that overruns its record.`, extra);
       if (id === 0x0001) {
         let field = extra + 4;
         const take = (what: string): number => {
           if (field + 8 > extra + 4 + length) fail(`entry '${name}' has a zip64 extra field without its ${what}.`, field);
-          const value = safeU64(view, field, Number.MAX_SAFE_INTEGER, what, fail);
+          const value = safeU64(cd, field, Number.MAX_SAFE_INTEGER, what, fail);
           field += 8;
           return value;
         };
@@ -194,7 +223,7 @@ export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = take('local header offset');
         if (startDisk === 0xffff) {
           if (field + 4 > extra + 4 + length) fail(`entry '${name}' has a zip64 extra field without its disk number.`, field);
-          startDisk = view.getUint32(field, true);
+          startDisk = cd.u32(field);
         }
       }
       extra += 4 + length;
@@ -205,11 +234,13 @@ export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {
     // --- the local header it points to --------------------------------------------------------
     const lh = localHeaderOffset;
     if (lh + 30 > cdOffset) fail(`local header of '${name}' at ${lh} lies outside the entry area [0, ${cdOffset}).`, pos + 42, truncatedFix);
-    if (view.getUint32(lh, true) !== SIG_LOCAL) fail(`local header of '${name}' has a bad signature.`, lh, truncatedFix);
-    const localNameLength = view.getUint16(lh + 26, true);
-    const localExtraLength = view.getUint16(lh + 28, true);
+    // the header and the name it should hold, in one read (cut at the central directory)
+    const local = yield* read(lh, Math.min(30 + nameLength, cdOffset - lh));
+    if (local.u32(lh) !== SIG_LOCAL) fail(`local header of '${name}' has a bad signature.`, lh, truncatedFix);
+    const localNameLength = local.u16(lh + 26);
+    const localExtraLength = local.u16(lh + 28);
     const dataOffset = lh + 30 + localNameLength + localExtraLength;
-    if (localNameLength !== nameLength || !sameBytes(bytes, lh + 30, pos + 46, nameLength)) {
+    if (localNameLength !== nameLength || !sameBytes(local.sub(lh + 30, nameLength), nameBytes)) {
       fail(`local header at ${lh} does not name '${name}' as the central directory says.`, lh, truncatedFix);
     }
     if (dataOffset + compressedSize > cdOffset) {
@@ -240,6 +271,32 @@ export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {
       fail(`entries '${previous.name}' and '${current.name}' overlap.`, current.localHeaderOffset, 'the archive is damaged or forged.');
     }
   }
+  return { entries, cdOffset };
+}
+
+/**
+ * Opens a zip archive held in memory, strictly: the end-of-central-directory record (and its zip64
+ * form, which PyTorch always writes) must sit exactly at the end of the buffer, every central
+ * directory record and local header must lie inside the buffer and agree on the name, entries may
+ * not overlap or extend into the central directory, names must be unique, and only stored or
+ * deflated, unencrypted, single-disk entries are accepted. All of this is checked before any entry
+ * is read, so a truncated or tampered file fails here with the offset of the first bad record.
+ * (The same checks back {@link openZipFile}, which reads a file on disk piece by piece.)
+ *
+ * @throws TorchCheckpointError describing the first structural problem found.
+ */
+export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {}): ZipArchive {
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength); // never a Buffer
+  const source = options.source ?? '<bytes>';
+  const verifyCrc = options.verifyCrc ?? true;
+  const truncatedFix = TRUNCATED_FIX;
+  const scan = scanZip(bytes.length, source);
+  let step = scan.next();
+  while (!step.done) {
+    const [offset, length] = step.value;
+    step = scan.next(bytes.subarray(offset, offset + length));
+  }
+  const { entries } = step.value;
 
   const inflateRaw = options.inflateRaw ?? defaultInflateRaw();
   return {
@@ -251,49 +308,206 @@ export function openZipArchive(input: Uint8Array, options: ZipArchiveOptions = {
         throw new TorchCheckpointError(`the archive has no entry '${name}'.`, { source, entry: name }, truncatedFix);
       }
       const raw = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
-      let data = raw;
-      if (entry.method === 8) {
-        if (!inflateRaw) {
-          throw new TorchCheckpointError('the entry is deflate-compressed and this runtime has no inflater.', { source, entry: name },
-            'pass options.inflateRaw, or re-save the file with torch.save (which stores entries uncompressed).');
-        }
-        try {
-          data = inflateRaw(raw, entry.uncompressedSize);
-        } catch (error) {
-          throw new TorchCheckpointError(`the entry's deflate stream is damaged: ${(error as Error).message}.`,
-            { source, entry: name, offset: entry.dataOffset }, truncatedFix);
-        }
-        if (data.length !== entry.uncompressedSize) {
-          throw new TorchCheckpointError(`the entry inflated to ${data.length} bytes, not the declared ${entry.uncompressedSize}.`,
-            { source, entry: name, offset: entry.dataOffset }, truncatedFix);
-        }
-      }
-      if (verifyCrc) {
-        const actual = crc32(data);
-        if (actual !== entry.crc32) {
-          throw new TorchCheckpointError(
-            `CRC-32 mismatch (stored 0x${entry.crc32.toString(16)}, computed 0x${actual.toString(16)}).`,
-            { source, entry: name, offset: entry.dataOffset }, truncatedFix);
-        }
-      }
-      return data;
+      return decodeEntry(entry, raw, source, verifyCrc, inflateRaw);
     },
   };
 }
 
+/** Inflates (when deflated) the raw bytes of `entry` and checks their length and CRC-32. */
+function decodeEntry(entry: ZipEntry, raw: Uint8Array, source: string, verifyCrc: boolean,
+  inflateRaw: ZipArchiveOptions['inflateRaw']): Uint8Array {
+  const name = entry.name;
+  let data = raw;
+  if (entry.method === 8) {
+    if (!inflateRaw) {
+      throw new TorchCheckpointError('the entry is deflate-compressed and this runtime has no inflater.', { source, entry: name },
+        'pass options.inflateRaw, or re-save the file with torch.save (which stores entries uncompressed).');
+    }
+    try {
+      data = inflateRaw(raw, entry.uncompressedSize);
+    } catch (error) {
+      throw new TorchCheckpointError(`the entry's deflate stream is damaged: ${(error as Error).message}.`,
+        { source, entry: name, offset: entry.dataOffset }, TRUNCATED_FIX);
+    }
+    if (data.length !== entry.uncompressedSize) {
+      throw new TorchCheckpointError(`the entry inflated to ${data.length} bytes, not the declared ${entry.uncompressedSize}.`,
+        { source, entry: name, offset: entry.dataOffset }, TRUNCATED_FIX);
+    }
+  }
+  if (verifyCrc) checkCrc(entry, data, source);
+  return data;
+}
+
+/** Throws unless `data` (the whole uncompressed entry) has the CRC-32 the central directory records. */
+export function checkCrc(entry: ZipEntry, data: Uint8Array, source: string): void {
+  const actual = crc32(data);
+  if (actual !== entry.crc32) {
+    throw new TorchCheckpointError(
+      `CRC-32 mismatch (stored 0x${entry.crc32.toString(16)}, computed 0x${actual.toString(16)}).`,
+      { source, entry: entry.name, offset: entry.dataOffset }, TRUNCATED_FIX);
+  }
+}
+
+/** The part of Node's `FileHandle` the on-disk reader uses. */
+interface PositionedFile {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A zip archive on disk, opened by {@link openZipFile}: the structure was read and checked, the
+ * entries' bytes are read on demand with positioned reads, so files of any size (zip64) work and
+ * memory holds only what is asked for. Call {@link ZipFile.close} when done.
+ */
+export interface ZipFile {
+  readonly source: string;
+  /** The file's size in bytes. */
+  readonly size: number;
+  readonly entries: ReadonlyMap<string, ZipEntry>;
+  /**
+   * The whole uncompressed entry `name`, in a fresh buffer, inflated and CRC-checked like
+   * {@link ZipArchive.read}. An entry must be under 2 GiB to be read this way.
+   */
+  read(name: string): Promise<Uint8Array>;
+  /**
+   * Fills `target` with the bytes of the *stored* entry `entry` starting `offsetInEntry` bytes into
+   * its data (no CRC check: a caller that reads the whole entry checks it with {@link checkCrc}).
+   * Reads in pieces of at most 1 GiB, so targets over 2 GiB are fine when the runtime can allocate them.
+   */
+  readInto(entry: ZipEntry, target: Uint8Array, offsetInEntry?: number): Promise<void>;
+  /** The first `length` bytes of the file (fewer when the file is shorter). */
+  head(length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Options for {@link openZipFile}. */
+export interface ZipFileOptions extends ZipArchiveOptions {
+  /**
+   * Called with the file's first 512 bytes (fewer for a shorter file) before the zip structure is
+   * read, to refuse files that are not zips with a better reason than a missing end record.
+   */
+  readonly checkHead?: (head: Uint8Array) => void;
+}
+
+/** Largest single positioned read (Linux returns at most 0x7ffff000 bytes per read). */
+const MAX_READ_BYTES = 2 ** 30;
+
+/**
+ * Opens a zip archive on disk (Node only) for random access: reads the end records, the central
+ * directory and every local header with positioned reads and applies exactly the checks of
+ * {@link openZipArchive}, then reads entries on demand. Nothing else of the file is read, so a
+ * several-GB zip64 checkpoint costs memory only for the entries read.
+ *
+ * @throws TorchCheckpointError when the file cannot be opened or its structure is damaged.
+ */
+export async function openZipFile(path: string, options: ZipFileOptions = {}): Promise<ZipFile> {
+  const source = options.source ?? path;
+  const verifyCrc = options.verifyCrc ?? true;
+  const { open } = await import('node:fs/promises');
+  let handle: PositionedFile & { stat(): Promise<{ size: number; isFile(): boolean }> };
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source }, 'check the path and its permissions.');
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw new TorchCheckpointError('cannot read the file: it is not a regular file.', { source }, 'check the path.');
+    }
+    const size = info.size;
+    const readAt = async (target: Uint8Array, position: number): Promise<void> => {
+      for (let done = 0; done < target.length; ) {
+        const want = Math.min(target.length - done, MAX_READ_BYTES);
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await handle.read(target, done, want, position + done));
+        } catch (error) {
+          throw new TorchCheckpointError(`cannot read ${want} bytes at offset ${position + done}: ${(error as Error).message}.`,
+            { source, offset: position + done }, 'check the file and the disk.');
+        }
+        if (bytesRead === 0) {
+          throw new TorchCheckpointError(`the file ended at offset ${position + done} while ${target.length - done} more bytes were expected (did it shrink while being read?).`,
+            { source, offset: position + done }, TRUNCATED_FIX);
+        }
+        done += bytesRead;
+      }
+    };
+    if (options.checkHead) {
+      const head = new Uint8Array(Math.min(512, size));
+      await readAt(head, 0);
+      options.checkHead(head);
+    }
+    const scan = scanZip(size, source);
+    let step = scan.next();
+    while (!step.done) {
+      const [offset, length] = step.value;
+      const chunk = new Uint8Array(length);
+      await readAt(chunk, offset);
+      step = scan.next(chunk);
+    }
+    const { entries } = step.value;
+    const inflateRaw = options.inflateRaw ?? defaultInflateRaw();
+    const allocate = (entry: ZipEntry, length: number): Uint8Array => {
+      try {
+        return new Uint8Array(length);
+      } catch (error) {
+        throw new TorchCheckpointError(`cannot allocate ${length} bytes for this entry: ${(error as Error).message}.`,
+          { source, entry: entry.name }, 'the entry is too large for this runtime to hold in one buffer.');
+      }
+    };
+    return {
+      source,
+      size,
+      entries,
+      async read(name: string): Promise<Uint8Array> {
+        const entry = entries.get(name);
+        if (!entry) throw new TorchCheckpointError(`the archive has no entry '${name}'.`, { source, entry: name }, TRUNCATED_FIX);
+        if (entry.compressedSize > 2 ** 31 - 1) {
+          throw new TorchCheckpointError(`the entry holds ${entry.compressedSize} bytes; entries are read whole only up to 2 GiB.`,
+            { source, entry: name }, 'read it in pieces with readInto.');
+        }
+        const raw = allocate(entry, entry.compressedSize);
+        await readAt(raw, entry.dataOffset);
+        return decodeEntry(entry, raw, source, verifyCrc, inflateRaw);
+      },
+      async readInto(entry: ZipEntry, target: Uint8Array, offsetInEntry = 0): Promise<void> {
+        if (entry.method !== 0) {
+          throw new TorchCheckpointError('the entry is deflate-compressed; it can only be read whole.', { source, entry: entry.name });
+        }
+        if (offsetInEntry < 0 || offsetInEntry + target.length > entry.compressedSize) {
+          throw new TorchCheckpointError(`bytes [${offsetInEntry}, ${offsetInEntry + target.length}) lie outside the ${entry.compressedSize}-byte entry.`,
+            { source, entry: entry.name });
+        }
+        await readAt(target, entry.dataOffset + offsetInEntry);
+      },
+      async head(length: number): Promise<Uint8Array> {
+        const out = new Uint8Array(Math.min(length, size));
+        await readAt(out, 0);
+        return out;
+      },
+      close: () => handle.close(),
+    };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 function safeU64(
-  view: DataView,
+  chunk: Chunk,
   offset: number,
   max: number,
   what: string,
   fail: (problem: string, offset?: number, fix?: string) => never,
 ): number {
-  const value = view.getBigUint64(offset, true);
+  const value = chunk.u64(offset);
   if (value > BigInt(max)) fail(`${what} ${value} exceeds the ${max}-byte file.`, offset, 'the file is truncated or damaged.');
   return Number(value);
 }
 
-function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {
-  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

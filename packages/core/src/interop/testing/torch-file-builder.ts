@@ -198,3 +198,57 @@ export function buildTorchZip(pickle: Uint8Array, storages: Record<string, Uint8
 export function bytesOf(array: ArrayBufferView): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength).slice();
 }
+
+/** One file of a {@link buildSparseZip} layout, optionally placed at a chosen offset. */
+export interface PlacedZipInput {
+  readonly name: string;
+  readonly data: Uint8Array;
+  /** Where its local header starts; must be past the previous entry. Default: right after it. */
+  readonly at?: number;
+}
+
+/**
+ * A stored zip64 archive whose entries may sit at arbitrary (e.g. > 4 GiB) offsets, returned as
+ * the pieces to write at their offsets: the gaps between them are left as holes, so written into
+ * a file truncated to `size` it takes almost no disk space. Offsets and sizes at or above
+ * 0xFFFFFFFF go in zip64 extra fields, as torch's writer (miniz) does for large files.
+ */
+export function buildSparseZip(files: readonly PlacedZipInput[]): { size: number; pieces: Array<{ offset: number; bytes: Uint8Array }> } {
+  const le = (target: number[], value: number | bigint, bytes: number) => {
+    let v = BigInt(value);
+    for (let i = 0; i < bytes; i++, v >>= 8n) target.push(Number(v & 0xffn));
+  };
+  const pieces: Array<{ offset: number; bytes: Uint8Array }> = [];
+  const central: number[] = [];
+  let end = 0;
+  for (const file of files) {
+    const offset = file.at ?? end;
+    if (offset < end) throw new Error(`entry ${file.name} at ${offset} overlaps the previous one (ends at ${end})`);
+    const name = encoder.encode(file.name);
+    const local: number[] = [];
+    le(local, 0x04034b50, 4); le(local, 45, 2); le(local, 0, 2); le(local, 0, 2); le(local, 0, 4);
+    le(local, crc32(file.data), 4); le(local, file.data.length, 4); le(local, file.data.length, 4);
+    le(local, name.length, 2); le(local, 0, 2); local.push(...name);
+    const bytes = new Uint8Array(local.length + file.data.length);
+    bytes.set(local);
+    bytes.set(file.data, local.length);
+    pieces.push({ offset, bytes });
+    end = offset + bytes.length;
+    const big = offset >= 0xffffffff;
+    le(central, 0x02014b50, 4); le(central, 45, 2); le(central, 45, 2); le(central, 0, 2); le(central, 0, 2);
+    le(central, 0, 4); le(central, crc32(file.data), 4); le(central, file.data.length, 4); le(central, file.data.length, 4);
+    le(central, name.length, 2); le(central, big ? 12 : 0, 2); le(central, 0, 2); le(central, 0, 2); le(central, 0, 2);
+    le(central, 0, 4); le(central, big ? 0xffffffff : offset, 4); central.push(...name);
+    if (big) { le(central, 0x0001, 2); le(central, 8, 2); le(central, offset, 8); }
+  }
+  const cdOffset = end;
+  const tail: number[] = [...central];
+  const z64 = cdOffset + central.length;
+  le(tail, 0x06064b50, 4); le(tail, 44, 8); le(tail, 45, 2); le(tail, 45, 2); le(tail, 0, 4); le(tail, 0, 4);
+  le(tail, files.length, 8); le(tail, files.length, 8); le(tail, central.length, 8); le(tail, cdOffset, 8);
+  le(tail, 0x07064b50, 4); le(tail, 0, 4); le(tail, z64, 8); le(tail, 1, 4);
+  le(tail, 0x06054b50, 4); le(tail, 0, 2); le(tail, 0, 2); le(tail, files.length, 2); le(tail, files.length, 2);
+  le(tail, central.length, 4); le(tail, Math.min(cdOffset, 0xffffffff), 4); le(tail, 0, 2);
+  pieces.push({ offset: cdOffset, bytes: Uint8Array.from(tail) });
+  return { size: cdOffset + tail.length, pieces };
+}
