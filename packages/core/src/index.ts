@@ -27,6 +27,7 @@ export { TransformerEncoder, type TransformerEncoderOptions } from './model/tran
 export { LinearTokenEmbedding } from './model/linear-token-embedding.js';
 export { JepaPredictor, type JepaPredictorOptions } from './model/jepa-predictor.js';
 export { rescaleResidualBranches } from './model/residual-init.js';
+export { jepaCheckpointParts, jepaModuleState, type JepaModuleSet } from './model/jepa-modules.js';
 
 // objective and optimisation
 export { Jepa, NonFiniteLossError, globalNorm, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Jepa, JepaPredictor, loadPrefixedStrict, withInitSeed, type StateDict } from '@jepa/core';
+import { Jepa, jepaModuleState, JepaPredictor, withInitSeed, type StateDict } from '@jepa/core';
 import { createVisionTransformer, resolveVitSize, type VisionTransformer, type VitPresetName, type VitSize } from './vit.js';
 
 /** Model sizes of an I-JEPA. */
@@ -91,27 +91,12 @@ export function createIJepa(config: IJepaModelConfig, options: CreateIJepaOption
     mlpRatio: config.predictor?.mlpRatio ?? 4,
   });
   const jepa = new Jepa<tf.Tensor4D>({ contextEncoder, targetEncoder, predictor, loss: 'smooth_l1' });
-  const parts = { encoder: contextEncoder, predictor, target_encoder: targetEncoder } as const;
   return {
     config: { imageSize: config.imageSize, patchSize: config.patchSize, inChannels, encoder: encoderSize, predictor: predictorSize },
     contextEncoder,
     targetEncoder,
     predictor,
     jepa,
-    stateDict() {
-      const out: StateDict = {};
-      for (const [prefix, module] of Object.entries(parts)) {
-        for (const [k, v] of Object.entries(module.stateDict())) out[`${prefix}.${k}`] = v;
-      }
-      return out;
-    },
-    loadStateDict(dict: StateDict, source?: string) {
-      loadPrefixedStrict(parts, dict, source);
-    },
-    dispose() {
-      contextEncoder.dispose();
-      targetEncoder.dispose();
-      predictor.dispose();
-    },
+    ...jepaModuleState({ contextEncoder, targetEncoder, predictor }),
   };
 }

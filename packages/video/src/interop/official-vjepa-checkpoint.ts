@@ -1,4 +1,4 @@
-import { checkpointTensorValues, diffStateDict, loadModuleTensorsStrict, readCheckpointFile, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
+import { checkpointTensorValues, diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, readCheckpointFile, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import { matchVitPreset, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
@@ -350,8 +350,7 @@ export function loadVJepaWeights(model: VJepaModel, file: CheckpointFile | VJepa
         'Load an encoder alone with createVideoEncoderFromCheckpoint, or pass a full training checkpoint.',
     );
   }
-  const parts = { encoder: model.contextEncoder, predictor: model.predictor, target_encoder: model.targetEncoder } as const;
-  loadModuleTensorsStrict(parts, weights.modules, describeSource(weights, VJEPA_MODULES));
+  loadModuleTensorsStrict(jepaCheckpointParts(model), weights.modules, describeSource(weights, VJEPA_MODULES));
 }
 
 /** The epoch a checkpoint records (official `epoch`), if any. */

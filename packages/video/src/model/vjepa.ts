@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Jepa, JepaPredictor, loadPrefixedStrict, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict } from '@jepa/core';
+import { Jepa, jepaModuleState, JepaPredictor, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict } from '@jepa/core';
 import { resolveVitSize, type VitPresetName, type VitSize } from '@jepa/vision';
 import { createVideoTransformer, type VideoTransformer } from './video-transformer.js';
 
@@ -189,7 +189,6 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
     built.push(predictor);
     if (resolved.zeroInitMaskTokens) for (const token of predictor.maskTokens) tf.tidy(() => token.assign(tf.zerosLike(token)));
     const jepa = new Jepa<tf.Tensor5D>({ contextEncoder, targetEncoder, predictor, loss: VJEPA_DEFAULTS.loss });
-    const parts = { encoder: contextEncoder, predictor, target_encoder: targetEncoder } as const;
     const grid = contextEncoder.grid as readonly [number, number, number];
     return {
       config: resolved,
@@ -198,21 +197,7 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
       targetEncoder,
       predictor,
       jepa,
-      stateDict() {
-        const out: StateDict = {};
-        for (const [prefix, module] of Object.entries(parts)) {
-          for (const [k, v] of Object.entries(module.stateDict())) out[`${prefix}.${k}`] = v;
-        }
-        return out;
-      },
-      loadStateDict(dict: StateDict, source?: string) {
-        loadPrefixedStrict(parts, dict, source);
-      },
-      dispose() {
-        contextEncoder.dispose();
-        targetEncoder.dispose();
-        predictor.dispose();
-      },
+      ...jepaModuleState({ contextEncoder, targetEncoder, predictor }),
     };
   } catch (error) {
     for (const module of built) module.dispose();

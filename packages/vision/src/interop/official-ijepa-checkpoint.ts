@@ -1,4 +1,4 @@
-import { diffStateDict, loadModuleTensorsStrict, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
+import { diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import { createIJepa, type IJepaModel, type IJepaModelConfig } from '../ijepa.js';
 import { createVisionTransformer, VIT_PRESETS, type VisionTransformer, type VitPresetName } from '../vit.js';
 
@@ -369,8 +369,7 @@ export function loadIJepaWeights(model: IJepaModel, file: WeightsSource): void {
         'Use its encoder alone with createEncoderFromCheckpoint (`jepa embed`), or pass a full training checkpoint.',
     );
   }
-  const parts = { encoder: model.contextEncoder, predictor: model.predictor, target_encoder: model.targetEncoder } as const;
-  loadModuleTensorsStrict(parts, weights.modules, describeSource(weights, IJEPA_MODULES));
+  loadModuleTensorsStrict(jepaCheckpointParts(model), weights.modules, describeSource(weights, IJEPA_MODULES));
 }
 
 /** The epoch a checkpoint records (official `epoch`: epochs completed), if any. */
