@@ -8,7 +8,8 @@ let initSeed: number | null = null;
  */
 export function withInitSeed<T>(seed: number, build: () => T): T {
   const previous = initSeed;
-  initSeed = seed * 1_000_003;
+  // tfjs treats a seed of 0 as "no seed" (Math.random), so the derived seeds start at 1, never 0.
+  initSeed = seed * 1_000_003 + 1;
   try {
     return build();
   } finally {
