@@ -1,5 +1,6 @@
 import { checkFeatureMatrix } from './labelled-features.js';
 import { symmetricEigenvalues } from './symmetric-eigenvalues.js';
+import { columnMoments } from './column-moments.js';
 
 /** Settings of {@link measureCollapse}; every field is optional. */
 export interface CollapseConfig {
@@ -59,20 +60,7 @@ export function measureCollapse(features: Float32Array, dim: number, config: Col
   const rows = checkFeatureMatrix(features, dim, 'measureCollapse');
   if (rows === 0) throw new RangeError('measureCollapse: no rows; pass features of shape [n, D] with n >= 1.');
 
-  const mean = new Float64Array(dim);
-  for (let i = 0; i < rows; i++) {
-    const row = i * dim;
-    for (let j = 0; j < dim; j++) mean[j] += features[row + j]!;
-  }
-  for (let j = 0; j < dim; j++) mean[j] /= rows;
-  const variance = new Float64Array(dim);
-  for (let i = 0; i < rows; i++) {
-    const row = i * dim;
-    for (let j = 0; j < dim; j++) {
-      const centred = features[row + j]! - mean[j]!;
-      variance[j] += centred * centred;
-    }
-  }
+  const { mean, squaredDeviations: variance } = columnMoments(features, rows, dim);
   let sumStd = 0;
   let minStd = Infinity;
   let maxStd = 0;

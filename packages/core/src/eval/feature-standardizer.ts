@@ -1,4 +1,5 @@
 import { checkFeatureMatrix } from './labelled-features.js';
+import { columnMoments } from './column-moments.js';
 
 /**
  * Per-dimension standardisation `(x - mean) / std` with statistics fitted on a training set and
@@ -33,20 +34,7 @@ export class FeatureStandardizer {
     if (rows === 0) {
       throw new RangeError('FeatureStandardizer.fit: no rows to fit; pass at least one example.');
     }
-    const mean = new Float64Array(dim);
-    for (let i = 0; i < rows; i++) {
-      const row = i * dim;
-      for (let j = 0; j < dim; j++) mean[j] += features[row + j]!;
-    }
-    for (let j = 0; j < dim; j++) mean[j] /= rows;
-    const variance = new Float64Array(dim);
-    for (let i = 0; i < rows; i++) {
-      const row = i * dim;
-      for (let j = 0; j < dim; j++) {
-        const centred = features[row + j]! - mean[j]!;
-        variance[j] += centred * centred;
-      }
-    }
+    const { mean, squaredDeviations: variance } = columnMoments(features, rows, dim);
     const scale = new Float64Array(dim);
     for (let j = 0; j < dim; j++) {
       const std = Math.sqrt(variance[j]! / rows);
