@@ -28,4 +28,4 @@ export {
   type CheckpointTensor,
   type ReadCheckpointOptions,
 } from './checkpoint-file.js';
-export { withTfTensors, loadModuleTensorsStrict, recordedEpoch, type ModuleTensors } from './module-weights.js';
+export { groupTensorsByModule, withTfTensors, loadModuleTensorsStrict, recordedEpoch, type ModuleTensors } from './module-weights.js';

@@ -50,3 +50,28 @@ export function recordedEpoch(metadata: Record<string, unknown>): number | undef
   const value = typeof raw === 'string' || typeof raw === 'bigint' ? Number(raw) : raw;
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
+
+/**
+ * Groups checkpoint tensors by their first dotted component when it names a module (`encoder.`,
+ * `predictor.`, `target_encoder.`): `groups` maps each module to its tensors keyed without that
+ * component; everything else (optimizer state, ...) goes to `other` under its full key.
+ */
+export function groupTensorsByModule<Name extends string>(
+  tensors: Iterable<readonly [string, CheckpointTensor]>,
+  moduleNames: readonly Name[],
+): { groups: Map<Name, Map<string, CheckpointTensor>>; other: Map<string, CheckpointTensor> } {
+  const groups = new Map<Name, Map<string, CheckpointTensor>>();
+  const other = new Map<string, CheckpointTensor>();
+  for (const [key, tensor] of tensors) {
+    const dot = key.indexOf('.');
+    const head = dot < 0 ? key : key.slice(0, dot);
+    if (dot > 0 && (moduleNames as readonly string[]).includes(head)) {
+      const name = head as Name;
+      if (!groups.has(name)) groups.set(name, new Map());
+      groups.get(name)!.set(key.slice(dot + 1), tensor);
+    } else {
+      other.set(key, tensor);
+    }
+  }
+  return { groups, other };
+}

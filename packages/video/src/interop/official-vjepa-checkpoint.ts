@@ -1,4 +1,4 @@
-import { checkpointTensorValues, diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, readCheckpointFile, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
+import { groupTensorsByModule, checkpointTensorValues, diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, readCheckpointFile, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import { matchVitPreset, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
@@ -43,19 +43,7 @@ const isModuleWeights = (source: CheckpointFile | VJepaModuleWeights): source is
  */
 export function splitVJepaWeights(file: CheckpointFile | VJepaModuleWeights): VJepaModuleWeights {
   if (isModuleWeights(file)) return file;
-  const groups = new Map<VJepaModuleName, Map<string, CheckpointTensor>>();
-  const other = new Map<string, CheckpointTensor>();
-  for (const [key, tensor] of file.tensors) {
-    const dot = key.indexOf('.');
-    const head = dot < 0 ? key : key.slice(0, dot);
-    if (dot > 0 && (VJEPA_MODULES as readonly string[]).includes(head)) {
-      const name = head as VJepaModuleName;
-      if (!groups.has(name)) groups.set(name, new Map());
-      groups.get(name)!.set(key.slice(dot + 1), tensor);
-    } else {
-      other.set(key, tensor);
-    }
-  }
+  const { groups, other } = groupTensorsByModule(file.tensors, VJEPA_MODULES);
   const modules = new Map<VJepaModuleName, ReadonlyMap<string, CheckpointTensor>>();
   const strippedPrefix = new Map<VJepaModuleName, string>();
   for (const name of VJEPA_MODULES) {

@@ -1,4 +1,4 @@
-import { diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
+import { groupTensorsByModule, diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import { createIJepa, type IJepaModel, type IJepaModelConfig } from '../ijepa.js';
 import { createVisionTransformer, VIT_PRESETS, type VisionTransformer, type VitPresetName } from '../vit.js';
 
@@ -49,19 +49,7 @@ const stripPrefix = (names: readonly string[]) => names.length > 0 && names.ever
  */
 export function splitModuleWeights(file: WeightsSource): ModuleWeights {
   if (isModuleWeights(file)) return file;
-  const groups = new Map<IJepaModuleName, Map<string, CheckpointTensor>>();
-  const other = new Map<string, CheckpointTensor>();
-  for (const [key, tensor] of file.tensors) {
-    const dot = key.indexOf('.');
-    const head = dot < 0 ? key : key.slice(0, dot);
-    if (dot > 0 && (IJEPA_MODULES as readonly string[]).includes(head)) {
-      const name = head as IJepaModuleName;
-      if (!groups.has(name)) groups.set(name, new Map());
-      groups.get(name)!.set(key.slice(dot + 1), tensor);
-    } else {
-      other.set(key, tensor);
-    }
-  }
+  const { groups, other } = groupTensorsByModule(file.tensors, IJEPA_MODULES);
   let layout: ModuleWeights['layout'] = groups.size > 0 ? 'modules' : 'none';
   if (groups.size === 0) {
     const names = [...other.keys()];
