@@ -237,6 +237,13 @@ function runFfmpeg(spec: RunSpec): Promise<RunResult> {
     const finish = async (error?: Error) => {
       if (done) return;
       done = true;
+      if (error && isLateExitReport(error) && !aborted && !failure) {
+        // fluent-ffmpeg says this when stdout closed more than 20 ms before the process exited (a
+        // loaded machine), then sends SIGTERM. ffmpeg had written everything: its exit decides.
+        await waitForExit(proc);
+        const stoppedBySigterm = proc?.signalCode === 'SIGTERM' || (proc?.exitCode === 255 && /received signal 15/.test(stderr.join('\n')));
+        if (proc?.exitCode === 0 || stoppedBySigterm) error = undefined;
+      }
       if (error) kill();
       await waitForExit(proc);
       if (!error && typeof spec.output !== 'string') await waitForFinish(spec.output);
@@ -281,6 +288,9 @@ function runFfmpeg(spec: RunSpec): Promise<RunResult> {
     command.run();
   });
 }
+
+/** fluent-ffmpeg's error when the output stream closed before the process exit was seen. */
+const isLateExitReport = (error: Error) => error.message === 'Output stream closed';
 
 function describeFailure(kind: VideoDecodeFailure): string {
   switch (kind) {
