@@ -6,6 +6,7 @@ import { prefetch } from '../decode/prefetch.js';
 import { readVideoClips, type VideoClipOptions, type VideoClips } from '../decode/read-video-clips.js';
 import { stackClips, type VideoBatchData } from '../decode/video-clip.js';
 import { VideoDecodeError } from '../decode/video-decode-error.js';
+import type { ClipDecodeThread } from '../decode/clip-decode-thread.js';
 
 /** One video file and its class index. */
 export interface VideoSample {
@@ -41,6 +42,10 @@ export interface LoadVideoOptions {
   /** Default `random` when `rng` is given, else `center`. */
   readonly placement?: ClipPlacement;
   readonly rng?: UniformSource;
+  /** Alternative to `rng`: seeds the clip-start draw with `new Rng(seed)` (the same clip in-process and on a thread). */
+  readonly seed?: number;
+  /** Decode on this worker thread instead of the calling one (see {@link ClipDecodeThread}). */
+  readonly thread?: ClipDecodeThread;
   readonly signal?: AbortSignal;
 }
 
@@ -61,6 +66,8 @@ export interface VideoClipIterationOptions {
   readonly ahead?: number;
   /** ffmpeg processes at once. Default 2. */
   readonly concurrency?: number;
+  /** Decode on this worker thread (see {@link ClipDecodeThread}); its own concurrency then applies too. */
+  readonly thread?: ClipDecodeThread;
   readonly signal?: AbortSignal;
 }
 
@@ -160,8 +167,17 @@ export class VideoClipDataset {
     const { path, label } = this.sample(index);
     if (this.skippedByIndex.has(index)) return null;
     try {
-      const probe = await this.probe(index, options.signal);
-      const clips = await readVideoClips(path, this.options, { probe, rng: options.rng, placement: options.placement, signal: options.signal });
+      const seed = options.seed ?? (options.thread && options.rng ? Math.floor(options.rng.uniform() * 4294967296) : undefined);
+      const rng = seed === undefined ? options.rng : new Rng(seed);
+      const placement = options.placement ?? (rng ? 'random' : 'center');
+      let clips: VideoClips | null;
+      let probe: VideoProbe;
+      if (options.thread) {
+        ({ clips, probe } = await options.thread.read(path, this.options, { seed, placement, signal: options.signal }));
+      } else {
+        probe = await this.probe(index, options.signal);
+        clips = await readVideoClips(path, this.options, { probe, rng, placement, signal: options.signal });
+      }
       if (!clips) {
         const clipLength = this.options.numFrames * resolveFrameStep(this.options, probe.fps, path);
         this.skippedByIndex.set(index, { path, reason: `too short: ${probe.frameCount} frame(s), a clip spans ${clipLength} (shortVideo: 'skip')` });
@@ -225,7 +241,7 @@ export class VideoClipDataset {
     const concurrency = options.concurrency ?? 2;
     for await (const clips of prefetch(
       visits,
-      (visit, signal) => this.load(visit.index, { placement, rng: visit.seed === undefined ? undefined : new Rng(visit.seed), signal }),
+      (visit, signal) => this.load(visit.index, { placement, seed: visit.seed, thread: options.thread, signal }),
       { ahead: options.ahead ?? 4, concurrency, signal: options.signal },
     )) {
       if (clips) yield clips;
