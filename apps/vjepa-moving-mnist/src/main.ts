@@ -119,7 +119,7 @@ for (const f of features) {
 }
 const probeSeconds = (performance.now() - t0) / 1000;
 random.dispose();
-run.dispose();
+await run.close();
 
 // 7. Report.
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

@@ -21,6 +21,7 @@ export { createVideoClip, clipFrame, stackClips, type VideoClip, type VideoBatch
 export { sampleClipIndices, resolveFrameStep, validateClipSamplerOptions, ShortVideoError, type ClipPlacement, type ShortVideoPolicy, type ClipSpacing, type ClipSamplerOptions, type ClipPlan, type SampleClipContext } from './decode/clip-sampler.js';
 export { readVideoClips, type ClipDecodeOptions, type VideoClipOptions, type ReadVideoClipsContext, type VideoClips } from './decode/read-video-clips.js';
 export { prefetch, type PrefetchOptions, type PrefetchLoad } from './decode/prefetch.js';
+export { ClipDecodeThread, type ClipDecodeThreadOptions, type ClipDecodeThreadRead, type ClipDecodeThreadResult } from './decode/clip-decode-thread.js';
 export { measureDecodeThroughput, type DecodeThroughputOptions, type DecodeThroughput } from './decode/decode-throughput.js';
 export { writePatternVideo, patternFrame, patternByte, type PatternVideoOptions } from './decode/pattern-video.js';
 export { VideoClipDataset, type VideoSample, type SkippedVideo, type VideoDatasetOptions, type LabeledVideoClips, type LoadVideoOptions, type VideoClipIterationOptions, type VideoBatchOptions, type VideoBatch } from './data/video-dataset.js';
@@ -31,5 +32,7 @@ export { generateMovingMnistClip, movingMnistClips, writeMovingMnistDataset, dir
 // training on decoded clips
 export { decodeDatasetClips, subsetDecodedClips, clipStatistics, normalizeClipData, type DecodedClips, type DecodeDatasetClipsOptions, type DecodedClipsResult } from './training/decoded-clips.js';
 export { extractClipFeatures, type ExtractClipFeaturesOptions } from './training/clip-features.js';
+export { decodedClipSource, isClipBatchSource, type ClipBatchSource } from './training/clip-batch-source.js';
+export { streamDatasetClips, type StreamDatasetClipsOptions, type StreamedClips, type StreamedClipsStats } from './training/streamed-clips.js';
 export { VJepaTrainable, validateVJepaTrainingConfig, type VJepaTrainingConfig, type VJepaOptimizationConfig } from './training/vjepa-trainable.js';
 export { MOVING_MNIST_VJEPA_RECIPE, MOVING_MNIST_VJEPA_DATA } from './training/moving-mnist-recipe.js';

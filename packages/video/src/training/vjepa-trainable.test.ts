@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +9,8 @@ import { writeMovingMnistDataset } from '../data/moving-mnist.js';
 import { loadVideoIndex } from '../data/video-index-dataset.js';
 import { extractClipFeatures } from './clip-features.js';
 import { clipStatistics, decodeDatasetClips, subsetDecodedClips, type DecodedClips } from './decoded-clips.js';
+import type { ClipBatchSource } from './clip-batch-source.js';
+import { streamDatasetClips } from './streamed-clips.js';
 import { VJepaTrainable, type VJepaTrainingConfig } from './vjepa-trainable.js';
 
 const dirs: string[] = [];
@@ -21,8 +23,10 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 let clips: DecodedClips;
 let fps = 0;
+let indexFile = '';
 beforeAll(async () => {
   const dir = tempDir();
+  indexFile = join(dir, 'digits.csv');
   const digits = loadMnist({ heldOutPerClass: 2 }).heldOut;
   await writeMovingMnistDataset(dir, { count: 12, numFrames: 4, size: 32, numDigits: 1, seed: 5, digits });
   const dataset = await loadVideoIndex(join(dir, 'digits.csv'), { numFrames: 4, size: 16, pixelFormat: 'gray' });
@@ -42,8 +46,8 @@ const config: VJepaTrainingConfig = {
   seed: 7,
 };
 
-async function weightsAfter(run: (t: VJepaTrainable) => Promise<void>): Promise<Map<string, Float32Array>> {
-  const trainable = new VJepaTrainable(config, clips);
+async function weightsAfter(run: (t: VJepaTrainable) => Promise<void>, source: () => Promise<DecodedClips | ClipBatchSource> = async () => clips): Promise<Map<string, Float32Array>> {
+  const trainable = new VJepaTrainable(config, await source());
   try {
     await run(trainable);
     const dict = trainable.model.stateDict();
@@ -51,7 +55,7 @@ async function weightsAfter(run: (t: VJepaTrainable) => Promise<void>): Promise<
     tf.dispose(Object.values(dict));
     return out;
   } finally {
-    trainable.dispose();
+    await trainable.close();
   }
 }
 
@@ -76,8 +80,8 @@ describe('V-JEPA training run', () => {
     const before = tf.memory().numTensors;
     const t = new VJepaTrainable(config, clips);
     try {
-      const m1 = t.trainStep(1);
-      const m2 = t.trainStep(2);
+      const m1 = await t.trainStep(1);
+      const m2 = await t.trainStep(2);
       expect(Number.isFinite(m1.loss) && m1.loss > 0).toBe(true);
       expect(Number.isFinite(m2.loss)).toBe(true);
       expect(m1.lr).toBeCloseTo(t.hyperParameters(1).lr, 12);
@@ -110,11 +114,11 @@ describe('V-JEPA training run', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('derives every batch from (seed, step)', () => {
+  it('derives every batch from (seed, step)', async () => {
     const a = new VJepaTrainable(config, clips);
     const b = new VJepaTrainable(config, clips);
     try {
-      expect(Array.from(a.batchFor(3))).toEqual(Array.from(b.batchFor(3)));
+      expect(Array.from(await a.batchFor(3))).toEqual(Array.from(await b.batchFor(3)));
       expect(Array.from(a.batchIndices(1))).not.toEqual(Array.from(a.batchIndices(2)));
       expect(new Set([...a.batchIndices(1), ...a.batchIndices(2), ...a.batchIndices(3)]).size).toBe(12); // one epoch visits each clip once
     } finally {
@@ -142,5 +146,38 @@ describe('V-JEPA training run', () => {
     } finally {
       t.dispose();
     }
+  });
+
+  // Each Moving MNIST video is exactly one clip long, so streamed random clips equal the centred ones decoded up front.
+  const streamed = async () => streamDatasetClips(await loadVideoIndex(indexFile, { numFrames: 4, size: 16, pixelFormat: 'gray' }), { seed: 3, prefetchBatches: 2 });
+
+  it('streams batches decoded on a worker while training: the same clips as decoding up front, and exact resume', async () => {
+    const before = tf.memory().numTensors;
+    const source = await streamed();
+    try {
+      expect([source.count, source.numFrames, source.height, source.width, source.channels]).toEqual([12, 4, 16, 16, 1]);
+      const indices = Int32Array.from([5, 0, 11]);
+      const batch = await source.load(9, indices, new AbortController().signal);
+      const per = 4 * 16 * 16;
+      indices.forEach((k, i) => expect(Buffer.from(batch.buffer, i * per * 4, per * 4).equals(Buffer.from(clips.data.buffer, k * per * 4, per * 4)), `clip ${i}`).toBe(true));
+      expect(source.stats().clips).toBe(3);
+    } finally {
+      await source.close();
+    }
+    const inMemory = await weightsAfter(async (t) => {
+      await train(t, { outDir: tempDir(), totalSteps: 4, checkpointEvery: 4, progress: 'none' });
+    });
+    const dir = tempDir();
+    await weightsAfter(async (t) => {
+      const result = await train(t, { outDir: dir, totalSteps: 4, checkpointEvery: 2, progress: 'none', stopAfterStep: 3 });
+      expect(result.steps).toBe(3);
+    }, streamed);
+    const resumed = await weightsAfter(async (t) => {
+      await train(t, { outDir: dir, totalSteps: 4, checkpointEvery: 2, progress: 'none', resume: true });
+    }, streamed);
+    for (const [key, values] of inMemory) expect(Array.from(resumed.get(key)!), key).toEqual(Array.from(values));
+    const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { dataWait?: number });
+    expect(metrics.every((m) => typeof m.dataWait === 'number' && m.dataWait >= 0)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

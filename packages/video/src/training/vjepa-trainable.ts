@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import * as tf from '@tensorflow/tfjs';
 import {
   AdamW,
@@ -17,6 +18,7 @@ import { pairedMaskSets } from '../model/paired-mask-sets.js';
 import { createVJepa, resolveVJepaConfig, VJEPA_DEFAULTS, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
 import { vjepaStepHyperParameters, type VJepaSchedule } from '../model/vjepa-schedule.js';
 import { extractClipFeatures } from './clip-features.js';
+import { decodedClipSource, isClipBatchSource, type ClipBatchSource } from './clip-batch-source.js';
 import { normalizeClipData, type DecodedClips } from './decoded-clips.js';
 
 /** Optimisation of a V-JEPA run: the schedule of {@link vjepaStepHyperParameters} plus batch size and AdamW betas. */
@@ -37,7 +39,7 @@ export interface VJepaTrainingConfig {
 }
 
 /** Checks a training config against the clips up front, naming the fields to change. */
-export function validateVJepaTrainingConfig(config: VJepaTrainingConfig, clips: DecodedClips): void {
+export function validateVJepaTrainingConfig(config: VJepaTrainingConfig, clips: Pick<ClipBatchSource, 'count' | 'numFrames' | 'height' | 'width' | 'channels'>): void {
   const o = config.optimization;
   const problems: string[] = [];
   if (!Number.isInteger(o.steps) || o.steps <= 0) problems.push(`optimization.steps must be a positive integer (got ${o.steps})`);
@@ -57,11 +59,14 @@ export function validateVJepaTrainingConfig(config: VJepaTrainingConfig, clips: 
 }
 
 /**
- * One V-JEPA training run over clips held in memory, as a core {@link Trainable}: the official
+ * One V-JEPA training run, as a core {@link Trainable}, over clips held in memory
+ * ({@link DecodedClips}) or any {@link ClipBatchSource} (e.g. `streamDatasetClips`, which decodes
+ * while training; its next batches are requested ahead of time). The official
  * multi-block 3-D masks (one context pass and one predictor mask token per generator), L1 on
  * layer-normed targets, AdamW with the schedules of {@link vjepaStepHyperParameters}. Every random
  * choice of update `s` (batch order, masks) comes from streams derived from `(seed, s)`, so a
  * resumed run repeats an uninterrupted one exactly. Its state is the three modules and the AdamW moments.
+ * Call {@link close} when done (it stops background decoding, then disposes).
  */
 export class VJepaTrainable implements Trainable {
   readonly model: VJepaModel;
@@ -70,9 +75,15 @@ export class VJepaTrainable implements Trainable {
   private readonly root: Rng;
   private readonly stepsPerEpoch: number;
   private epochOrder: { epoch: number; order: Int32Array } | null = null;
+  /** The clip source: in-memory clips or a streaming decoder. */
+  readonly source: ClipBatchSource;
+  private readonly inFlight = new Map<number, Promise<Float32Array>>();
+  private readonly stopLoading = new AbortController();
 
-  constructor(readonly config: VJepaTrainingConfig, readonly clips: DecodedClips, readonly probeSet?: DecodedClips) {
-    validateVJepaTrainingConfig(config, clips);
+  constructor(readonly config: VJepaTrainingConfig, clips: DecodedClips | ClipBatchSource, readonly probeSet?: DecodedClips) {
+    this.source = isClipBatchSource(clips) ? clips : decodedClipSource(clips);
+    setMaxListeners(0, this.stopLoading.signal); // one listener per clip being decoded ahead
+    validateVJepaTrainingConfig(config, this.source);
     resolveVJepaConfig(config.model);
     this.model = createVJepa(config.model, { seed: config.seed });
     const o = config.optimization;
@@ -88,7 +99,7 @@ export class VJepaTrainable implements Trainable {
       throw error;
     }
     this.root = new Rng(config.seed);
-    this.stepsPerEpoch = Math.floor(clips.count / o.batchSize);
+    this.stepsPerEpoch = Math.floor(this.source.count / o.batchSize);
   }
 
   /** The epoch (0-based) update `step` (1-based) belongs to. */
@@ -106,32 +117,45 @@ export class VJepaTrainable implements Trainable {
     const { batchSize } = this.config.optimization;
     const epoch = this.epochOf(step);
     if (this.epochOrder?.epoch !== epoch) {
-      this.epochOrder = { epoch, order: this.root.derive(`epoch-${epoch}`).shuffle(Int32Array.from({ length: this.clips.count }, (_, i) => i)) };
+      this.epochOrder = { epoch, order: this.root.derive(`epoch-${epoch}`).shuffle(Int32Array.from({ length: this.source.count }, (_, i) => i)) };
     }
     const position = ((step - 1) % this.stepsPerEpoch) * batchSize;
     return this.epochOrder.order.slice(position, position + batchSize);
   }
 
-  /** The normalised clips of update `step`: `[B, T, H, W, C]`. */
-  batchFor(step: number): Float32Array {
-    const indices = this.batchIndices(step);
-    const { numFrames, height, width, channels } = this.clips;
-    const per = numFrames * height * width * channels;
-    const batch = new Float32Array(indices.length * per);
-    indices.forEach((k, i) => batch.set(this.clips.data.subarray(k * per, (k + 1) * per), i * per));
-    return normalizeClipData(batch, channels, this.config.normalization);
+  /**
+   * The normalised clips of update `step`: `[B, T, H, W, C]`. Also requests the source's next
+   * `prefetchBatches` batches, so that they load while this update trains.
+   */
+  async batchFor(step: number): Promise<Float32Array> {
+    const last = Math.min(step + this.source.prefetchBatches, this.config.optimization.steps);
+    for (let s = step; s <= Math.max(step, last); s++) {
+      if (this.inFlight.has(s)) continue;
+      const loading = Promise.resolve().then(() => this.source.load(s, this.batchIndices(s), this.stopLoading.signal));
+      loading.catch(() => undefined); // awaited (and thrown) when its update comes
+      this.inFlight.set(s, loading);
+    }
+    for (const s of this.inFlight.keys()) if (s < step) this.inFlight.delete(s);
+    const batch = this.inFlight.get(step)!;
+    this.inFlight.delete(step);
+    return normalizeClipData(await batch, this.source.channels, this.config.normalization);
   }
 
-  trainStep(step: number): StepMetrics {
+  async trainStep(step: number): Promise<StepMetrics> {
     const { batchSize } = this.config.optimization;
-    const { numFrames, height, width, channels } = this.clips;
-    const pixels = this.batchFor(step);
+    const { numFrames, height, width, channels } = this.source;
+    const waitStarted = performance.now();
+    const pixels = await this.batchFor(step);
+    const dataWait = (performance.now() - waitStarted) / 1000;
     const masks = this.sampler.sample(batchSize, this.root.derive(`masks-${step}`));
     const clips = tf.tensor5d(pixels, [batchSize, numFrames, height, width, channels]);
     const hyper = this.hyperParameters(step);
     try {
       const { loss, gradNorm } = this.model.jepa.step(clips, pairedMaskSets(masks), this.optimizer, hyper);
-      return { loss, gradNorm, lr: hyper.lr, weightDecay: hyper.weightDecay, momentum: hyper.momentum, epoch: this.epochOf(step) };
+      return {
+        loss, gradNorm, lr: hyper.lr, weightDecay: hyper.weightDecay, momentum: hyper.momentum, epoch: this.epochOf(step),
+        ...(this.source.prefetchBatches > 0 ? { dataWait } : {}),
+      };
     } finally {
       tf.dispose([clips, ...masks.context, ...masks.target]);
     }
@@ -152,7 +176,21 @@ export class VJepaTrainable implements Trainable {
     loadModelTrainingState('vjepa', this.model, this.optimizer, tensors, meta, source);
   }
 
+  /** Stops loading batches ahead, waits for the source's background work to end, then disposes. */
+  async close(): Promise<void> {
+    this.stopLoading.abort(new Error('the V-JEPA training run was closed'));
+    await Promise.allSettled(this.inFlight.values());
+    this.inFlight.clear();
+    try {
+      await this.source.close?.();
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Frees the model and optimizer tensors (see {@link close} for a source that decodes in the background). */
   dispose(): void {
+    this.stopLoading.abort(new Error('the V-JEPA training run was disposed'));
     this.optimizer.dispose();
     this.model.dispose();
   }
