@@ -1,5 +1,5 @@
 // @jepa/video public API: V-JEPA on token volumes [T', H', W'].
-export { TubeletEmbed, type TubeletEmbedOptions } from './model/tubelet-embed.js';
+export { TubeletEmbed, fanInTubeletInitStd, type TubeletEmbedOptions } from './model/tubelet-embed.js';
 export { createVideoTransformer, type VideoTransformer, type VideoTransformerOptions } from './model/video-transformer.js';
 export { toTokenVolume } from './model/token-volume.js';
 export { createVJepa, resolveVJepaConfig, VJEPA_DEFAULTS, type CreateVJepaOptions, type VJepaModel, type VJepaModelConfig, type VJepaResolvedConfig } from './model/vjepa.js';

@@ -13,6 +13,20 @@ export interface TubeletEmbedOptions {
   readonly patchSize: number;
   readonly inChannels: number;
   readonly embedDim: number;
+  /**
+   * Std of the projection's initial weights. Default 0.02 (official). With few values per tubelet
+   * (small grey tubelets) the projected content starts far below the +-1 sin-cos positions; see
+   * {@link fanInTubeletInitStd}.
+   */
+  readonly initStd?: number;
+}
+
+/**
+ * `1 / sqrt(t * p * p * C)`: a tubelet-projection init std that gives projected content about unit
+ * scale for unit-scale pixels, on par with the sin-cos positions.
+ */
+export function fanInTubeletInitStd(tubeletSize: number, patchSize: number, inChannels: number): number {
+  return 1 / Math.sqrt(tubeletSize * patchSize * patchSize * inChannels);
 }
 
 /**
@@ -31,9 +45,10 @@ export class TubeletEmbed extends Module implements TokenEmbedding<tf.Tensor5D> 
   constructor(readonly options: TubeletEmbedOptions) {
     super();
     const { numFrames, tubeletSize, imageSize, patchSize, inChannels, embedDim } = options;
-    for (const [key, value] of Object.entries(options)) {
+    for (const [key, value] of Object.entries({ numFrames, tubeletSize, imageSize, patchSize, inChannels, embedDim })) {
       if (!Number.isInteger(value) || value <= 0) throw new Error(`TubeletEmbed: ${key} must be a positive integer, got ${value}.`);
     }
+    if (options.initStd !== undefined && !(options.initStd > 0)) throw new Error(`TubeletEmbed: initStd must be positive, got ${options.initStd}.`);
     if (numFrames % tubeletSize !== 0) {
       throw new Error(`TubeletEmbed: tubelet size ${tubeletSize} does not divide the ${numFrames} frames per clip; use numFrames a multiple of ${tubeletSize} or tubeletSize one of ${divisors(numFrames).join(', ')}.`);
     }
@@ -45,6 +60,7 @@ export class TubeletEmbed extends Module implements TokenEmbedding<tf.Tensor5D> 
     this.embedDim = embedDim;
     this.proj = this.addModule('proj', new Linear(tubeletSize * patchSize * patchSize * inChannels, embedDim, {
       layout: { kind: 'conv', kernel: [tubeletSize, patchSize, patchSize], inChannels },
+      initStd: options.initStd,
     }));
   }
 

@@ -30,6 +30,8 @@ export interface VideoTransformerOptions extends VitSize {
    * true, as in every released V-JEPA config (the official class defaults to false).
    */
   readonly uniformPower?: boolean;
+  /** Std of the tubelet projection's initial weights (default 0.02, official); see `fanInTubeletInitStd`. */
+  readonly patchEmbedInitStd?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export function createVideoTransformer(options: VideoTransformerOptions): VideoT
     patchSize: options.patchSize,
     inChannels: options.inChannels ?? 3,
     embedDim,
+    initStd: options.patchEmbedInitStd,
   });
   try {
     return new TransformerEncoder(embedding, {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AdamW, disposeMasks, MultiBlock3dMaskSampler, Rng } from '@jepa/core';
 import { describe, expect, it } from 'vitest';
 import { pairedMaskSets } from './paired-mask-sets.js';
+import { fanInTubeletInitStd, TubeletEmbed } from './tubelet-embed.js';
 import { createVJepa, resolveVJepaConfig, type VJepaModelConfig } from './vjepa.js';
 import { vjepaStepHyperParameters } from './vjepa-schedule.js';
 
@@ -15,6 +16,7 @@ const TINY: VJepaModelConfig = {
   predictor: { embedDim: 12, depth: 2 },
 };
 
+const projection = (encoder: { embedding: unknown }) => (encoder.embedding as TubeletEmbed).proj.weight;
 const std = (t: tf.Tensor) => tf.tidy(() => Math.sqrt(tf.moments(t).variance.dataSync()[0]!));
 
 describe('createVJepa', () => {
@@ -56,6 +58,27 @@ describe('createVJepa', () => {
       }
     } finally {
       model.dispose();
+    }
+  });
+
+  it('draws the tubelet projection with patchEmbedInitStd when given (the fan-in std for small grey tubelets)', () => {
+    const wide = { ...TINY, encoder: { embedDim: 96, depth: 1, numHeads: 2 } };
+    const official = createVJepa(wide, { seed: 4 });
+    const fanIn = createVJepa({ ...wide, patchEmbedInitStd: fanInTubeletInitStd(2, 4, 1) }, { seed: 4 });
+    try {
+      expect(fanInTubeletInitStd(2, 4, 1)).toBeCloseTo(1 / Math.sqrt(32), 12);
+      // 32 x 96 weights: the sample std is within a few percent of the std asked for (0.02 official).
+      expect(std(projection(official.contextEncoder)) / 0.02).toBeGreaterThan(0.9);
+      expect(std(projection(official.contextEncoder)) / 0.02).toBeLessThan(1.1);
+      for (const encoder of [fanIn.contextEncoder, fanIn.targetEncoder]) {
+        expect(std(projection(encoder)) * Math.sqrt(32)).toBeGreaterThan(0.85); // clipped at 2 std: about 0.88 of it
+        expect(std(projection(encoder)) * Math.sqrt(32)).toBeLessThan(1.05);
+      }
+      expect(std(fanIn.contextEncoder.blocks.items[0]!.attn.qkv.weight) / 0.02).toBeLessThan(1.1); // only the projection changes
+      expect(() => createVJepa({ ...TINY, patchEmbedInitStd: -1 })).toThrow(/initStd must be positive/);
+    } finally {
+      official.dispose();
+      fanIn.dispose();
     }
   });
 

@@ -28,6 +28,8 @@ export interface VJepaModelConfig {
   readonly uniformPower?: boolean;
   /** Start the mask tokens at zero (official `zero_init_mask_tokens`). Default true. */
   readonly zeroInitMaskTokens?: boolean;
+  /** Std of the tubelet projection's initial weights (default 0.02, official); see `fanInTubeletInitStd`. */
+  readonly patchEmbedInitStd?: number;
 }
 
 /** Options of {@link createVJepa}. */
@@ -82,6 +84,7 @@ export interface VJepaResolvedConfig {
   readonly numMaskTokens: number;
   readonly uniformPower: boolean;
   readonly zeroInitMaskTokens: boolean;
+  readonly patchEmbedInitStd?: number;
 }
 
 /** The three modules of a V-JEPA and its objective. */
@@ -120,6 +123,7 @@ export function resolveVJepaConfig(config: VJepaModelConfig): VJepaResolvedConfi
     },
     numMaskTokens: config.numMaskTokens ?? VJEPA_MASK_GENERATORS.length,
     uniformPower: config.uniformPower ?? VJEPA_DEFAULTS.uniformPower,
+    ...(config.patchEmbedInitStd !== undefined ? { patchEmbedInitStd: config.patchEmbedInitStd } : {}),
     zeroInitMaskTokens: config.zeroInitMaskTokens ?? VJEPA_DEFAULTS.zeroInitMaskTokens,
   };
   const problems: string[] = [];
@@ -168,6 +172,7 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
     patchSize: resolved.patchSize,
     inChannels: resolved.inChannels,
     uniformPower: resolved.uniformPower,
+    patchEmbedInitStd: resolved.patchEmbedInitStd,
   });
   const built: Array<{ dispose(): void }> = [];
   try {
