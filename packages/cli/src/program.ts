@@ -14,16 +14,19 @@ Examples:
   $ jepa train ijepa --dataset photos/ --image-size 64 --patch-size 8 --channels 3
   $ jepa train ijepa --out runs/mnist --resume         # continue a run from its newest checkpoint
   $ jepa eval probe --checkpoint runs/mnist            # linear-probe a trained encoder
+  $ jepa train vjepa --out runs/mm                     # V-JEPA on Moving MNIST (written as mp4, decoded by ffmpeg), probed
+  $ jepa eval probe --checkpoint runs/mm --task direction   # probe the V-JEPA run's motion direction instead of the digit
   $ jepa inspect IN1K-vit.h.14-300e.pth.tar            # what an official PyTorch checkpoint holds (nothing is executed)
   $ jepa convert IN1K-vit.h.14-300e.pth.tar vith14.safetensors   # to safetensors, official names kept
   $ jepa embed --checkpoint IN1K-vit.h.14-300e.pth.tar --input photos/ --out features.safetensors
+  $ jepa embed --checkpoint runs/mm --input runs/mm/data/test/videos --out mm-test.safetensors   # video features
   $ jepa help train ijepa                              # every option of a command
 
 Backends: --backend auto picks @tensorflow/tfjs-node-gpu, then tfjs-node, then wasm, then cpu
 (JEPA_BACKEND sets the default). JEPA_DEBUG=1 prints stack traces of unexpected errors.`;
 
 /**
- * The `jepa` command line: `train ijepa`, `eval probe`, `inspect`, `convert` and `embed` (one file per
+ * The `jepa` command line: `train ijepa`, `train vjepa`, `eval probe`, `inspect`, `convert` and `embed` (one file per
  * command in `commands/`).
  * Commander's output goes through `context.io`, and it throws instead of exiting (see `runCli`).
  */

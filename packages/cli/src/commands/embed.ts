@@ -1,15 +1,20 @@
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Option, type Command } from 'commander';
-import { type BackendChoice, type CheckpointFile, type HostTensor, initBackend, type ProgressMode, readSafetensorsFile, toFloat32Array, writeSafetensorsFile } from '@jepa/core';
-import { createEncoderFromCheckpoint, decodeImage, DEFAULT_IMAGE_EXTENSIONS, IMAGENET_MEAN, IMAGENET_STD, ImageDecodeError, normalizeBatch, type EncoderFromCheckpoint, type Normalization, type VisionTransformer } from '@jepa/vision';
+import { type BackendChoice, type HostTensor, initBackend, type ProgressMode, readSafetensorsFile, toFloat32Array } from '@jepa/core';
+import { createEncoderFromCheckpoint, decodeImage, DEFAULT_IMAGE_EXTENSIONS, ImageDecodeError, normalizeBatch, type EncoderFromCheckpoint, type Normalization, type VisionTransformer } from '@jepa/vision';
+import { DEFAULT_VIDEO_EXTENSIONS } from '@jepa/video';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
-import { integerAtLeast } from '../option-parsers.js';
+import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { readCheckpointArgument } from './checkpoint-argument.js';
+import { normalizationFor, reportWritten, writeFeaturesFile } from './embed-features.js';
+import { DEFAULT_CLIP_BATCH, embedVideo, isVideoCheckpoint, isVideoPath } from './embed-video.js';
 import { createItemProgress } from './item-progress.js';
 import { BACKEND_CHOICES, PROGRESS_CHOICES } from './train-ijepa.js';
+
+export { FEATURES_FORMAT } from './embed-features.js';
 
 /** The flags of `jepa embed`. */
 export interface EmbedFlags {
@@ -18,44 +23,75 @@ export interface EmbedFlags {
   out: string;
   numHeads?: number;
   encoder: 'target' | 'context';
-  batchSize: number;
+  /** Default 32 images, or {@link DEFAULT_CLIP_BATCH} clips. */
+  batchSize?: number;
   skipCorrupt?: boolean;
+  /** Video: frames per clip when the checkpoint cannot tell. */
+  numFrames?: number;
+  /** Video: frames between sampled frames (official sampling_rate). */
+  frameStep?: number;
+  /** Video: sample frames at about this rate instead. */
+  fps?: number;
+  /** Video: clips per video, their features averaged. */
+  numClips?: number;
   backend?: BackendChoice;
   progress: ProgressMode;
 }
 
-/** `format` in the metadata of a features file. */
-export const FEATURES_FORMAT = 'jepa-features';
+/** Images per forward pass when `--batch-size` is not given. */
+const DEFAULT_IMAGE_BATCH = 32;
 
 const EXAMPLES = `
 Examples:
   $ jepa embed --checkpoint IN1K-vit.h.14-300e.pth.tar --input photos/ --out features.safetensors
   $ jepa embed --checkpoint ../shared/fixtures/ijepa-tiny/checkpoint.pth.tar --num-heads 3 --input photos/ --out tiny.safetensors
   $ jepa embed --checkpoint runs/photos --input batch.safetensors --out features.safetensors --encoder context
+  $ jepa embed --checkpoint vitl16.pth.tar --input videos/ --out video-features.safetensors --frame-step 4 --num-clips 2
+  $ jepa embed --checkpoint runs/mm --input runs/mm/data/test/videos --out mm-test.safetensors
+  $ jepa embed --checkpoint ../shared/fixtures/vjepa-tiny/checkpoint.pth.tar --num-heads 3 --input clips.safetensors --out clips-features.safetensors
 
-Folder input: every image under the folder (recursively, sorted by path) is decoded, its shorter side resized to
-the model's image size and the centre square cropped, then normalised (ImageNet mean/std for RGB models, or the
-run's own normalisation for checkpoints of this library). Safetensors input: an 'images' tensor [B, C, H, W]
+Images (I-JEPA checkpoints): every image under a folder (recursively, sorted by path) is decoded, its shorter side
+resized to the model's image size and the centre square cropped, then normalised (ImageNet mean/std for RGB models,
+or the run's own normalisation for checkpoints of this library). Safetensors input: an 'images' tensor [B, C, H, W]
 already preprocessed by your pipeline (as PyTorch hands it to the model): only transposed to channels-last.
-The output holds 'features' [n, D] (float32, the encoder's tokens averaged, as the I-JEPA evaluation does);
-the image names are in its metadata ("files", JSON) and in a sidecar <out>.json.`;
+
+Videos (V-JEPA checkpoints: a 5-D patch_embed.proj.weight, or a \`jepa train vjepa\` run): one video file or every video
+under a folder (recursively, sorted; ${DEFAULT_VIDEO_EXTENSIONS.join(' ')})
+is decoded through ffmpeg at the model's frames, size and channels: --num-clips clips per video, each centred in
+its own segment, of numFrames frames --frame-step apart (default 4, the official sampling_rate) or at about --fps
+frames per second; frames resized to cover the model's size and centre-cropped; normalised as images are. A
+video's features are averaged over its clips.
+Safetensors input: a 'clips' tensor [B, C, T, H, W] preprocessed as PyTorch hands it to the model (only transposed
+to channels-last); T gives the frames when the checkpoint cannot tell. Heads: --num-heads, else the run's config,
+else a ViT preset.
+
+The output holds 'features' [n, D] (float32, the encoder's tokens averaged, as the I-JEPA evaluation does; for
+video over the whole tubelet grid); the names are in its metadata ("files", JSON) and in a sidecar <out>.json.`;
 
 /** Registers `jepa embed`. */
 export function registerEmbed(program: Command, context: CliContext): Command {
   return program
     .command('embed')
-    .summary('average-pooled encoder features of a folder of images (or an images tensor), as safetensors')
+    .summary('average-pooled encoder features of images or videos (or a preprocessed tensor), as safetensors')
     .description(
-      'Run the frozen encoder of a checkpoint (an official I-JEPA .pth.tar, a bare encoder state dict, an export, or a run of this ' +
-        'library) over every image of a folder, or over an already preprocessed images tensor, and write the average-pooled features.',
+      'Run the frozen encoder of a checkpoint (an official I-JEPA or V-JEPA .pth.tar, a bare encoder state dict, an export, or a run of this ' +
+        'library) over every image of a folder, every video of a folder (or one video), or an already preprocessed images/clips tensor, ' +
+        'and write the average-pooled features.',
     )
     .requiredOption('--checkpoint <file>', '.pth.tar / .pth / .safetensors checkpoint, a run folder, or a run checkpoint\'s .json')
-    .requiredOption('--input <dir|file>', "a folder of images, or a .safetensors file with an 'images' tensor [B, C, H, W] (preprocessed)")
+    .requiredOption(
+      '--input <dir|file>',
+      "a folder of images (I-JEPA) or videos (V-JEPA), a video file, or a .safetensors file with an 'images' [B, C, H, W] or 'clips' [B, C, T, H, W] tensor (preprocessed)",
+    )
     .requiredOption('--out <file>', 'the .safetensors file to write (overwritten)')
     .option('--num-heads <n>', 'encoder attention heads, when the checkpoint matches no preset and does not record them', integerAtLeast(1))
     .addOption(new Option('--encoder <which>', 'target: the EMA target encoder (the paper\'s evaluation choice); context: the context encoder').choices(['target', 'context']).default('target'))
-    .option('--batch-size <n>', 'images per forward pass', integerAtLeast(1), 32)
-    .option('--skip-corrupt', 'folder input: skip images that fail to decode (listed in the output metadata) instead of stopping')
+    .option('--batch-size <n>', `images (default ${DEFAULT_IMAGE_BATCH}) or clips (default ${DEFAULT_CLIP_BATCH}) per forward pass`, integerAtLeast(1))
+    .option('--skip-corrupt', 'folder input: skip images or videos that fail to decode (listed in the output metadata) instead of stopping')
+    .option('--num-frames <n>', 'video: frames per clip, when the checkpoint cannot tell (its pos_embed is no sin-cos table)', integerAtLeast(1))
+    .option('--frame-step <n>', 'video: frames between sampled frames (the official sampling_rate; default 4)', integerAtLeast(1))
+    .option('--fps <x>', 'video: sample frames at about this rate instead of --frame-step', numberIn(0))
+    .option('--num-clips <n>', 'video: clips per video (each centred in its own segment), features averaged over them', integerAtLeast(1), 1)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: $JEPA_BACKEND, else auto)').choices(BACKEND_CHOICES))
     .addOption(new Option('--progress <mode>', 'progress display: a bar on a terminal, plain lines in logs').choices(PROGRESS_CHOICES).default('auto'))
     .addHelpText('after', EXAMPLES)
@@ -77,14 +113,6 @@ async function listImages(root: string): Promise<string[]> {
   };
   await walk(root);
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** The normalisation a checkpoint's encoder expects for images in 0..1. */
-function normalizationFor(file: CheckpointFile, channels: number): { normalization: Normalization | undefined; reason: string } {
-  const recorded = (file.manifest?.meta as { state?: { config?: { normalization?: Normalization } } } | undefined)?.state?.config?.normalization;
-  if (recorded && recorded.mean.length === channels) return { normalization: recorded, reason: 'the run\'s normalisation' };
-  if (channels === 3) return { normalization: { mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] }, reason: 'ImageNet mean/std' };
-  return { normalization: undefined, reason: `none (a ${channels}-channel model with no recorded normalisation: pixels in 0..1)` };
 }
 
 /** Average-pooled features of one channels-last batch `[n, H, W, C]`: `[n, D]`. */
@@ -190,7 +218,7 @@ async function tensorSource(path: string, loaded: EncoderFromCheckpoint): Promis
   };
 }
 
-/** `jepa embed`. */
+/** `jepa embed`: image checkpoints here, V-JEPA checkpoints in {@link embedVideo}. */
 export async function embed(flags: EmbedFlags, context: CliContext): Promise<void> {
   const { io } = context;
   const log = io.stderr;
@@ -198,14 +226,31 @@ export async function embed(flags: EmbedFlags, context: CliContext): Promise<voi
   if (!out.endsWith('.safetensors')) throw new CliError(`--out ${out}: the features are written as safetensors; give the file a .safetensors name.`);
   const input = resolve(io.cwd, flags.input);
   const inputInfo = await stat(input).catch(() => undefined);
-  if (!inputInfo || (!inputInfo.isDirectory() && !input.endsWith('.safetensors'))) {
-    throw new CliError(`--input ${input}: ${inputInfo ? 'is neither a folder nor a .safetensors file' : 'no such file or folder'}. Pass a folder of images, or a .safetensors file with an 'images' tensor [B, C, H, W].`);
+  if (!inputInfo || (!inputInfo.isDirectory() && !input.endsWith('.safetensors') && !isVideoPath(input))) {
+    throw new CliError(
+      `--input ${input}: ${inputInfo ? 'is neither a folder, a video file nor a .safetensors file' : 'no such file or folder'}. ` +
+        "Pass a folder of images (or videos), a video file, or a .safetensors file with an 'images' tensor [B, C, H, W] (or 'clips' [B, C, T, H, W]).",
+    );
   }
-  const file = await readCheckpointArgument(flags.checkpoint, io.cwd, '--checkpoint');
+  // Only the encoder asked for is read when the file has it (an official training checkpoint's other modules and optimizer state are skipped).
+  const file = await readCheckpointArgument(flags.checkpoint, io.cwd, '--checkpoint', { only: [flags.encoder === 'context' ? 'encoder' : 'target_encoder'] });
   try {
     await initBackend({ backend: flags.backend, env: io.env });
   } catch (error) {
     throw new CliError(`${(error as Error).message} (--backend ${flags.backend ?? io.env.JEPA_BACKEND ?? 'auto'})`);
+  }
+  const inputKind = inputInfo.isDirectory() ? 'folder' : input.endsWith('.safetensors') ? 'tensor' : 'video';
+  if (isVideoCheckpoint(file)) {
+    await embedVideo(file, input, inputKind, out, flags, context);
+    return;
+  }
+  if (inputKind === 'video') {
+    throw new CliError(`--input ${input}: a video file needs a V-JEPA checkpoint (a 5-D patch_embed.proj.weight); ${file.path} holds an image encoder. Pass a folder of images instead.`);
+  }
+  const videoOnly = (['numFrames', 'frameStep', 'fps'] as const).filter((key) => flags[key] !== undefined);
+  if (videoOnly.length > 0 || (flags.numClips ?? 1) !== 1) {
+    const names = [...videoOnly, ...((flags.numClips ?? 1) !== 1 ? ['numClips'] : [])].map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new CliError(`${names.join(', ')}: for V-JEPA checkpoints and videos; ${file.path} holds an image encoder.`);
   }
   let loaded: EncoderFromCheckpoint;
   try {
@@ -229,7 +274,7 @@ export async function embed(flags: EmbedFlags, context: CliContext): Promise<voi
     const progress = createItemProgress(flags.progress, io.stderr, 'embed', source.names.length, 'images');
     let seen = 0;
     try {
-      await source.batches(flags.batchSize, async (pixels, n, batchNames) => {
+      await source.batches(flags.batchSize ?? DEFAULT_IMAGE_BATCH, async (pixels, n, batchNames) => {
         features.set(await pooledFeatures(encoder, pixels, n, e.imageSize, e.inChannels), names.length * dim);
         names.push(...batchNames);
         seen += n;
@@ -238,30 +283,18 @@ export async function embed(flags: EmbedFlags, context: CliContext): Promise<voi
     } finally {
       progress.stop();
     }
-    const kept = features.subarray(0, names.length * dim);
-    const metadata: Record<string, string> = {
-      format: FEATURES_FORMAT,
-      files: JSON.stringify(names),
-      checkpoint: file.path,
-      encoder: loaded.module,
-      pooling: 'mean over tokens of the encoder output',
-      input: input,
-      model: JSON.stringify({ ...e, numHeads: loaded.architecture.numHeads }),
-      ...(normalization && inputInfo.isDirectory() ? { normalization: JSON.stringify(normalization) } : {}),
-      ...(source.skipped.length > 0 ? { skipped: JSON.stringify(source.skipped) } : {}),
-    };
-    await writeSafetensorsFile(out, { features: { dtype: 'F32', shape: [names.length, dim], data: Float32Array.from(kept) } }, metadata);
-    const sidecar = out.replace(/\.safetensors$/, '.json');
-    const { files: _files, model, normalization: norm, skipped, ...rest } = metadata;
-    await writeFile(
-      sidecar,
-      `${JSON.stringify({ ...rest, features: { shape: [names.length, dim], dtype: 'F32' }, model: JSON.parse(model!), ...(norm ? { normalization: JSON.parse(norm) } : {}), ...(skipped ? { skipped: JSON.parse(skipped) } : {}), files: names }, null, 2)}\n`,
-    );
-    io.stdout.write(
-      `wrote ${out}: features [${names.length}, ${dim}] (float32) from the ${loaded.module === 'target_encoder' ? 'target encoder' : 'encoder'}; ` +
-        `image names in its metadata and in ${sidecar}\n` +
-        (source.skipped.length > 0 ? `skipped ${source.skipped.length} file(s) that failed to decode: ${source.skipped.map((s) => s.file).join(', ')}\n` : ''),
-    );
+    const sidecar = await writeFeaturesFile(out, {
+      features,
+      dim,
+      names,
+      info: { checkpoint: file.path, encoder: loaded.module, pooling: 'mean over tokens of the encoder output', input },
+      objects: {
+        model: { ...e, numHeads: loaded.architecture.numHeads },
+        normalization: normalization && inputInfo.isDirectory() ? normalization : undefined,
+        skipped: source.skipped.length > 0 ? source.skipped : undefined,
+      },
+    });
+    reportWritten(io, out, sidecar, { names, dim, module: loaded.module, unit: 'image', skipped: source.skipped });
   } finally {
     encoder.dispose();
   }

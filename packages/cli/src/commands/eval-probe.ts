@@ -11,6 +11,9 @@ import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { readRunConfig } from '../run-config.js';
 import { loadRunData, resolveDatasetPath, type DataSpec } from '../run-data.js';
 import { formatProbeTable, seconds } from '../run-report.js';
+import { checkpointKind } from '../vjepa-checkpoint.js';
+import type { MovingMnistTask } from '../vjepa-run-data.js';
+import { evalProbeVJepa } from './eval-probe-vjepa.js';
 import { BACKEND_CHOICES } from './train-ijepa.js';
 
 /** The flags of `jepa eval probe`. */
@@ -26,7 +29,10 @@ export interface EvalProbeFlags {
   evalLimit?: number;
   heldOutFraction?: number;
   skipCorrupt?: boolean;
-  seed: number;
+  /** Default 0 (I-JEPA), the run's seed (V-JEPA). */
+  seed?: number;
+  /** V-JEPA on Moving MNIST: the label probed. */
+  task?: MovingMnistTask;
   backend?: BackendChoice;
   out?: string;
 }
@@ -37,32 +43,39 @@ Examples:
   $ jepa eval probe --checkpoint runs/mnist/checkpoints/step-000200.json --no-full
   $ jepa eval probe --checkpoint runs/mnist --baselines --out runs/mnist/probe.json
   $ jepa eval probe --checkpoint runs/photos --dataset other-photos/ --shots 5 --draws 10
+  $ jepa eval probe --checkpoint runs/mm --baselines                 # a \`jepa train vjepa\` run: its probe table again
+  $ jepa eval probe --checkpoint runs/mm --task direction            # Moving MNIST: probe the motion direction instead
+  $ jepa eval probe --checkpoint runs/mm --dataset videos/index.csv --train-limit 400 --eval-limit 100
 
 The data default to the run's (its config.json); the model is rebuilt from the config saved in the
-checkpoint and its weights are loaded strictly: any missing, unexpected or mis-shaped key is listed.`;
+checkpoint and its weights are loaded strictly: any missing, unexpected or mis-shaped key is listed.
+V-JEPA runs (\`jepa train vjepa\`) are probed on their clips as at the end of training: Moving MNIST from the
+run's data/train and data/test (--task digit: digits.csv, --task direction: directions.csv), or an index
+of videos where the first --train-limit clips train and the next --eval-limit score (default: the run's counts).`;
 
 /** Adds `probe` to the `eval` command group. */
 export function registerEvalProbe(group: Command, context: CliContext): Command {
   return group
     .command('probe')
-    .summary('linear-probe the frozen encoder of an I-JEPA checkpoint (low-shot and full-label)')
+    .summary('linear-probe the frozen encoder of an I-JEPA or V-JEPA run checkpoint (low-shot and full-label)')
     .description(
-      'Load an I-JEPA checkpoint written by `jepa train ijepa`, extract average-pooled features of the train and held-out ' +
-        'images with its frozen encoder, and measure how well linear probes read the labels from them.',
+      'Load a checkpoint written by `jepa train ijepa` or `jepa train vjepa`, extract average-pooled features of the train and held-out ' +
+        'images (or clips) with its frozen encoder, and measure how well linear probes read the labels from them.',
     )
     .requiredOption('--checkpoint <path>', "a run folder (its newest checkpoint), its checkpoints/ folder, or one checkpoint's .json")
     .addOption(new Option('--encoder <which>', 'encoder to probe').choices(['target', 'context']).default('target'))
-    .option('--dataset <mnist|folder>', "images to probe on (default: the run's dataset, else mnist)")
+    .option('--dataset <mnist|folder|index>', "images (I-JEPA: mnist or a folder) or videos (V-JEPA: a Moving MNIST folder with train/ and test/, a folder with digits.csv/index.csv, or an index file) to probe on (default: the run's dataset, else mnist)")
+    .addOption(new Option('--task <label>', 'V-JEPA on Moving MNIST: the label to probe (default digit)').choices(['digit', 'direction']))
     .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.shotsPerClass)
     .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.draws)
     .option('--full', 'also train the full-label probe on every train image (default)')
     .option('--no-full', 'low-shot probe only')
     .option('--baselines', 'also probe a random-weight encoder of the same architecture and raw pixels')
-    .option('--train-limit <n>', 'probe-train on only this many train images (class-balanced)', integerAtLeast(1))
-    .option('--eval-limit <n>', 'score on only this many held-out images (class-balanced)', integerAtLeast(1))
+    .option('--train-limit <n>', 'probe-train on only this many train images (class-balanced); V-JEPA: train clips (the first n)', integerAtLeast(1))
+    .option('--eval-limit <n>', 'score on only this many held-out images (class-balanced); V-JEPA: test clips (the next n)', integerAtLeast(1))
     .option('--held-out-fraction <x>', `image folders: fraction of each class held out (default ${IJEPA_EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
-    .option('--skip-corrupt', 'image folders: skip files that fail to decode')
-    .option('--seed <n>', 'seed of the low-shot draws and probe training', integerAtLeast(0), 0)
+    .option('--skip-corrupt', 'image folders and videos: skip files that fail to decode')
+    .option('--seed <n>', "seed of the low-shot draws and probe training (default 0; V-JEPA: the run's seed, as train vjepa)", integerAtLeast(0))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: $JEPA_BACKEND, else auto)').choices(BACKEND_CHOICES))
     .option('--out <file>', 'also write the results as JSON to this file')
     .addHelpText('after', EXAMPLES)
@@ -76,12 +89,18 @@ export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Pro
   const { io } = context;
   const log = io.stderr;
   const location = await locateCheckpoint(flags.checkpoint, io.cwd);
-  const run = location.runDir ? await readRunConfig(location.runDir).catch(() => undefined) : undefined;
+  const vjepa = (await checkpointKind(location)) === 'vjepa';
+  const run = location.runDir && !vjepa ? await readRunConfig(location.runDir).catch(() => undefined) : undefined;
   try {
     await initBackend({ backend: flags.backend, env: io.env });
   } catch (error) {
     throw new CliError(`${(error as Error).message} (--backend ${flags.backend ?? io.env.JEPA_BACKEND ?? 'auto'})`);
   }
+  if (vjepa) {
+    await evalProbeVJepa(location, flags, context);
+    return;
+  }
+  if (flags.task !== undefined) throw new CliError('--task chooses the label of a V-JEPA Moving MNIST run; this is an I-JEPA checkpoint. Leave --task out.');
   const started = performance.now();
   const { model, config, step, tensorsPath } = await loadIJepaCheckpoint(location);
   try {
@@ -102,7 +121,7 @@ export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Pro
       shotsPerClass: flags.shots,
       draws: flags.draws,
       full,
-      seed: flags.seed,
+      seed: flags.seed ?? 0,
       baselines: flags.baselines === true,
       label: `I-JEPA ${flags.encoder} encoder`,
       log,

@@ -2,12 +2,10 @@ import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { initBackend, readMetricsLog, train, type BackendChoice, type ProgressMode } from '@jepa/core';
-import { loadMnist, probeFeatures, type ProbeEvaluation } from '@jepa/vision';
+import { loadMnist } from '@jepa/vision';
 import {
   clipStatistics,
-  createVJepa,
   decodeDatasetClips,
-  extractClipFeatures,
   loadVideoIndex,
   MOVING_MNIST_VJEPA_DATA,
   MOVING_MNIST_VJEPA_RECIPE,
@@ -21,6 +19,7 @@ import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { writeLossPlot } from '../loss-plot.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
+import { evaluateVJepa, formatVJepaProbeTable } from '../vjepa-evaluation.js';
 import { BACKEND_CHOICES, PROGRESS_CHOICES } from './train-ijepa.js';
 
 /** The flags of `jepa train vjepa` as commander parses them. */
@@ -229,27 +228,9 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
       return;
     }
 
-    const rows: ProbeEvaluation[] = [];
-    if (flags.eval) {
-      const random = createVJepa(trainingConfig.model, { seed: trainingConfig.seed + 1 });
-      try {
-        const norm = trainingConfig.normalization;
-        const counts = new Map<number, number>();
-        for (const label of trainClips.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-        const shotsPerClass = Math.max(1, Math.min(flags.shots, ...counts.values()));
-        const sets = [
-          { name: 'vjepa', dim: enc.embedDim, of: (c: DecodedClips) => extractClipFeatures(trainable.model.targetEncoder, c, { normalization: norm }) },
-          { name: 'random-encoder', dim: enc.embedDim, of: (c: DecodedClips) => extractClipFeatures(random.targetEncoder, c, { normalization: norm }) },
-          { name: 'pixels', dim: trainClips.data.length / trainClips.count, of: async (c: DecodedClips) => c.data },
-        ];
-        for (const s of sets) {
-          rows.push(await probeFeatures(s.name, { features: await s.of(trainClips), labels: trainClips.labels, dim: s.dim }, { features: await s.of(testClips), labels: testClips.labels, dim: s.dim }, { shotsPerClass, draws: flags.draws, seed: trainingConfig.seed }));
-        }
-      } finally {
-        random.dispose();
-      }
-    }
-    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    const rows = flags.eval
+      ? await evaluateVJepa(trainable.model.targetEncoder, trainingConfig, trainClips, testClips, { shots: flags.shots, draws: flags.draws, seed: trainingConfig.seed, baselines: true })
+      : [];
     const report = {
       format: 'jepa-vjepa-run-report', version: 1, createdAt: new Date().toISOString(), runDir, backend: backend.backend,
       data: { ...dataSpec, trainClips: trainClips.count, testClips: testClips.count, decodedFramesPerSecond: +decodeFps.toFixed(1) },
@@ -258,9 +239,7 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
       evaluation: flags.eval ? { task: dataSpec.dataset === 'moving-mnist' ? 'digit identity' : 'index labels', rows } : null,
     };
     await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const table = rows.length
-      ? ['| features | low-shot (mean ± std) | full-label |', '|---|---|---|', ...rows.map((x) => `| ${x.name} | ${pct(x.lowShot.mean)} ± ${pct(x.lowShot.std)} (${x.lowShot.shotsPerClass}/class) | ${x.full ? pct(x.full.accuracy) : '-'} |`)].join('\n')
-      : 'evaluation skipped (--no-eval)';
+    const table = rows.length ? formatVJepaProbeTable(rows) : 'evaluation skipped (--no-eval)';
     const md = `# V-JEPA run\n\n- data: ${dataSpec.dataset}, ${trainClips.count} train / ${testClips.count} test clips, ${decodeFps.toFixed(0)} decoded frames/s\n` +
       `- training: ${result.steps} steps, ${report.training.secondsPerStep} s/step, final loss ${result.finalLoss?.toFixed(4)}\n\n${table}\n\n![loss](loss.png)\n`;
     await writeFile(join(runDir, 'report.md'), md);
