@@ -56,7 +56,7 @@ console.log(`wrote ${trainCount + testCount} ${trainSet.codec} videos (${data.nu
 // 3. Decode every clip once (downscaled to the model's size, grey) and keep them in memory.
 const m = recipe.model;
 const decode = async (set: MovingMnistDataset) => {
-  const dataset = await loadVideoIndex(set.indexFiles.digit, { numFrames: m.numFrames, size: m.imageSize, pixelFormat: 'gray' });
+  const dataset = await loadVideoIndex(set.indexFiles.digit, { numFrames: m.numFrames, frameStep: recipe.frameStep, size: m.imageSize, pixelFormat: 'gray' });
   const result = await decodeDatasetClips(dataset);
   const direction = new Map(set.records.map((r) => [join(set.directory, r.file), r.directionLabel]));
   return { ...result, directions: Int32Array.from(result.clips.paths, (p) => direction.get(p)!) };

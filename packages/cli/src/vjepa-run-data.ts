@@ -40,6 +40,8 @@ export interface VJepaProbeDataSpec {
   readonly testClips: number;
   /** The model's clip: frames, side, channels. */
   readonly model: Pick<VJepaModelConfig, 'numFrames' | 'imageSize' | 'inChannels'>;
+  /** Frames between sampled frames, as in training (the run's `frameStep`). */
+  readonly frameStep: number;
   readonly skipCorrupt: boolean;
 }
 
@@ -77,6 +79,7 @@ async function indexInFolder(folder: string, task: MovingMnistTask | undefined, 
 export async function loadVJepaProbeData(spec: VJepaProbeDataSpec, log?: TextStream): Promise<VJepaProbeData> {
   const decodeOptions = {
     numFrames: spec.model.numFrames,
+    frameStep: spec.frameStep,
     size: spec.model.imageSize,
     pixelFormat: (spec.model.inChannels ?? 3) === 1 ? ('gray' as const) : ('rgb' as const),
     skipCorrupt: spec.skipCorrupt,

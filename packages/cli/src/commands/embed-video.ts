@@ -232,6 +232,7 @@ async function videoSource(
   architecture: VJepaArchitecture,
   normalization: { mean: readonly number[]; std: readonly number[] } | undefined,
   flags: EmbedVideoFlags,
+  frameStepDefault: number,
 ): Promise<ClipSource> {
   const { numFrames, imageSize: size, inChannels: channels } = architecture.encoder;
   if (channels !== 1 && channels !== 3) {
@@ -244,7 +245,7 @@ async function videoSource(
   const numClips = flags.numClips ?? 1;
   const sampling: VideoClipOptions = {
     numFrames,
-    ...(flags.fps !== undefined ? { targetFps: flags.fps } : { frameStep: flags.frameStep ?? 4 }),
+    ...(flags.fps !== undefined ? { targetFps: flags.fps } : { frameStep: flags.frameStep ?? frameStepDefault }),
     numClips,
     size,
     pixelFormat: channels === 1 ? 'gray' : 'rgb',
@@ -324,7 +325,7 @@ export async function embedVideo(file: CheckpointFile, input: string, inputKind:
     const { normalization, reason } = normalizationFor(file, e.inChannels);
     const source = clipsTensor
       ? tensorSource(input, clipsTensor, encoder, architecture, flags.batchSize ?? DEFAULT_CLIP_BATCH)
-      : await videoSource(input, inputKind === 'folder', encoder, architecture, normalization, flags);
+      : await videoSource(input, inputKind === 'folder', encoder, architecture, normalization, flags, run?.frameStep ?? 4);
     log.write(
       `encoder: ${bare ? 'encoder (bare state dict)' : module} of ${file.path} (video ViT ${e.embedDim}x${e.depth}, ${architecture.numHeads} heads, ` +
         `tubelet ${e.tubeletSize}x${e.patchSize}x${e.patchSize}, clip ${e.numFrames}x${e.imageSize}x${e.imageSize} (frames from ${framesFrom}), grid ${e.grid.join('x')})\n` +

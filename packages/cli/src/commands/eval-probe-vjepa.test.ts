@@ -112,14 +112,16 @@ describe('jepa eval probe on a V-JEPA run (tiny Moving MNIST)', () => {
     expect(JSON.parse(read.metadata.files!)[0]).toBe('000000.mp4');
 
     // By hand: the V-JEPA of the checkpoint's config with its weights, the first video's centred clip
-    // (4 frames, the default frame step 4, 16 x 16 grey), the run's normalisation, tokens averaged.
+    // (4 frames at the run's frame step 1, 16 x 16 grey), the run's normalisation, tokens averaged.
     const checkpoint = await loadCheckpoint<{ state: { config: VJepaTrainingConfig } }>(join(cwd, 'run', 'checkpoints'), 'step-000002');
     const config = checkpoint.meta.state.config;
     const model = createVJepa(config.model);
     const weights = Object.fromEntries([...checkpoint.tensors].filter(([key]) => !key.startsWith('optimizer.')).map(([key, t]) => [key, toTfTensor(t, key)]));
     try {
       model.loadStateDict(weights);
-      const clip = (await readVideoClips(join(cwd, 'run', 'data', 'test', 'videos', '000000.mp4'), { numFrames: 4, size: 16, pixelFormat: 'gray' }, { placement: 'center' }))!;
+      expect(config.frameStep).toBe(1);
+      const clip = (await readVideoClips(join(cwd, 'run', 'data', 'test', 'videos', '000000.mp4'), { numFrames: 4, frameStep: 1, size: 16, pixelFormat: 'gray' }, { placement: 'center' }))!;
+      expect(clip.indices).toEqual([[0, 1, 2, 3]]); // every frame of the 4-frame video, not frame 0 and three copies of frame 3
       const { mean, std } = config.normalization!;
       const input = clip.clips[0]!.data.map((v) => (v - mean[0]!) / std[0]!);
       const expected = tf.tidy(() => tf.mean(model.targetEncoder.encode(tf.tensor5d(input, [1, 4, 16, 16, 1])), 1).dataSync());

@@ -61,6 +61,7 @@ export async function evalProbeVJepa(location: CheckpointLocation, flags: EvalPr
         trainClips: flags.trainLimit ?? run?.trainClips ?? MOVING_MNIST_VJEPA_DATA.trainClips,
         testClips: flags.evalLimit ?? run?.testClips ?? MOVING_MNIST_VJEPA_DATA.testClips,
         model: config.model,
+        frameStep: config.frameStep ?? 4,
         skipCorrupt: flags.skipCorrupt === true,
       },
       log,

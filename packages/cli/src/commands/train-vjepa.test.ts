@@ -34,7 +34,8 @@ describe('jepa train vjepa (tiny Moving MNIST run)', () => {
     const report = JSON.parse(readFileSync(join(run, 'report.json'), 'utf8'));
     expect(report.training.steps).toBe(2);
     expect(Number.isFinite(report.training.finalLoss)).toBe(true);
-    expect(report.data.decodedFramesPerSecond).toBeGreaterThan(0);
+    expect(report.data.upFrontDecodedFramesPerSecond).toBeGreaterThan(0);
+    expect(report.data).toMatchObject({ decode: 'once', frameStep: 1 });
     expect(report.evaluation.rows.map((r: { name: string }) => r.name)).toEqual(['vjepa', 'random-encoder', 'pixels']);
     for (const row of report.evaluation.rows) expect(row.full.accuracy).toBeGreaterThanOrEqual(0);
     expect(first.stdout).toMatch(/\| vjepa \|/);
@@ -48,5 +49,21 @@ describe('jepa train vjepa (tiny Moving MNIST run)', () => {
     const clash = await jepa('train', 'vjepa', ...TINY, '--steps', '1', '--out', 'runs/tiny');
     expect(clash.code).not.toBe(0);
     expect(clash.stderr).toMatch(/already holds a run/);
+  });
+
+  it('--decode stream trains on clips decoded while training and reports the decode rate and the waits', async () => {
+    const streamed = await jepa('train', 'vjepa', ...TINY, '--steps', '3', '--decode', 'stream', '--no-eval', '--out', 'runs/stream');
+    expect(streamed.code, streamed.stderr).toBe(0);
+    expect(streamed.stderr).toContain('decoded while training, on a worker thread');
+    const dir = join(cwd, 'runs', 'stream');
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.data).toMatchObject({ decode: 'stream', frameStep: 1, trainClips: 24 });
+    // 3 updates of 4 clips, plus up to two batches requested ahead (stopped by the end of the run).
+    expect(report.data.decodedWhileTraining.clips).toBeGreaterThanOrEqual(12);
+    expect(report.data.decodedWhileTraining.framesPerSecond).toBeGreaterThan(0);
+    expect(report.data.meanDataWaitSeconds).toBeGreaterThanOrEqual(0);
+    const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { dataWait?: number });
+    expect(metrics.every((m) => typeof m.dataWait === 'number')).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).data.decode).toBe('stream');
   });
 });

@@ -1,25 +1,14 @@
-import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { initBackend, readMetricsLog, train, type BackendChoice, type ProgressMode } from '@jepa/core';
-import { loadMnist } from '@jepa/vision';
-import {
-  clipStatistics,
-  decodeDatasetClips,
-  loadVideoIndex,
-  MOVING_MNIST_VJEPA_DATA,
-  MOVING_MNIST_VJEPA_RECIPE,
-  subsetDecodedClips,
-  VJepaTrainable,
-  writeMovingMnistDataset,
-  type DecodedClips,
-  type VJepaTrainingConfig,
-} from '@jepa/video';
+import { isClipBatchSource, MOVING_MNIST_VJEPA_DATA, MOVING_MNIST_VJEPA_RECIPE, VJepaTrainable, type VJepaTrainingConfig } from '@jepa/video';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { writeLossPlot } from '../loss-plot.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { evaluateVJepa, formatVJepaProbeTable } from '../vjepa-evaluation.js';
+import { prepareVJepaTrainingData, type ClipDecodeMode, type VJepaDataSpec } from '../vjepa-training-data.js';
 import { BACKEND_CHOICES, PROGRESS_CHOICES } from './train-ijepa.js';
 
 /** The flags of `jepa train vjepa` as commander parses them. */
@@ -27,6 +16,8 @@ export interface TrainVjepaFlags {
   dataset?: string;
   trainClips?: number;
   testClips?: number;
+  decode?: ClipDecodeMode;
+  frameStep?: number;
   imageSize?: number;
   patchSize?: number;
   numFrames?: number;
@@ -54,11 +45,14 @@ const EXAMPLES = `
 Examples:
   $ jepa train vjepa                                    # Moving MNIST (written as mp4, decoded by ffmpeg), ${r.optimization.steps} steps
   $ jepa train vjepa --dataset videos/index.csv --image-size 64 --num-frames 16 --patch-size 8
+  $ jepa train vjepa --decode stream --steps 100        # Moving MNIST decoded while training (metrics.jsonl: dataWait)
   $ jepa train vjepa --out runs/mm --resume             # continue a run from its newest checkpoint
 
 --dataset takes a folder holding digits.csv (a Moving MNIST folder) or index.csv, or an index file
 of "path label" lines (the official V-JEPA format). The run folder holds config.json, data/ (Moving MNIST),
-checkpoints/, metrics.jsonl, loss.png/loss.svg, report.md and report.json.
+checkpoints/, metrics.jsonl, loss.png/loss.svg, report.md and report.json. With --decode stream every
+update gets fresh random clips (random start, as the official training loader) and the report gives the
+frames decoded per second while training and the mean time an update waited for its clips.
 Defaults come from MOVING_MNIST_VJEPA_RECIPE (packages/video/src/training/moving-mnist-recipe.ts).`;
 
 /** Adds `vjepa` to the `train` command group. */
@@ -67,12 +61,15 @@ export function registerTrainVjepa(group: Command, context: CliContext): Command
     .command('vjepa')
     .summary('train a V-JEPA (video ViT) on Moving MNIST or indexed videos, then probe it')
     .description(
-      'Train a V-JEPA self-supervised on clips decoded once through ffmpeg, then evaluate the target encoder with linear probes ' +
+      'Train a V-JEPA self-supervised on clips decoded through ffmpeg (once into memory, or while training on a worker thread), ' +
+        'then evaluate the target encoder with linear probes ' +
         '(low-shot and full-label) next to the same architecture with random weights and raw pixels.',
     )
     .option('--dataset <folder|index>', 'videos: a folder with digits.csv/index.csv or an index file of "path label" lines (default: generate Moving MNIST into the run folder)')
     .option('--train-clips <n>', `Moving MNIST train clips (default ${MOVING_MNIST_VJEPA_DATA.trainClips}); with --dataset, the first n clips train`, integerAtLeast(2))
     .option('--test-clips <n>', `Moving MNIST test clips (default ${MOVING_MNIST_VJEPA_DATA.testClips}); with --dataset, the next n clips evaluate`, integerAtLeast(1))
+    .addOption(new Option('--decode <mode>', 'once: decode one centred clip per video into memory before training; stream: decode random clips on a worker thread while training, two updates ahead (default: once for Moving MNIST, stream for --dataset)').choices(['once', 'stream']))
+    .option('--frame-step <n>', `frames between sampled frames (the official sampling_rate; default ${r.frameStep} for Moving MNIST, whose videos are one clip long, else 4)`, integerAtLeast(1))
     .option('--num-frames <n>', `frames per clip (default ${r.model.numFrames})`, integerAtLeast(2))
     .option('--image-size <n>', `decoded frame side (default ${r.model.imageSize})`, integerAtLeast(1))
     .option('--patch-size <n>', `tubelet side in pixels (default ${r.model.patchSize})`, integerAtLeast(1))
@@ -105,7 +102,7 @@ interface VJepaRunConfig {
   command: string;
   createdAt: string;
   training: VJepaTrainingConfig;
-  data: { dataset: string; trainClips: number; testClips: number };
+  data: VJepaDataSpec;
   run: { checkpointEvery: number };
 }
 
@@ -114,15 +111,6 @@ const stamp = (now = new Date()) => {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 };
-
-/** The index file of `--dataset`: the file itself, or `digits.csv`/`index.csv` in a folder. */
-async function resolveIndex(dataset: string): Promise<string> {
-  const info = await stat(dataset).catch(() => null);
-  if (!info) throw new CliError(`--dataset ${dataset}: no such file or folder.`);
-  if (info.isFile()) return dataset;
-  for (const name of ['digits.csv', 'index.csv']) if (await exists(join(dataset, name))) return join(dataset, name);
-  throw new CliError(`--dataset ${dataset}: the folder holds neither digits.csv nor index.csv. Pass an index file of "path label" lines.`);
-}
 
 /** `jepa train vjepa`: data, train, plot, evaluate, report. */
 export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): Promise<void> {
@@ -152,6 +140,7 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
     dataset: flags.dataset === undefined ? 'moving-mnist' : resolve(io.cwd, flags.dataset),
     trainClips: flags.trainClips ?? MOVING_MNIST_VJEPA_DATA.trainClips,
     testClips: flags.testClips ?? MOVING_MNIST_VJEPA_DATA.testClips,
+    decode: flags.decode ?? (flags.dataset === undefined ? 'once' : 'stream'),
   };
 
   let backend;
@@ -162,39 +151,17 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
   }
   log.write(`backend ${backend.backend}\n`);
 
-  // Data: decoded once through ffmpeg.
-  const decodeOptions = { numFrames: model.numFrames, size: model.imageSize, pixelFormat: (model.inChannels ?? 3) === 1 ? 'gray' as const : 'rgb' as const };
-  let trainClips: DecodedClips;
-  let testClips: DecodedClips;
-  let decodeFps: number;
-  const decodeStarted = performance.now();
-  if (dataSpec.dataset === 'moving-mnist') {
-    const d = MOVING_MNIST_VJEPA_DATA;
-    const { train: digits, heldOut } = loadMnist({ heldOutPerClass: 200 });
-    const write = (name: string, count: number, seed: number, source: typeof digits) =>
-      writeMovingMnistDataset(join(runDir, 'data', name), { count, numFrames: model.numFrames, size: d.videoSize, numDigits: d.numDigits, directionClasses: d.directionClasses, seed, digits: source });
-    const trainSet = await write('train', dataSpec.trainClips, d.trainSeed, digits);
-    const testSet = await write('test', dataSpec.testClips, d.testSeed, heldOut);
-    const a = await decodeDatasetClips(await loadVideoIndex(trainSet.indexFiles.digit, decodeOptions));
-    const b = await decodeDatasetClips(await loadVideoIndex(testSet.indexFiles.digit, decodeOptions));
-    [trainClips, testClips] = [a.clips, b.clips];
-    decodeFps = ((a.clips.count + b.clips.count) * model.numFrames) / (a.seconds + b.seconds);
-  } else {
-    const dataset = await loadVideoIndex(await resolveIndex(dataSpec.dataset), { ...decodeOptions, shortVideo: 'pad' });
-    const want = Math.min(dataset.length, dataSpec.trainClips + dataSpec.testClips);
-    const all = await decodeDatasetClips(dataset, { indices: Int32Array.from({ length: want }, (_, i) => i) });
-    const nTrain = Math.min(dataSpec.trainClips, all.clips.count - 1);
-    if (nTrain < 1) throw new CliError(`--dataset ${dataSpec.dataset}: fewer than 2 readable videos.`);
-    trainClips = subsetDecodedClips(all.clips, Int32Array.from({ length: nTrain }, (_, i) => i));
-    testClips = subsetDecodedClips(all.clips, Int32Array.from({ length: all.clips.count - nTrain }, (_, i) => nTrain + i));
-    decodeFps = all.framesPerSecond;
-  }
-  log.write(`decoded ${(trainClips.count + testClips.count) * model.numFrames} frames in ${((performance.now() - decodeStarted) / 1000).toFixed(1)} s (${decodeFps.toFixed(0)} decoded frames/s)\n`);
+  // Data: Moving MNIST written as mp4 (or an index), decoded through ffmpeg once or while training.
+  const frameStep = previous?.training.frameStep ?? flags.frameStep ?? (dataSpec.dataset === 'moving-mnist' ? r.frameStep : 4);
+  const data = await prepareVJepaTrainingData(dataSpec, model, { runDir, frameStep, seed: flags.seed ?? base.seed, signal: context.signal, log });
+  const stream = isClipBatchSource(data.train) ? data.train : undefined;
+  const testClips = data.test;
 
-  const stats = clipStatistics(trainClips);
+  const stats = data.statistics;
   const config: VJepaTrainingConfig = previous?.training ?? {
     ...base,
     model,
+    frameStep,
     optimization: { ...base.optimization, steps, lr, batchSize: flags.batchSize ?? base.optimization.batchSize, warmupSteps: Math.round(steps * 0.1) },
     normalization: { mean: stats.mean.map((x) => +x.toFixed(4)), std: stats.std.map((x) => +x.toFixed(4)) },
     seed: flags.seed ?? base.seed,
@@ -202,8 +169,9 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
   const trainingConfig: VJepaTrainingConfig = previous && flags.steps !== undefined ? { ...config, optimization: { ...config.optimization, steps } } : config;
   let trainable: VJepaTrainable;
   try {
-    trainable = new VJepaTrainable(trainingConfig, trainClips);
+    trainable = new VJepaTrainable(trainingConfig, data.train);
   } catch (error) {
+    await stream?.close();
     throw new CliError((error as Error).message);
   }
   const checkpointEvery = flags.checkpointEvery ?? previous?.run.checkpointEvery ?? Math.max(1, Math.ceil(trainingConfig.optimization.steps / 10));
@@ -215,12 +183,17 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
     };
     await writeFile(configPath, `${JSON.stringify(runConfig, null, 2)}\n`);
     const enc = trainable.model.config.encoder;
-    log.write(`run folder ${runDir}\ntraining V-JEPA: video ViT ${enc.embedDim}x${enc.depth}, grid ${trainable.model.grid.join('x')}; ${trainingConfig.optimization.steps} steps of ${trainingConfig.optimization.batchSize} clips on ${trainClips.count}\n`);
+    log.write(`run folder ${runDir}\ntraining V-JEPA: video ViT ${enc.embedDim}x${enc.depth}, grid ${trainable.model.grid.join('x')}; ${trainingConfig.optimization.steps} steps of ${trainingConfig.optimization.batchSize} clips on ${data.train.count}` +
+      `${stream ? ' (decoded while training, on a worker thread)' : ''}\n`);
     const result = await train(trainable, {
       outDir: runDir, totalSteps: trainingConfig.optimization.steps, checkpointEvery, resume: flags.resume ? 'auto' : false,
       progress: flags.progress, stream: io.stderr, signal: context.signal,
     });
+    const decodedWhileTraining = stream?.stats();
+    await stream?.close();
     const metrics = await readMetricsLog(result.metricsPath);
+    const waits = metrics.map((x) => x.dataWait).filter((x): x is number => typeof x === 'number');
+    const meanDataWait = waits.length > 0 ? waits.reduce((a, b) => a + b, 0) / waits.length : undefined;
     await writeLossPlot(metrics.map((x) => ({ step: x.step, loss: x.loss })), join(runDir, 'loss'), { title: `V-JEPA training loss (${result.steps} steps)` });
     if (result.stopReason === 'aborted') {
       log.write(`stopped at step ${result.steps}; continue with: jepa train vjepa --out ${runDir} --resume\n`);
@@ -228,23 +201,30 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
       return;
     }
 
+    const trainClips = await data.probeTrain();
     const rows = flags.eval
       ? await evaluateVJepa(trainable.model.targetEncoder, trainingConfig, trainClips, testClips, { shots: flags.shots, draws: flags.draws, seed: trainingConfig.seed, baselines: true })
       : [];
     const report = {
       format: 'jepa-vjepa-run-report', version: 1, createdAt: new Date().toISOString(), runDir, backend: backend.backend,
-      data: { ...dataSpec, trainClips: trainClips.count, testClips: testClips.count, decodedFramesPerSecond: +decodeFps.toFixed(1) },
+      data: {
+        ...dataSpec, decode: dataSpec.decode ?? 'once', frameStep, trainClips: data.train.count, testClips: testClips.count, upFrontDecodedFramesPerSecond: +data.upFrontFramesPerSecond.toFixed(1),
+        ...(decodedWhileTraining ? { decodedWhileTraining: { ...decodedWhileTraining, framesPerSecond: +decodedWhileTraining.framesPerSecond.toFixed(1) }, meanDataWaitSeconds: +(meanDataWait ?? 0).toFixed(4) } : {}),
+      },
       model: { ...trainable.model.config, grid: [...trainable.model.grid], encoderParameters: trainable.model.contextEncoder.numParameters() },
       training: { steps: result.steps, stepsThisRun: result.stepsRun, resumedFromStep: result.resumedFrom?.step ?? null, finalLoss: result.finalLoss ?? null, wallSeconds: +result.wallSeconds.toFixed(3), secondsPerStep: +(result.wallSeconds / Math.max(1, result.stepsRun)).toFixed(4) },
       evaluation: flags.eval ? { task: dataSpec.dataset === 'moving-mnist' ? 'digit identity' : 'index labels', rows } : null,
     };
     await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     const table = rows.length ? formatVJepaProbeTable(rows) : 'evaluation skipped (--no-eval)';
-    const md = `# V-JEPA run\n\n- data: ${dataSpec.dataset}, ${trainClips.count} train / ${testClips.count} test clips, ${decodeFps.toFixed(0)} decoded frames/s\n` +
+    const decodeLine = decodedWhileTraining
+      ? `decoded while training: ${decodedWhileTraining.framesPerSecond.toFixed(0)} frames/s, mean wait for a batch ${(1000 * (meanDataWait ?? 0)).toFixed(0)} ms`
+      : `decoded once: ${data.upFrontFramesPerSecond.toFixed(0)} frames/s`;
+    const md = `# V-JEPA run\n\n- data: ${dataSpec.dataset}, ${data.train.count} train / ${testClips.count} test clips (frame step ${frameStep}); ${decodeLine}\n` +
       `- training: ${result.steps} steps, ${report.training.secondsPerStep} s/step, final loss ${result.finalLoss?.toFixed(4)}\n\n${table}\n\n![loss](loss.png)\n`;
     await writeFile(join(runDir, 'report.md'), md);
     io.stdout.write(`${md}\n`);
   } finally {
-    trainable.dispose();
+    await trainable.close();
   }
 }

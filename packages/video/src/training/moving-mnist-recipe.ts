@@ -10,6 +10,8 @@ import type { VJepaTrainingConfig } from './vjepa-trainable.js';
  *   one of two large blocks, all frames), with fewer short-range blocks since a 4 x 4 plane is small.
  * - optimization: warm-up + cosine LR peaking at 1e-3 (higher than the official 6.25e-4 for a short
  *   run), official weight-decay and EMA schedules (0.998 -> 1), clipping at 10 after warm-up.
+ * - frameStep 1: the videos are written exactly one clip long (8 frames); the default step of 4
+ *   would pad each clip to frames [0, 7, 7, 7, 7, 7, 7, 7] and lose the motion.
  * - normalization: the Moving MNIST pixel statistics (mostly black frames).
  */
 export const MOVING_MNIST_VJEPA_RECIPE = {
@@ -39,6 +41,7 @@ export const MOVING_MNIST_VJEPA_RECIPE = {
     betas: [0.9, 0.999],
     clipGradNorm: 10,
   },
+  frameStep: 1,
   normalization: { mean: [0.05], std: [0.2] },
   seed: 0,
 } as const satisfies VJepaTrainingConfig;

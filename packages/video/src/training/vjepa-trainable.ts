@@ -33,6 +33,12 @@ export interface VJepaTrainingConfig {
   /** Mask generators (one predictor mask token each). Default {@link VJEPA_MASK_GENERATORS}. */
   readonly masks?: readonly MultiBlock3dGeneratorConfig[];
   readonly optimization: VJepaOptimizationConfig;
+  /**
+   * Frames between the sampled frames of the training clips (the official `sampling_rate`; the
+   * clip-sampler default is 4). Not used by the trainable (it gets decoded clips): recorded so that
+   * evaluation and `jepa embed` decode clips the way training did.
+   */
+  readonly frameStep?: number;
   /** Per-channel normalisation of the `0..1` clips (default: none). */
   readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
   readonly seed: number;
