@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
-import { listCheckpoints, loadCheckpoint, StateDictMismatchError, toTfTensor } from '@jepa/core';
+import { listCheckpoints } from '@jepa/core';
 import { createIJepa, type IJepaModel } from '@jepa/vision';
 import { CliError } from './cli-error.js';
 import type { ResolvedTrainingConfig } from './run-config.js';
+import { loadRunCheckpoint, type LoadedRunCheckpoint, type RunCheckpointMeta } from './run-checkpoint.js';
 
 /** A checkpoint file pair found from what the user passed. */
 export interface CheckpointLocation {
@@ -15,11 +15,7 @@ export interface CheckpointLocation {
   readonly runDir: string | undefined;
 }
 
-/** What the trainer stores in a checkpoint's `meta` (only the parts read here). */
-interface TrainerMeta {
-  trainer?: { step?: number };
-  state?: { kind?: string; config?: ResolvedTrainingConfig };
-}
+type TrainerMeta = RunCheckpointMeta<ResolvedTrainingConfig>;
 
 const isDirectory = async (path: string) => (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 
@@ -49,55 +45,13 @@ export async function locateCheckpoint(path: string, cwd: string): Promise<Check
   return { dir, name: newest.name, runDir: dir === nested ? absolute : basename(dir) === 'checkpoints' ? dirname(dir) : undefined };
 }
 
-/** An I-JEPA rebuilt from a checkpoint. */
-export interface LoadedIJepa {
-  readonly model: IJepaModel;
-  readonly config: ResolvedTrainingConfig;
-  /** Training step the checkpoint was saved at (undefined if it does not say). */
-  readonly step: number | undefined;
-  readonly tensorsPath: string;
-}
+/** An I-JEPA rebuilt from a `jepa train ijepa` checkpoint. */
+export type LoadedIJepa = LoadedRunCheckpoint<IJepaModel, ResolvedTrainingConfig>;
 
 /**
- * Loads an I-JEPA checkpoint written by `jepa train ijepa`: builds the model from the config in
- * its metadata and loads the weights strictly (optimizer moments are ignored). A checkpoint whose
- * keys or shapes differ from that model throws a {@link CliError} listing every mismatched key.
+ * Loads an I-JEPA checkpoint written by `jepa train ijepa`: `createIJepa(config.model)` from the
+ * config in its metadata, weights loaded strictly (see {@link loadRunCheckpoint}).
  */
-export async function loadIJepaCheckpoint(location: CheckpointLocation): Promise<LoadedIJepa> {
-  const { dir, name } = location;
-  const tensorsPath = join(dir, `${name}.safetensors`);
-  let loaded;
-  try {
-    loaded = await loadCheckpoint<TrainerMeta>(dir, name);
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
-  const state = loaded.meta?.state;
-  if (state?.kind !== 'ijepa' || typeof state.config?.model !== 'object') {
-    throw new CliError(
-      `${join(dir, `${name}.json`)} is not an I-JEPA training checkpoint: its meta.state.kind is ${JSON.stringify(state?.kind)} ` +
-        '(expected "ijepa" with the training config). Pass a checkpoint written by `jepa train ijepa`.',
-    );
-  }
-  const config = state.config;
-  let model: IJepaModel;
-  try {
-    model = createIJepa(config.model);
-  } catch (error) {
-    throw new CliError(`Cannot build the model described by ${join(dir, `${name}.json`)}: ${(error as Error).message}`);
-  }
-  const weights: Record<string, tf.Tensor> = {};
-  try {
-    for (const [key, host] of loaded.tensors) {
-      if (!key.startsWith('optimizer.')) weights[key] = toTfTensor(host, key);
-    }
-    model.loadStateDict(weights, tensorsPath);
-  } catch (error) {
-    model.dispose();
-    if (error instanceof StateDictMismatchError) throw new CliError(error.message);
-    throw error;
-  } finally {
-    for (const t of Object.values(weights)) t.dispose();
-  }
-  return { model, config, step: loaded.meta.trainer?.step, tensorsPath };
+export function loadIJepaCheckpoint(location: CheckpointLocation): Promise<LoadedIJepa> {
+  return loadRunCheckpoint(location, { kind: 'ijepa', label: 'I-JEPA', command: 'jepa train ijepa', build: (config: ResolvedTrainingConfig) => createIJepa(config.model) });
 }

@@ -1,3 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { TextStream } from './cli-io.js';
 import type { ProbeRow } from './probe-suite.js';
 import type { DataSummary } from './run-data.js';
 import { formatMarkdownTable, formatTextTable, type Align } from './text-table.js';
@@ -168,4 +171,16 @@ export function renderReportMarkdown(report: RunReport): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/**
+ * Writes the JSON results of `jepa eval probe --out FILE` (format `jepa-probe-report`), creating
+ * its folder; `wallSeconds` is rounded to milliseconds. Logs the path written.
+ */
+export async function writeProbeReport(file: string, cwd: string, fields: Record<string, unknown> & { wallSeconds: number }, log: TextStream): Promise<void> {
+  const out = resolve(cwd, file);
+  await mkdir(dirname(out), { recursive: true });
+  const result = { format: 'jepa-probe-report', version: 1, createdAt: new Date().toISOString(), ...fields, wallSeconds: Math.round(fields.wallSeconds * 1000) / 1000 };
+  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+  log.write(`wrote ${out}\n`);
 }

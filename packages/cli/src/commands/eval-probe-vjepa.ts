@@ -1,30 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { MOVING_MNIST_VJEPA_DATA } from '@jepa/video';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import type { CheckpointLocation } from '../ijepa-checkpoint.js';
-import { seconds } from '../run-report.js';
+import { seconds, writeProbeReport } from '../run-report.js';
 import { loadVJepaCheckpoint } from '../vjepa-checkpoint.js';
 import { evaluateVJepa, formatVJepaProbeTable, vjepaShotsPerClass } from '../vjepa-evaluation.js';
-import { loadVJepaProbeData, readVJepaRunData, type MovingMnistTask } from '../vjepa-run-data.js';
+import { loadVJepaProbeData, readVJepaRunData } from '../vjepa-run-data.js';
+import type { EvalProbeFlags } from './eval-probe.js';
 
 /** The flags of `jepa eval probe` that the V-JEPA path reads. */
-export interface EvalProbeVJepaFlags {
-  encoder: 'target' | 'context';
-  dataset?: string;
-  task?: MovingMnistTask;
-  shots: number;
-  draws: number;
-  full?: boolean;
-  baselines?: boolean;
-  trainLimit?: number;
-  evalLimit?: number;
-  heldOutFraction?: number;
-  skipCorrupt?: boolean;
-  seed?: number;
-  out?: string;
-}
+export type EvalProbeVJepaFlags = Omit<EvalProbeFlags, 'checkpoint' | 'backend'>;
 
 /** The sentence that says how the V-JEPA probes were run. */
 function protocolSentence(shotsPerClass: number, draws: number, full: boolean): string {
@@ -90,12 +76,7 @@ export async function evalProbeVJepa(location: CheckpointLocation, flags: EvalPr
         `\n${formatVJepaProbeTable(rows)}\n\n${protocol} Seed ${seed}. Took ${seconds(wallSeconds)}.\n`,
     );
     if (flags.out !== undefined) {
-      const out = resolve(io.cwd, flags.out);
-      await mkdir(dirname(out), { recursive: true });
-      const result = {
-        format: 'jepa-probe-report',
-        version: 1,
-        createdAt: new Date().toISOString(),
+      await writeProbeReport(flags.out, io.cwd, {
         model: 'vjepa',
         checkpoint: tensorsPath,
         step: step ?? null,
@@ -106,11 +87,9 @@ export async function evalProbeVJepa(location: CheckpointLocation, flags: EvalPr
         full,
         seed,
         protocol,
-        wallSeconds: Math.round(wallSeconds * 1000) / 1000,
         rows,
-      };
-      await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
-      log.write(`wrote ${out}\n`);
+        wallSeconds,
+      }, log);
     }
   } finally {
     model.dispose();

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { initBackend, type BackendChoice } from '@jepa/core';
 import { CliError } from '../cli-error.js';
@@ -10,7 +9,7 @@ import { IJEPA_EVALUATION_DEFAULTS } from '@jepa/vision';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { readRunConfig } from '../run-config.js';
 import { loadRunData, resolveDatasetPath, type DataSpec } from '../run-data.js';
-import { formatProbeTable, seconds } from '../run-report.js';
+import { formatProbeTable, seconds, writeProbeReport } from '../run-report.js';
 import { checkpointKind } from '../vjepa-checkpoint.js';
 import type { MovingMnistTask } from '../vjepa-run-data.js';
 import { evalProbeVJepa } from './eval-probe-vjepa.js';
@@ -134,12 +133,7 @@ export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Pro
         `${protocolSentence({ shotsPerClass: flags.shots, draws: flags.draws, full })} Took ${seconds(wallSeconds)}.\n`,
     );
     if (flags.out !== undefined) {
-      const out = resolve(io.cwd, flags.out);
-      await mkdir(dirname(out), { recursive: true });
-      const result = {
-        format: 'jepa-probe-report',
-        version: 1,
-        createdAt: new Date().toISOString(),
+      await writeProbeReport(flags.out, io.cwd, {
         checkpoint: tensorsPath,
         step: step ?? null,
         encoder: flags.encoder,
@@ -148,11 +142,9 @@ export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Pro
         draws: flags.draws,
         full,
         protocol: protocolSentence({ shotsPerClass: flags.shots, draws: flags.draws, full }),
-        wallSeconds: Math.round(wallSeconds * 1000) / 1000,
         rows,
-      };
-      await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
-      log.write(`wrote ${out}\n`);
+        wallSeconds,
+      }, log);
     }
   } finally {
     model.dispose();
