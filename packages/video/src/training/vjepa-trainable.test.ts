@@ -142,6 +142,14 @@ describe('V-JEPA training run', () => {
       expect(features.every(Number.isFinite)).toBe(true);
       const single = await extractClipFeatures(t.model.targetEncoder, subsetDecodedClips(clips, [6]), { normalization: config.normalization });
       for (let d = 0; d < 16; d++) expect(single[d]).toBeCloseTo(features[6 * 16 + d]!, 4);
+      // pooling 'tokens' keeps the [2, 4, 4] grid's 32 tokens; their mean is the pooled feature.
+      const tokens = await extractClipFeatures(t.model.targetEncoder, clips, { batchSize: 5, normalization: config.normalization, pooling: 'tokens' });
+      expect(tokens.length).toBe(12 * 32 * 16);
+      for (let d = 0; d < 16; d++) {
+        let sum = 0;
+        for (let k = 0; k < 32; k++) sum += tokens[(6 * 32 + k) * 16 + d]!;
+        expect(sum / 32).toBeCloseTo(features[6 * 16 + d]!, 4);
+      }
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       t.dispose();
