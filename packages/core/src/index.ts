@@ -30,7 +30,8 @@ export { rescaleResidualBranches } from './model/residual-init.js';
 export { jepaCheckpointParts, jepaModuleState, type JepaModuleSet } from './model/jepa-modules.js';
 
 // objective and optimisation
-export { Jepa, NonFiniteLossError, globalNorm, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
+export { globalNorm, clipGradientsPerModule } from './objective/gradient-clipping.js';
+export { Jepa, NonFiniteLossError, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
 export { smoothL1Loss, l1Loss, LOSSES, type LossName, type RegressionLoss } from './objective/losses.js';
 export { AdamW, decaysByDefault, type AdamWOptions } from './optim/adamw.js';
 export { emaUpdate } from './optim/ema.js';

@@ -5,6 +5,7 @@ import type { Module } from '../nn/module.js';
 import type { AdamW } from '../optim/adamw.js';
 import { emaUpdate } from '../optim/ema.js';
 import type { Encoder, Predictor, TokenIndex } from '../model/contracts.js';
+import { clipGradientsPerModule, globalNorm } from './gradient-clipping.js';
 import { LOSSES, type LossName, type RegressionLoss } from './losses.js';
 
 /** The context and target index sets of one mask generator for one batch. */
@@ -32,7 +33,10 @@ export interface StepHyperParameters {
   readonly weightDecay: number;
   /** EMA momentum for the target encoder after the update. */
   readonly momentum: number;
-  /** Clip the global gradient norm to this value (V-JEPA option); off when undefined. */
+  /**
+   * Clip the gradient norm of the context encoder and of the predictor, each to this value (the
+   * official V-JEPA clips the two modules separately); off when undefined.
+   */
   readonly clipGradNorm?: number;
 }
 
@@ -151,14 +155,7 @@ export class Jepa<Input> {
       if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
         throw new NonFiniteLossError(lossValue, gradNorm);
       }
-      if (hyper.clipGradNorm !== undefined && gradNorm > hyper.clipGradNorm) {
-        const scale = hyper.clipGradNorm / (gradNorm + 1e-6);
-        for (const k of Object.keys(grads)) {
-          const old = grads[k]!;
-          grads[k] = tf.mul(old, scale);
-          old.dispose();
-        }
-      }
+      if (hyper.clipGradNorm !== undefined) clipGradientsPerModule(grads, hyper.clipGradNorm);
       optimizer.step(grads, hyper.lr, hyper.weightDecay);
       emaUpdate(this.targetEncoder, this.contextEncoder, hyper.momentum);
       return { loss: lossValue, gradNorm };
@@ -169,11 +166,6 @@ export class Jepa<Input> {
   }
 }
 
-/** Euclidean norm of all tensors together. */
-export function globalNorm(tensors: readonly tf.Tensor[]): number {
-  if (tensors.length === 0) return 0;
-  return tf.tidy(() => tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t))))).dataSync()[0]!);
-}
 
 /** Thrown before an update whose loss or gradients are NaN or infinite; no weight was changed. */
 export class NonFiniteLossError extends Error {
