@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -36,17 +36,38 @@ describe('readCheckpointFile', () => {
     expect(() => parseCheckpointBytes(new Uint8Array([1, 2, 3]), 'x.safetensors')).toThrow(/x\.safetensors.*shorter than the 8-byte header/);
   });
 
-  it('reads torch files over 2 GiB piece by piece, and explains the 2 GiB limit of safetensors files up front', async () => {
+  it('reads torch and safetensors files over 2 GiB piece by piece (sparse files), reading only the modules asked for', async () => {
     const path = join(dir, 'huge.pth.tar');
     writeFileSync(path, '');
     truncateSync(path, 2 ** 31 + 1024); // sparse: takes no disk space
     // no longer refused for its size: read with positioned reads, it fails on its (zero) content
     await expect(readCheckpointFile(path)).rejects.toThrow(/huge\.pth\.tar.*not a torch\.save file: it starts with bytes \[00 00/);
     rmSync(path);
+    // A 2 GiB (zero, sparse) encoder tensor, then a small target-encoder tensor beyond the 2 GiB mark.
     const big = join(dir, 'huge.safetensors');
-    writeFileSync(big, '');
-    truncateSync(big, 2 ** 31 + 1024);
-    await expect(readCheckpointFile(big)).rejects.toThrow(/huge\.safetensors.*the file is 2\.00 GiB; safetensors files are read whole.*export only the modules you need/);
+    const size = 2 ** 31;
+    let header = JSON.stringify({
+      'encoder.big': { dtype: 'U8', shape: [size], data_offsets: [0, size] },
+      'target_encoder.w': { dtype: 'F32', shape: [2], data_offsets: [size, size + 8] },
+    });
+    header += ' '.repeat((8 - (header.length % 8)) % 8);
+    const prefix = Buffer.alloc(8 + header.length);
+    prefix.writeBigUInt64LE(BigInt(header.length), 0);
+    prefix.write(header, 8, 'utf8');
+    const fd = openSync(big, 'w');
+    try {
+      writeSync(fd, prefix, 0, prefix.length, 0);
+      writeSync(fd, Buffer.from(new Float32Array([1.5, -2]).buffer), 0, 8, prefix.length + size);
+    } finally {
+      closeSync(fd);
+    }
+    const file = await readCheckpointFile(big, { only: ['target_encoder'] });
+    expect([...file.tensors.keys()]).toEqual(['target_encoder.w']);
+    expect(Array.from(file.tensors.get('target_encoder.w')!.data as Float32Array)).toEqual([1.5, -2]);
+    expect(file.byteLength).toBe(prefix.length + size + 8);
+    await expect(readCheckpointFile(big, { only: ['predictor'] })).rejects.toThrow(/huge\.safetensors.*options\.only names 'predictor'/);
+    truncateSync(big, prefix.length + size + 4); // cut inside the last tensor
+    await expect(readCheckpointFile(big, { only: ['target_encoder'] })).rejects.toThrow(/huge\.safetensors.*run past the .*data buffer; the file is truncated/);
     rmSync(big);
   });
 

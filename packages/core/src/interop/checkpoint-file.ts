@@ -2,6 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseSafetensors, toTfTensor, type HostTensor } from '../io/safetensors.js';
+import { readSafetensorsFile } from '../io/safetensors-file.js';
 import { collectTensors } from './collect-tensors.js';
 import { parseTorchCheckpoint, readTorchFile } from './torch-checkpoint.js';
 import { TorchCheckpointError } from './torch-checkpoint-error.js';
@@ -32,9 +33,6 @@ export interface CheckpointFile {
    */
   readonly manifest?: Readonly<Record<string, unknown>>;
 }
-
-/** Node's `readFile` refuses files over 2 GiB (`ERR_FS_FILE_TOO_LARGE`); only safetensors files are still read whole. */
-const MAX_FILE_BYTES = 2 ** 31 - 1;
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 
@@ -98,7 +96,8 @@ async function probeFile(path: string): Promise<{ head: Uint8Array; size: number
  * machine that refuses every global outside a small allow-list. A torch file is read with
  * positioned reads ({@link readTorchFile}), never whole, so files over 2 GiB (official ViT-H/ViT-g
  * training checkpoints) work and memory is about the size of the tensors read; pass
- * `options.only` to read only some modules. A safetensors file is read whole (at most 2 GiB).
+ * `options.only` to read only some modules. A safetensors file is read with positioned reads too
+ * (header, then each tensor kept), so it may exceed 2 GiB as long as each tensor fits in memory.
  * For a `jepa train` checkpoint, the manifest `<name>.json` beside it is read too.
  *
  * @throws TorchCheckpointError / SafetensorsError naming the file, and what to do.
@@ -108,30 +107,16 @@ export async function readCheckpointFile(path: string, options: ReadCheckpointOp
   if (isTorchFile(head, path)) {
     return torchCheckpoint(await readTorchFile(path, { only: options.only }), path, size);
   }
-  if (size > MAX_FILE_BYTES) {
-    throw new TorchCheckpointError(
-      `the file is ${(size / 2 ** 30).toFixed(2)} GiB; safetensors files are read whole and Node reads at most 2 GiB at once.`,
-      { source: path },
-      'export only the modules you need (e.g. the target encoder) to a smaller .safetensors file, or read the original torch.save checkpoint, which is read piece by piece.',
-    );
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source: path }, 'check the path and its permissions.');
-  }
-  let file = parseCheckpointBytes(bytes, path);
+  const wanted = options.only ? new Set(options.only) : undefined;
+  const parsed = await readSafetensorsFile(path, wanted ? { keep: (key) => wanted.has(key.split('.')[0]!) } : {});
   if (options.only) {
-    const wanted = new Set(options.only);
-    const tensors = new Map([...file.tensors].filter(([key]) => wanted.has(key.split('.')[0]!)));
-    const missing = options.only.filter((name) => ![...tensors.keys()].some((key) => key.split('.')[0] === name));
+    const missing = options.only.filter((name) => ![...parsed.tensors.keys()].some((key) => key.split('.')[0] === name));
     if (missing.length > 0) {
       throw new TorchCheckpointError(`options.only names ${missing.map((m) => `'${m}'`).join(', ')}, which the file has no tensors under.`,
         { source: path }, 'name top-level groups that hold the module weights.');
     }
-    file = { ...file, tensors };
   }
+  const file: CheckpointFile = { path, format: 'safetensors', byteLength: size, tensors: parsed.tensors, metadata: parsed.metadata };
   if (file.format === 'safetensors' && file.metadata.format === 'jepa-checkpoint') {
     const manifestPath = join(dirname(path), `${basename(path).replace(/\.safetensors$/, '')}.json`);
     const manifest = await readFile(manifestPath, 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>, () => undefined);

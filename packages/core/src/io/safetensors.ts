@@ -51,6 +51,25 @@ export interface ParsedSafetensors {
 export interface ParseSafetensorsOptions {
   /** Decode F16 and BF16 tensors to F32 host tensors while parsing. Default false (raw bits). */
   halfToFloat32?: boolean;
+  /** Keep only the tensors whose key this returns true for (the file reader then never reads the others). */
+  keep?: (key: string) => boolean;
+}
+
+/** One tensor entry of a safetensors header; `begin`/`end` are offsets into the data buffer. */
+export interface SafetensorsEntry {
+  readonly key: string;
+  readonly dtype: SafetensorsDtype;
+  readonly shape: number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** A validated safetensors header: the entries in data order, and where the data buffer starts. */
+export interface SafetensorsLayout {
+  readonly entries: readonly SafetensorsEntry[];
+  readonly metadata: Record<string, string>;
+  /** File offset of the data buffer (`8 + header length`). */
+  readonly dataStart: number;
 }
 
 type ArrayCtor = { new (buffer: ArrayBufferLike): ArrayBufferView & { length: number }; BYTES_PER_ELEMENT: number };
@@ -98,33 +117,37 @@ function swapBytes(bytes: Uint8Array, size: number): Uint8Array {
 }
 
 /**
- * Parses a whole safetensors file. Validates the header length, the UTF-8 JSON, every dtype,
- * shape and offset (in range, no overlap or gap, size equal to `numel(shape) * dtypeByteSize`)
- * and that the tensors cover the data buffer exactly, as the reference implementation does.
- * @param source Name used in error messages (usually the file path).
+ * The header length `n` from a file's first 8 bytes, checked against the file length.
+ * @throws {SafetensorsError} naming the source.
+ */
+export function safetensorsHeaderLength(first: Uint8Array, fileLength: number, source = '<safetensors bytes>'): number {
+  if (first.length < 8 || fileLength < 8) {
+    throw new SafetensorsError(`file is ${fileLength} bytes, shorter than the 8-byte header length; it is truncated or not a safetensors file.`, source);
+  }
+  const headerLength = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
+  if (headerLength > BigInt(fileLength - 8)) {
+    throw new SafetensorsError(`header length ${headerLength} runs past the end of the ${fileLength}-byte file; it is truncated or not a safetensors file.`, source);
+  }
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`header length ${headerLength} exceeds the 100 MB limit of the format.`, source);
+  return Number(headerLength);
+}
+
+/**
+ * Parses and validates the header of a safetensors file of `fileLength` bytes, given at least its
+ * first `8 + n` bytes: every dtype, shape and offset (in range, no overlap or gap, size equal to
+ * `numel(shape) * dtypeByteSize`) and that the tensors cover the data buffer exactly, as the
+ * reference implementation does.
  * @throws {SafetensorsError} naming the source and the offending key.
  */
-export function parseSafetensors(
-  bytes: Uint8Array,
-  source = '<safetensors bytes>',
-  options: ParseSafetensorsOptions = {},
-): ParsedSafetensors {
+export function parseSafetensorsLayout(head: Uint8Array, fileLength: number, source = '<safetensors bytes>'): SafetensorsLayout {
   const fail = (message: string, key?: string): never => {
     throw new SafetensorsError(message, source, key);
   };
-  if (bytes.length < 8) {
-    fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length; it is truncated or not a safetensors file.`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(bytes.length - 8)) {
-    fail(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file; it is truncated or not a safetensors file.`);
-  }
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLength} exceeds the 100 MB limit of the format.`);
-  const n = Number(headerLength);
+  const n = safetensorsHeaderLength(head, fileLength, source);
+  if (head.length < 8 + n) fail(`only ${head.length} header bytes were given, the header needs ${8 + n}.`);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(8, 8 + n));
   } catch {
     return fail('header is not valid UTF-8; the file is corrupt or not a safetensors file.');
   }
@@ -137,9 +160,9 @@ export function parseSafetensors(
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     fail('header must be a JSON object of tensor entries.');
   }
-  const dataLength = bytes.length - 8 - n;
+  const dataLength = fileLength - 8 - n;
   const metadata: Record<string, string> = {};
-  const entries: Array<{ key: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }> = [];
+  const entries: SafetensorsEntry[] = [];
   for (const [key, raw] of Object.entries(header as Record<string, unknown>)) {
     if (key === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('__metadata__ must be an object of strings.');
@@ -184,15 +207,36 @@ export function parseSafetensors(
   if (cursor !== dataLength) {
     fail(`tensors cover ${cursor} bytes of the ${dataLength}-byte data buffer; the file has trailing or missing data.`);
   }
+  return { entries, metadata, dataStart: 8 + n };
+}
+
+/** The host tensor of `entry` from exactly its bytes (copied, so aligned and independent of `bytes`). */
+export function hostTensorFromBytes(entry: SafetensorsEntry, bytes: Uint8Array, options: ParseSafetensorsOptions = {}): HostTensor {
+  const { dtype, shape } = entry;
+  const Ctor = CTOR.get(dtype)!;
+  // `new Uint8Array(view)` copies (a Buffer's `slice` would not) and aligns the data.
+  const copy = swapBytes(new Uint8Array(bytes), Ctor.BYTES_PER_ELEMENT);
+  const tensor = { dtype, shape, data: new Ctor(copy.buffer) } as HostTensor;
+  const decode = options.halfToFloat32 && (dtype === 'F16' || dtype === 'BF16');
+  return decode ? { dtype: 'F32', shape, data: toFloat32Array(tensor) } : tensor;
+}
+
+/**
+ * Parses a whole safetensors file held in memory (see {@link parseSafetensorsLayout} for what is
+ * validated).
+ * @param source Name used in error messages (usually the file path).
+ * @throws {SafetensorsError} naming the source and the offending key.
+ */
+export function parseSafetensors(
+  bytes: Uint8Array,
+  source = '<safetensors bytes>',
+  options: ParseSafetensorsOptions = {},
+): ParsedSafetensors {
+  const { entries, metadata, dataStart } = parseSafetensorsLayout(bytes, bytes.length, source);
   const tensors = new Map<string, HostTensor>();
-  const start = 8 + n;
-  for (const { key, dtype, shape, begin, end } of entries) {
-    const Ctor = CTOR.get(dtype)!;
-    // `new Uint8Array(view)` copies (a Buffer's `slice` would not) and aligns the data.
-    const copy = swapBytes(new Uint8Array(bytes.subarray(start + begin, start + end)), Ctor.BYTES_PER_ELEMENT);
-    const tensor = { dtype, shape, data: new Ctor(copy.buffer) } as HostTensor;
-    const decode = options.halfToFloat32 && (dtype === 'F16' || dtype === 'BF16');
-    tensors.set(key, decode ? { dtype: 'F32', shape, data: toFloat32Array(tensor) } : tensor);
+  for (const entry of entries) {
+    if (options.keep && !options.keep(entry.key)) continue;
+    tensors.set(entry.key, hostTensorFromBytes(entry, bytes.subarray(dataStart + entry.begin, dataStart + entry.end), options));
   }
   return { tensors, metadata };
 }
