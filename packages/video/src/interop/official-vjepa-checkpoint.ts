@@ -1,5 +1,5 @@
 import { groupTensorsByModule, checkpointTensorValues, diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, readCheckpointFile, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
-import { matchVitPreset, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
+import { checkHeadsOptions, matchVitPreset, resolveHeads, VIT_PRESETS, type HeadsSource, type VitPresetName } from '@jepa/vision';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
 
@@ -93,7 +93,8 @@ export interface VJepaArchitecture {
   readonly preset?: VitPresetName;
   /** Encoder heads; undefined when neither given nor implied by a preset. */
   readonly numHeads?: number;
-  readonly headsFrom?: 'option' | 'preset';
+  /** `option` or `preset` (heads recorded in a file are not read for V-JEPA; callers pass them as options). */
+  readonly headsFrom?: HeadsSource;
   /** Predictor heads: the option, else the encoder's (as the official `init_video_model`). */
   readonly predictorNumHeads?: number;
 }
@@ -234,18 +235,13 @@ export function inferVJepaPredictorArchitecture(weights: ReadonlyMap<string, Che
   return { embedDim, depth, mlpRatio: fc1[0]! / embedDim, encoderEmbedDim, numTokens: pos[1]!, numMaskTokens };
 }
 
-function checkHeads(value: number | undefined, name: string): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive integer, got ${value}.`);
-}
-
 /**
  * Reads the model of a V-JEPA checkpoint from its tensors. Heads cannot be read from weights:
  * they come from `options.numHeads`, else from the {@link VIT_PRESETS} entry with the same width,
  * depth and MLP ratio (ViT-L: 16); otherwise `numHeads` is undefined (see {@link vjepaConfigFromArchitecture}).
  */
 export function inferVJepaArchitecture(file: CheckpointFile | VJepaModuleWeights, options: VJepaCheckpointOptions = {}): VJepaArchitecture {
-  checkHeads(options.numHeads, 'numHeads');
-  checkHeads(options.predictorNumHeads, 'predictorNumHeads');
+  checkHeadsOptions(options);
   const weights = splitVJepaWeights(file);
   const encoderName = options.encoderModule ?? (weights.modules.has('target_encoder') ? 'target_encoder' : 'encoder');
   const encoderWeights = weights.modules.get(encoderName);
@@ -257,17 +253,11 @@ export function inferVJepaArchitecture(file: CheckpointFile | VJepaModuleWeights
   const predictorWeights = weights.modules.get('predictor');
   const predictor = predictorWeights ? inferVJepaPredictorArchitecture(predictorWeights, `${weights.source} (predictor)`) : undefined;
   const preset = matchVitPreset(encoder.embedDim, encoder.depth, encoder.mlpRatio);
-  let numHeads: number | undefined;
-  let headsFrom: VJepaArchitecture['headsFrom'];
-  if (options.numHeads !== undefined) [numHeads, headsFrom] = [options.numHeads, 'option'];
-  else if (preset) [numHeads, headsFrom] = [VIT_PRESETS[preset].numHeads, 'preset'];
-  const predictorNumHeads = predictor ? options.predictorNumHeads ?? numHeads : undefined;
   return {
     encoder,
     ...(predictor ? { predictor } : {}),
     ...(preset ? { preset } : {}),
-    ...(numHeads !== undefined ? { numHeads, headsFrom } : {}),
-    ...(predictorNumHeads !== undefined ? { predictorNumHeads } : {}),
+    ...resolveHeads(options, {}, preset, predictor !== undefined),
   };
 }
 

@@ -229,8 +229,38 @@ export function recordedHeads(file: WeightsSource): { numHeads?: number; predict
   return { numHeads: positiveInt(model?.encoder?.numHeads), predictorNumHeads: positiveInt(model?.predictor?.numHeads) };
 }
 
-function checkHeads(value: number | undefined, name: string): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive integer, got ${value}.`);
+/** Throws unless the heads given in `options` are positive integers (or not given). */
+export function checkHeadsOptions(options: HeadsOptions): void {
+  for (const name of ['numHeads', 'predictorNumHeads'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive integer, got ${value}.`);
+  }
+}
+
+/** The heads of a checkpoint's model, and where the encoder's came from. */
+export interface ResolvedHeads {
+  readonly numHeads?: number;
+  readonly headsFrom?: HeadsSource;
+  readonly predictorNumHeads?: number;
+}
+
+/**
+ * Heads cannot be read from weights. The encoder's come from `options.numHeads`, else from what
+ * this library recorded in the file, else from the preset matching the encoder's sizes; the
+ * predictor's (when there is a predictor) from its option, its record, else the encoder's (as the
+ * official `init_model` and `init_video_model`).
+ */
+export function resolveHeads(options: HeadsOptions, recorded: { numHeads?: number; predictorNumHeads?: number }, preset: VitPresetName | undefined, hasPredictor: boolean): ResolvedHeads {
+  let numHeads: number | undefined;
+  let headsFrom: HeadsSource | undefined;
+  if (options.numHeads !== undefined) [numHeads, headsFrom] = [options.numHeads, 'option'];
+  else if (recorded.numHeads !== undefined) [numHeads, headsFrom] = [recorded.numHeads, 'file'];
+  else if (preset) [numHeads, headsFrom] = [VIT_PRESETS[preset].numHeads, 'preset'];
+  const predictorNumHeads = hasPredictor ? options.predictorNumHeads ?? recorded.predictorNumHeads ?? numHeads : undefined;
+  return {
+    ...(numHeads !== undefined ? { numHeads, headsFrom } : {}),
+    ...(predictorNumHeads !== undefined ? { predictorNumHeads } : {}),
+  };
 }
 
 /** Options of {@link inferIJepaArchitecture}. */
@@ -248,8 +278,7 @@ export interface InferArchitectureOptions extends HeadsOptions {
  * undefined (see {@link requireHeads}).
  */
 export function inferIJepaArchitecture(file: WeightsSource, options: InferArchitectureOptions = {}): IJepaArchitecture {
-  checkHeads(options.numHeads, 'numHeads');
-  checkHeads(options.predictorNumHeads, 'predictorNumHeads');
+  checkHeadsOptions(options);
   const weights = splitModuleWeights(file);
   const encoderName: IJepaModuleName | undefined =
     weights.layout === 'bare-encoder' ? 'encoder'
@@ -265,19 +294,11 @@ export function inferIJepaArchitecture(file: WeightsSource, options: InferArchit
   const predictorWeights = options.predictor === false ? undefined : weights.modules.get('predictor');
   const predictor = predictorWeights ? inferPredictorArchitecture(predictorWeights, where('predictor')) : undefined;
   const preset = matchVitPreset(encoder.embedDim, encoder.depth, encoder.mlpRatio);
-  const recorded = recordedHeads(file);
-  let numHeads: number | undefined;
-  let headsFrom: HeadsSource | undefined;
-  if (options.numHeads !== undefined) [numHeads, headsFrom] = [options.numHeads, 'option'];
-  else if (recorded.numHeads !== undefined) [numHeads, headsFrom] = [recorded.numHeads, 'file'];
-  else if (preset) [numHeads, headsFrom] = [VIT_PRESETS[preset].numHeads, 'preset'];
-  const predictorNumHeads = predictor ? options.predictorNumHeads ?? recorded.predictorNumHeads ?? numHeads : undefined;
   return {
     encoder,
     ...(predictor ? { predictor } : {}),
     ...(preset ? { preset } : {}),
-    ...(numHeads !== undefined ? { numHeads, headsFrom } : {}),
-    ...(predictorNumHeads !== undefined ? { predictorNumHeads } : {}),
+    ...resolveHeads(options, recordedHeads(file), preset, predictor !== undefined),
   };
 }
 
