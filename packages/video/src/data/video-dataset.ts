@@ -173,7 +173,9 @@ export class VideoClipDataset {
       let clips: VideoClips | null;
       let probe: VideoProbe;
       if (options.thread) {
-        ({ clips, probe } = await options.thread.read(path, this.options, { seed, placement, signal: options.signal }));
+        // A probe this dataset already made (validate) is passed on, so the thread does not probe again.
+        const known = this.probes.has(index) ? await this.probe(index, options.signal) : undefined;
+        ({ clips, probe } = await options.thread.read(path, this.options, { seed, placement, signal: options.signal, probe: known }));
       } else {
         probe = await this.probe(index, options.signal);
         clips = await readVideoClips(path, this.options, { probe, rng, placement, signal: options.signal });

@@ -24,6 +24,8 @@ export type ClipDecodeRequest =
       /** Seeds the clip-start draw (`new Rng(seed)`) for `random` placement. */
       readonly seed?: number;
       readonly placement?: ClipPlacement;
+      /** The file's probe when the caller has one (datasets cache them): the worker then does not probe. */
+      readonly probe?: VideoProbe;
     }
   | { readonly type: 'cancel'; readonly id: number }
   | { readonly type: 'close' };

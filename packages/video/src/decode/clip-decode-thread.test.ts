@@ -58,6 +58,13 @@ describe('ClipDecodeThread', () => {
       expect(Buffer.from(clips!.clips[0]!.data.buffer).equals(Buffer.from(local.clips[0]!.data.buffer))).toBe(true);
       expect(probe.frameCount).toBe(60);
     }
+    // A probe given by the caller (datasets pass their cached one) is used as it is: no second probe.
+    const real = (await thread.read(long, options)).probe;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const given = await thread.read(long, { numFrames: 4, frameStep: 1 }, { seed, probe: { ...real, frameCount: 8 } });
+      expect(given.probe.frameCount).toBe(8);
+      expect(given.clips!.indices[0]!.every((i) => i < 8)).toBe(true); // clips of 60 frames would start anywhere up to 56
+    }
     const centred = await thread.read(long, options);
     expect(centred.clips!.indices).toEqual((await readVideoClips(long, options, { placement: 'center' }))!.indices);
   });

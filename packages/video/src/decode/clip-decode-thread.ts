@@ -19,6 +19,8 @@ export interface ClipDecodeThreadRead {
   readonly placement?: ClipPlacement;
   /** Cancels this read: its ffmpeg process is killed and the promise rejects with an `aborted` error. */
   readonly signal?: AbortSignal;
+  /** The file's probe, when known (the worker then does not probe it again). */
+  readonly probe?: VideoProbe;
 }
 
 /** What {@link ClipDecodeThread.read} resolves to: the clips (null when skipped as too short) and the file's probe. */
@@ -148,7 +150,7 @@ export class ClipDecodeThread {
         },
       });
       const placement = call.placement ?? (call.seed === undefined ? 'center' : 'random');
-      this.post({ type: 'read', id, path, options, placement, ...(call.seed === undefined ? {} : { seed: call.seed }) });
+      this.post({ type: 'read', id, path, options, placement, ...(call.seed === undefined ? {} : { seed: call.seed }), ...(call.probe ? { probe: call.probe } : {}) });
     });
   }
 

@@ -42,7 +42,7 @@ let closing = false;
 
 async function run(request: Read, controller: AbortController): Promise<void> {
   try {
-    const info = await probe(request.path, controller.signal);
+    const info = request.probe ?? (await probe(request.path, controller.signal));
     const rng = request.seed === undefined ? undefined : new Rng(request.seed);
     const clips = await readVideoClips(request.path, request.options, { probe: info, rng, placement: request.placement, signal: controller.signal });
     send({ type: 'result', id: request.id, clips, probe: info }, clips ? clips.clips.map((clip) => clip.data.buffer as ArrayBuffer) : []);

@@ -16,8 +16,6 @@ export interface StreamDatasetClipsOptions {
   readonly indices?: ArrayLike<number>;
   /** Stops probing and decoding. */
   readonly signal?: AbortSignal;
-  /** Called as files are checked before training. */
-  readonly onProbe?: (done: number, total: number) => void;
 }
 
 /** Decode statistics of a {@link StreamedClips} source so far. */
@@ -73,7 +71,6 @@ export async function streamDatasetClips(dataset: VideoClipDataset, options: Str
   const skipped = new Set(dataset.skipped.map((s) => s.path));
   const kept = Int32Array.from(wanted.filter((k) => !skipped.has(dataset.samples[k]!.path)));
   if (kept.length === 0) throw new Error(`streamDatasetClips: none of the ${wanted.length} videos of ${dataset.source} can be read (${dataset.skipped.length} skipped).`);
-  options.onProbe?.(wanted.length, wanted.length);
 
   const thread = await ClipDecodeThread.start({ concurrency: options.concurrency });
   const root = new Rng(options.seed);
