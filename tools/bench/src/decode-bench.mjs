@@ -13,7 +13,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '@jepa/core';
-import { ClipDecodeThread, defaultVideoEncoder, measureDecodeThroughput, readVideoClips, resolveFfmpegPath, writePatternVideo } from '@jepa/video';
+import { ClipDecodeThread, defaultVideoEncoder, measureDecodeThroughput, prefetch, readVideoClips, resolveFfmpegPath, writePatternVideo } from '@jepa/video';
 
 const { values } = parseArgs({
   options: {
@@ -43,12 +43,14 @@ try {
 
   const inProcess = await measureDecodeThroughput(paths, { clip, clips, concurrency, rng: new Rng(0) });
 
-  /** Decodes `clips` clips with `read` while the main thread runs busy "steps"; frames/s and steps. */
-  const whileBlocked = async (read, count = clips) => {
+  /**
+   * Runs `decode(onClip)` (which decodes `count` clips, calling `onClip` after each) while the main
+   * thread runs busy "steps"; frames/s and steps.
+   */
+  const whileBlocked = async (decode, count = clips) => {
     const started = performance.now();
-    const reads = Array.from({ length: count }, (_, i) => read(paths[i % paths.length], i));
     let done = 0;
-    reads.forEach((r) => r.then(() => done++));
+    const decoding = decode(() => done++);
     let blockedSteps = 0;
     while (done < count) {
       const until = performance.now() + stepMs;
@@ -58,35 +60,27 @@ try {
       blockedSteps++;
       await new Promise((resolve) => setImmediate(resolve)); // between steps
     }
-    await Promise.all(reads);
+    await decoding;
     const seconds = (performance.now() - started) / 1000;
     return { clips: count, frames: count * clip.numFrames, seconds: +seconds.toFixed(3), framesPerSecond: +((count * clip.numFrames) / seconds).toFixed(1), blockedSteps, stepMs };
   };
+  const jobs = (count) => Array.from({ length: count }, (_, i) => i);
 
   const thread = await ClipDecodeThread.start({ concurrency });
   let threadResult;
   try {
     for (const path of paths) await thread.read(path, { ...clip, numFrames: 1 }); // probes cached in the worker, as datasets cache them
-    threadResult = await whileBlocked((path, i) => thread.read(path, clip, { seed: i + 1 }));
+    threadResult = await whileBlocked((onClip) => Promise.all(jobs(clips).map((i) => thread.read(paths[i % paths.length], clip, { seed: i + 1 }).then(onClip))));
   } finally {
     await thread.close();
   }
-  // In-process, `concurrency` at a time (as the prefetcher would), while blocked.
-  let running = 0;
-  const queue = [];
-  const limited = (job) => new Promise((resolve, reject) => {
-    const start = () => {
-      running++;
-      job().then(resolve, reject).finally(() => {
-        running--;
-        queue.shift()?.();
-      });
-    };
-    if (running < concurrency) start();
-    else queue.push(start);
-  });
-  // (8 clips: each ffmpeg stage waits for a step boundary, so this is slow)
-  const inProcessBlocked = await whileBlocked((path, i) => limited(() => readVideoClips(path, clip, { rng: new Rng(i + 1) })), Math.min(clips, 8));
+  // In-process through the prefetcher (`concurrency` at a time), while blocked. 8 clips: each
+  // ffmpeg stage waits for a step boundary, so this is slow.
+  const few = Math.min(clips, 8);
+  const inProcessBlocked = await whileBlocked(async (onClip) => {
+    const load = (i, signal) => readVideoClips(paths[i % paths.length], clip, { rng: new Rng(i + 1), signal });
+    for await (const _ of prefetch(jobs(few), load, { concurrency, ahead: 2 * concurrency })) onClip();
+  }, few);
 
   const ffmpeg = resolveFfmpegPath();
   console.log(JSON.stringify({
