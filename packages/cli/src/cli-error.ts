@@ -11,3 +11,12 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** Runs `work`, turning any other error it throws into a {@link CliError} with the same message. */
+export async function withCliErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof CliError ? error : new CliError((error as Error).message);
+  }
+}

@@ -1,7 +1,8 @@
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { decodeDatasetClips, loadVideoIndex, subsetDecodedClips, type DecodedClips, type SkippedVideo, type VJepaModelConfig } from '@jepa/video';
-import { CliError } from './cli-error.js';
+import { CliError, withCliErrors } from './cli-error.js';
+import { indexRange, modelClipOptions } from './model-clip-options.js';
 import type { TextStream } from './cli-io.js';
 
 /** The parts of a `jepa train vjepa` run's `config.json` read when evaluating it. */
@@ -77,14 +78,7 @@ async function indexInFolder(folder: string, task: MovingMnistTask | undefined, 
  *   `testClips` score.
  */
 export async function loadVJepaProbeData(spec: VJepaProbeDataSpec, log?: TextStream): Promise<VJepaProbeData> {
-  const decodeOptions = {
-    numFrames: spec.model.numFrames,
-    frameStep: spec.frameStep,
-    size: spec.model.imageSize,
-    pixelFormat: (spec.model.inChannels ?? 3) === 1 ? ('gray' as const) : ('rgb' as const),
-    skipCorrupt: spec.skipCorrupt,
-  };
-  const first = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+  const decodeOptions = { ...modelClipOptions(spec.model, spec.frameStep), skipCorrupt: spec.skipCorrupt };
   let moving: string | undefined;
   if (spec.dataset === 'moving-mnist') {
     if (!spec.runDir) throw new CliError("--checkpoint: the run's data is Moving MNIST in its run folder, but the checkpoint is not inside a run folder. Pass --dataset <folder|index>.");
@@ -98,14 +92,6 @@ export async function loadVJepaProbeData(spec: VJepaProbeDataSpec, log?: TextStr
       if (!ownIndex && (await has('train')) && (await has('test'))) moving = spec.dataset;
     }
   }
-  const wrap = async <T>(what: () => Promise<T>): Promise<T> => {
-    try {
-      return await what();
-    } catch (error) {
-      throw error instanceof CliError ? error : new CliError((error as Error).message);
-    }
-  };
-
   if (moving !== undefined) {
     const task = spec.task ?? 'digit';
     const file = MOVING_MNIST_TASKS[task];
@@ -115,11 +101,11 @@ export async function loadVJepaProbeData(spec: VJepaProbeDataSpec, log?: TextStr
         throw new CliError(`${index}: no such file; the Moving MNIST data of the run is missing or incomplete. Pass --dataset <folder|index> with the videos to probe on.`);
       }
     }
-    const trainSet = await wrap(() => loadVideoIndex(trainIndex!, decodeOptions));
-    const testSet = await wrap(() => loadVideoIndex(testIndex!, decodeOptions));
+    const trainSet = await withCliErrors(() => loadVideoIndex(trainIndex!, decodeOptions));
+    const testSet = await withCliErrors(() => loadVideoIndex(testIndex!, decodeOptions));
     log?.write(`decoding ${Math.min(trainSet.length, spec.trainClips)} train + ${Math.min(testSet.length, spec.testClips)} test clips of ${moving} (${file})...\n`);
-    const a = await wrap(() => decodeDatasetClips(trainSet, { indices: first(Math.min(trainSet.length, spec.trainClips)) }));
-    const b = await wrap(() => decodeDatasetClips(testSet, { indices: first(Math.min(testSet.length, spec.testClips)) }));
+    const a = await withCliErrors(() => decodeDatasetClips(trainSet, { indices: indexRange(Math.min(trainSet.length, spec.trainClips)) }));
+    const b = await withCliErrors(() => decodeDatasetClips(testSet, { indices: indexRange(Math.min(testSet.length, spec.testClips)) }));
     return {
       train: a.clips,
       test: b.clips,
@@ -135,15 +121,15 @@ export async function loadVJepaProbeData(spec: VJepaProbeDataSpec, log?: TextStr
   if (spec.task !== undefined && taskOfIndex === undefined) {
     throw new CliError(`--task ${spec.task}: chooses between the index files of a Moving MNIST folder (digits.csv, directions.csv); ${index} is another index. Leave --task out.`);
   }
-  const dataset = await wrap(() => loadVideoIndex(index, { ...decodeOptions, shortVideo: 'pad' }));
+  const dataset = await withCliErrors(() => loadVideoIndex(index, { ...decodeOptions, shortVideo: 'pad' }));
   const want = Math.min(dataset.length, spec.trainClips + spec.testClips);
   log?.write(`decoding ${want} clips of ${index}...\n`);
-  const all = await wrap(() => decodeDatasetClips(dataset, { indices: first(want) }));
+  const all = await withCliErrors(() => decodeDatasetClips(dataset, { indices: indexRange(want) }));
   const nTrain = Math.min(spec.trainClips, all.clips.count - 1);
   if (nTrain < 1) throw new CliError(`--dataset ${index}: fewer than 2 readable videos; the probes need train and test clips.`);
   const task = taskOfIndex ?? 'index labels';
   return {
-    train: subsetDecodedClips(all.clips, first(nTrain)),
+    train: subsetDecodedClips(all.clips, indexRange(nTrain)),
     test: subsetDecodedClips(all.clips, Int32Array.from({ length: all.clips.count - nTrain }, (_, i) => nTrain + i)),
     source: `${index}: the first ${nTrain} clips train, the next ${all.clips.count - nTrain} score`,
     task,

@@ -13,7 +13,8 @@ import {
   type VideoClipDataset,
   type VJepaModelConfig,
 } from '@jepa/video';
-import { CliError } from './cli-error.js';
+import { CliError, withCliErrors } from './cli-error.js';
+import { indexRange, modelClipOptions } from './model-clip-options.js';
 import type { TextStream } from './cli-io.js';
 
 /** How training clips reach the model: decoded once into memory, or decoded while training on a worker thread. */
@@ -43,7 +44,6 @@ export interface VJepaTrainingData {
 }
 
 const exists = (path: string) => access(path).then(() => true, () => false);
-const first = (n: number, from = 0) => Int32Array.from({ length: n }, (_, i) => from + i);
 
 /** The index file of `--dataset`: the file itself, or `digits.csv`/`index.csv` in a folder. */
 async function resolveIndex(dataset: string): Promise<string> {
@@ -53,14 +53,6 @@ async function resolveIndex(dataset: string): Promise<string> {
   for (const name of ['digits.csv', 'index.csv']) if (await exists(join(dataset, name))) return join(dataset, name);
   throw new CliError(`--dataset ${dataset}: the folder holds neither digits.csv nor index.csv. Pass an index file of "path label" lines.`);
 }
-
-const cliErrors = async <T>(what: () => Promise<T>): Promise<T> => {
-  try {
-    return await what();
-  } catch (error) {
-    throw error instanceof CliError ? error : new CliError((error as Error).message);
-  }
-};
 
 /**
  * Prepares the clips of a `jepa train vjepa` run: writes Moving MNIST into `<runDir>/data` (or
@@ -72,13 +64,7 @@ export async function prepareVJepaTrainingData(
   model: Pick<VJepaModelConfig, 'numFrames' | 'imageSize' | 'inChannels'>,
   options: { runDir: string; frameStep: number; seed: number; signal?: AbortSignal; log: TextStream },
 ): Promise<VJepaTrainingData> {
-  const decodeOptions = {
-    numFrames: model.numFrames,
-    frameStep: options.frameStep,
-    size: model.imageSize,
-    pixelFormat: (model.inChannels ?? 3) === 1 ? ('gray' as const) : ('rgb' as const),
-    shortVideo: 'pad' as const,
-  };
+  const decodeOptions = modelClipOptions(model, options.frameStep);
   const mode = spec.decode ?? 'once';
   const started = performance.now();
   let trainSet: VideoClipDataset;
@@ -93,23 +79,23 @@ export async function prepareVJepaTrainingData(
     const written = await write('train', spec.trainClips, d.trainSeed, digits);
     const writtenTest = await write('test', spec.testClips, d.testSeed, heldOut);
     options.log.write(`wrote ${spec.trainClips + spec.testClips} Moving MNIST videos (${written.codec}) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-    trainSet = await cliErrors(() => loadVideoIndex(written.indexFiles.digit, decodeOptions));
-    trainIndices = first(trainSet.length);
-    const testSet = await cliErrors(() => loadVideoIndex(writtenTest.indexFiles.digit, decodeOptions));
-    test = (await cliErrors(() => decodeDatasetClips(testSet, { signal: options.signal }))).clips;
+    trainSet = await withCliErrors(() => loadVideoIndex(written.indexFiles.digit, decodeOptions));
+    trainIndices = indexRange(trainSet.length);
+    const testSet = await withCliErrors(() => loadVideoIndex(writtenTest.indexFiles.digit, decodeOptions));
+    test = (await withCliErrors(() => decodeDatasetClips(testSet, { signal: options.signal }))).clips;
   } else {
     const index = await resolveIndex(spec.dataset);
-    trainSet = await cliErrors(() => loadVideoIndex(index, decodeOptions));
+    trainSet = await withCliErrors(() => loadVideoIndex(index, decodeOptions));
     const nTrain = Math.min(spec.trainClips, trainSet.length - 1);
     if (nTrain < 1) throw new CliError(`--dataset ${spec.dataset}: fewer than 2 videos; training and the probes need train and test clips.`);
-    trainIndices = first(nTrain);
+    trainIndices = indexRange(nTrain);
     const nTest = Math.min(spec.testClips, trainSet.length - nTrain);
-    test = (await cliErrors(() => decodeDatasetClips(trainSet, { indices: first(nTest, nTrain), signal: options.signal }))).clips;
+    test = (await withCliErrors(() => decodeDatasetClips(trainSet, { indices: indexRange(nTest, nTrain), signal: options.signal }))).clips;
   }
   decodedFrames += test.count * model.numFrames;
 
   if (mode === 'once') {
-    const train = (await cliErrors(() => decodeDatasetClips(trainSet, { indices: trainIndices, signal: options.signal }))).clips;
+    const train = (await withCliErrors(() => decodeDatasetClips(trainSet, { indices: trainIndices, signal: options.signal }))).clips;
     decodedFrames += train.count * model.numFrames;
     const seconds = (performance.now() - started) / 1000;
     options.log.write(`decoded ${decodedFrames} frames once (${train.count} train + ${test.count} test clips)\n`);
@@ -117,15 +103,15 @@ export async function prepareVJepaTrainingData(
   }
 
   // Stream: statistics from the first clips, probe clips decoded after training.
-  const sample = (await cliErrors(() => decodeDatasetClips(trainSet, { indices: trainIndices.subarray(0, Math.min(256, trainIndices.length)), signal: options.signal }))).clips;
+  const sample = (await withCliErrors(() => decodeDatasetClips(trainSet, { indices: trainIndices.subarray(0, Math.min(256, trainIndices.length)), signal: options.signal }))).clips;
   decodedFrames += sample.count * model.numFrames;
   const seconds = (performance.now() - started) / 1000;
-  const train = await cliErrors(() => streamDatasetClips(trainSet, { seed: options.seed, indices: trainIndices, signal: options.signal }));
+  const train = await withCliErrors(() => streamDatasetClips(trainSet, { seed: options.seed, indices: trainIndices, signal: options.signal }));
   options.log.write(`decoded ${decodedFrames} frames up front (${test.count} test clips, ${sample.count} clips for statistics); training clips are decoded while training\n`);
   return {
     train,
     probeTrain: async () =>
-      sample.count === trainIndices.length ? sample : (await cliErrors(() => decodeDatasetClips(trainSet, { indices: trainIndices, signal: options.signal }))).clips,
+      sample.count === trainIndices.length ? sample : (await withCliErrors(() => decodeDatasetClips(trainSet, { indices: trainIndices, signal: options.signal }))).clips,
     test,
     statistics: clipStatistics(sample),
     upFrontFramesPerSecond: decodedFrames / Math.max(seconds, 1e-9),
