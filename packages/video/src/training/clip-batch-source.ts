@@ -1,4 +1,4 @@
-import type { DecodedClips } from './decoded-clips.js';
+import { subsetDecodedClips, type DecodedClips } from './decoded-clips.js';
 
 /**
  * Where the training clips of a V-JEPA run come from: clips held in memory
@@ -35,7 +35,6 @@ export function isClipBatchSource(value: DecodedClips | ClipBatchSource): value 
 /** Clips decoded once and held in memory, as a batch source: each update copies its clips out. */
 export function decodedClipSource(clips: DecodedClips): ClipBatchSource {
   const { count, numFrames, height, width, channels } = clips;
-  const per = numFrames * height * width * channels;
   return {
     count,
     numFrames,
@@ -43,10 +42,6 @@ export function decodedClipSource(clips: DecodedClips): ClipBatchSource {
     width,
     channels,
     prefetchBatches: 0,
-    load(_step, indices) {
-      const batch = new Float32Array(indices.length * per);
-      indices.forEach((k, i) => batch.set(clips.data.subarray(k * per, (k + 1) * per), i * per));
-      return batch;
-    },
+    load: (_step, indices) => subsetDecodedClips(clips, indices).data,
   };
 }
