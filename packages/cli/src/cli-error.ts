@@ -1,3 +1,6 @@
+import { MissingHeadsError } from '@jepa/core';
+import { MissingClipFramesError } from '@jepa/video';
+
 /**
  * A mistake in what the user asked for (a flag, a path, a file): the CLI prints its message
  * without a stack trace and exits with `exitCode`. Messages say what was wrong and how to fix it.
@@ -6,17 +9,35 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    options: { cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CliError';
   }
 }
 
-/** Runs `work`, turning any other error it throws into a {@link CliError} with the same message. */
+/**
+ * The message of an error from the libraries, with the command-line spelling of the fix added for
+ * the typed errors whose fix is a flag (the libraries speak of options such as `numHeads`).
+ */
+export function commandLineMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof MissingHeadsError) return `${message} On the command line: --num-heads N.`;
+  if (error instanceof MissingClipFramesError) return `${message} On the command line: --num-frames N.`;
+  return message;
+}
+
+/** A {@link CliError} for an error from the libraries: its message (with {@link commandLineMessage}'s advice) after `prefix`. */
+export function toCliError(error: unknown, prefix = ''): CliError {
+  if (error instanceof CliError && !prefix) return error;
+  return new CliError(`${prefix}${commandLineMessage(error)}`, error instanceof CliError ? error.exitCode : 1, { cause: error });
+}
+
+/** Runs `work`, turning any other error it throws into a {@link CliError} (see {@link toCliError}). */
 export async function withCliErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw error instanceof CliError ? error : new CliError((error as Error).message);
+    throw toCliError(error);
   }
 }

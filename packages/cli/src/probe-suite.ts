@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { measureCollapse, type Encoder } from '@jepa/core';
-import { extractFeatures, type LabeledImages, type Normalization, normalizeBatch, type ProbeEvaluation, probeFeatures } from '@jepa/vision';
+import { measureCollapse, type Encoder, type LabeledImages } from '@jepa/core';
+import { extractFeatures, type Normalization, normalizeBatch, type ProbeEvaluation, probeFeatures } from '@jepa/vision';
 import type { TextStream } from './cli-io.js';
 
 /** Representation-collapse diagnostics of features on the held-out images. */

@@ -1,4 +1,5 @@
-import { fanInPatchInitStd, type IJepaModelConfig, MNIST_IJEPA_RECIPE, VIT_PRESETS, type VitPresetName } from '@jepa/vision';
+import { VIT_PRESETS, type VitPresetName } from '@jepa/core';
+import { fanInPatchInitStd, type IJepaModelConfig, MNIST_IJEPA_RECIPE } from '@jepa/vision';
 import { CliError } from './cli-error.js';
 
 /** The model flags of `jepa train ijepa`; undefined means "not given". */

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CliError } from './cli-error.js';
+import { CliError, commandLineMessage } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
 import { resolveIo, type CliIo } from './cli-io.js';
 import { createProgram } from './program.js';
@@ -31,8 +31,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       io.stderr.write(`error: ${error.message}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`error: ${message}\n`);
+    io.stderr.write(`error: ${commandLineMessage(error)}\n`);
     if (io.env.JEPA_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }

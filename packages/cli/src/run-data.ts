@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { IJEPA_EVALUATION_DEFAULTS, ImageDecodeError, type LabeledImages, loadImageFolder, loadMnist, MNIST_IMAGE_SIZE } from '@jepa/vision';
-import { channelStatistics, splitHeldOut, takeBalanced } from './class-balanced-split.js';
+import { channelStatistics, splitHeldOut, takeBalanced, type LabeledImages } from '@jepa/core';
+import { IJEPA_EVALUATION_DEFAULTS, ImageDecodeError, loadImageFolder, loadMnist, MNIST_IMAGE_SIZE } from '@jepa/vision';
 import { CliError } from './cli-error.js';
 import type { TextStream } from './cli-io.js';
 

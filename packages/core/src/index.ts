@@ -28,6 +28,8 @@ export { LinearTokenEmbedding } from './model/linear-token-embedding.js';
 export { JepaPredictor, type JepaPredictorOptions } from './model/jepa-predictor.js';
 export { rescaleResidualBranches } from './model/residual-init.js';
 export { jepaCheckpointParts, jepaModuleState, type JepaModuleSet } from './model/jepa-modules.js';
+export { VIT_PRESETS, matchVitPreset, resolveVitSize, type VitPresetName, type VitSize } from './model/vit-presets.js';
+export { createVitEncoder, type VitEncoderOptions } from './model/vit-encoder.js';
 
 // objective and optimisation
 export { globalNorm, clipGradientsPerModule } from './objective/gradient-clipping.js';
@@ -37,7 +39,9 @@ export { AdamW, decaysByDefault, type AdamWOptions } from './optim/adamw.js';
 export { emaUpdate } from './optim/ema.js';
 export { warmupCosineLr, cosineWeightDecay, linearMomentum, type WarmupCosineOptions, type CosineWeightDecayOptions, type LinearMomentumOptions } from './optim/schedules.js';
 
-// masks, IO, evaluation, interop
+// randomness, data, masks, IO, evaluation, interop
+export * from './random/index.js';
+export * from './data/index.js';
 export * from './masks/index.js';
 export * from './io/index.js';
 

@@ -8,7 +8,7 @@ export { pairedMaskSets } from './model/paired-mask-sets.js';
 export {
   VJEPA_MODULES, VJEPA_KEY_PREFIXES, splitVJepaWeights, inferVideoVitArchitecture, inferVJepaPredictorArchitecture,
   inferVJepaArchitecture, vjepaConfigFromArchitecture, loadVJepaWeights, createVJepaFromCheckpoint, readVJepaCheckpoint,
-  createVideoEncoderFromCheckpoint, type VJepaModuleName, type VJepaModuleWeights, type VideoVitArchitecture,
+  createVideoEncoderFromCheckpoint, MissingClipFramesError, type VJepaModuleName, type VJepaModuleWeights, type VideoVitArchitecture,
   type VJepaPredictorArchitecture, type VJepaArchitecture, type VJepaCheckpointOptions, type VJepaFromCheckpoint,
   type VideoEncoderFromCheckpointOptions,
 } from './interop/official-vjepa-checkpoint.js';

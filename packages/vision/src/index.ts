@@ -1,12 +1,12 @@
 // @jepa/vision public API.
-export { fanInPatchInitStd, PatchEmbed2d, type PatchEmbedOptions } from './patch-embed.js';
-export { VIT_PRESETS, createVisionTransformer, resolveVitSize, type VisionTransformer, type VisionTransformerOptions, type VitPresetName, type VitSize } from './vit.js';
-export { createIJepa, IJEPA_DEFAULTS, type CreateIJepaOptions, type IJepaModel, type IJepaModelConfig } from './ijepa.js';
-export { IJepaTrainable, officialOptimization, validateTrainingConfig, type IJepaTrainingConfig, type IJepaOptimizationConfig } from './ijepa-training.js';
-export { extractFeatures, normalizeBatch, type ExtractFeaturesOptions, type Normalization } from './features.js';
+export { fanInPatchInitStd, PatchEmbed2d, type PatchEmbedOptions } from './model/patch-embed.js';
+export { createVisionTransformer, type VisionTransformer, type VisionTransformerOptions } from './model/vit.js';
+export { createIJepa, IJEPA_DEFAULTS, type CreateIJepaOptions, type IJepaModel, type IJepaModelConfig } from './model/ijepa.js';
+export { IJepaTrainable, officialOptimization, validateTrainingConfig, type IJepaTrainingConfig, type IJepaOptimizationConfig } from './training/ijepa-trainable.js';
+export { extractFeatures, normalizeBatch, type ExtractFeaturesOptions, type Normalization } from './training/image-features.js';
 export * from './data/index.js';
-export { probeEncoder, probeFeatures, probePixels, type ProbeEvaluation, type ProbeEvaluationOptions } from './probe-evaluation.js';
-export { MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, IJEPA_EVALUATION_DEFAULTS } from './mnist-recipe.js';
+export { probeEncoder, probeFeatures, probePixels, type ProbeEvaluation, type ProbeEvaluationOptions } from './training/probe-evaluation.js';
+export { MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, IJEPA_EVALUATION_DEFAULTS } from './training/mnist-recipe.js';
 // interop with PyTorch checkpoints (official I-JEPA releases, exports back to PyTorch)
 export {
   checkpointEpoch,
@@ -19,19 +19,10 @@ export {
   inferPredictorArchitecture,
   inferVitArchitecture,
   loadIJepaWeights,
-  matchVitPreset,
-  MissingHeadsError,
-  recordedHeads,
-  requireHeads,
-  checkHeadsOptions,
-  resolveHeads,
-  type ResolvedHeads,
   splitModuleWeights,
   type EncoderChoice,
   type EncoderFromCheckpoint,
   type EncoderFromCheckpointOptions,
-  type HeadsOptions,
-  type HeadsSource,
   type IJepaArchitecture,
   type IJepaFromCheckpoint,
   type IJepaModuleName,

@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
-import { type CheckpointFile, type CheckpointTensor, type HostTensor, type ProgressMode, readSafetensorsFile, toFloat32Array } from '@jepa/core';
-import { resolveVitSize } from '@jepa/vision';
+import { type CheckpointFile, type CheckpointTensor, type HostTensor, type ProgressMode, readSafetensorsFile, resolveVitSize, toFloat32Array } from '@jepa/core';
 import {
   createVideoEncoderFromCheckpoint,
   DEFAULT_VIDEO_EXTENSIONS,
   extractClipFeatures,
+  MissingClipFramesError,
   splitVJepaWeights,
   VideoClipDataset,
   VideoDecodeError,
@@ -18,7 +18,7 @@ import {
   type VJepaModuleWeights,
   type VJepaTrainingConfig,
 } from '@jepa/video';
-import { CliError } from '../cli-error.js';
+import { CliError, toCliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { normalizationFor, reportWritten, writeFeaturesFile } from './embed-features.js';
 import { createItemProgress } from './item-progress.js';
@@ -77,14 +77,6 @@ function videoWeights(file: CheckpointFile): { weights: VJepaModuleWeights; bare
   };
 }
 
-/** Adds the command-line spelling to the library's advice about heads and frames. */
-function cliMessage(error: unknown): string {
-  const message = (error as Error).message;
-  if (/attention heads cannot be read/.test(message)) return `${message} On the command line: --num-heads N.`;
-  if (/frames per clip cannot be read/.test(message)) return `${message} On the command line: --num-frames N.`;
-  return message;
-}
-
 /** A 'clips' tensor `[B, C, T, H, W]` read from a safetensors file, checked for rank and dtype. */
 async function readClipsTensor(path: string): Promise<HostTensor> {
   let tensors: Map<string, HostTensor>;
@@ -134,14 +126,14 @@ function buildEncoder(
   try {
     return { ...createVideoEncoderFromCheckpoint(weights, { numHeads, numFrames, which }), framesFrom };
   } catch (error) {
-    if (numFrames === undefined && inputFrames !== undefined && /frames per clip cannot be read/.test((error as Error).message)) {
+    if (numFrames === undefined && inputFrames !== undefined && error instanceof MissingClipFramesError) {
       try {
         return { ...createVideoEncoderFromCheckpoint(weights, { numHeads, numFrames: inputFrames, which }), framesFrom: "the 'clips' tensor" };
       } catch (retry) {
-        throw new CliError(cliMessage(retry));
+        throw toCliError(retry);
       }
     }
-    throw new CliError(cliMessage(error));
+    throw toCliError(error);
   }
 }
 

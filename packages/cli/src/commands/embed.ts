@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { type BackendChoice, type HostTensor, initBackend, type ProgressMode, readSafetensorsFile, toFloat32Array } from '@jepa/core';
 import { createEncoderFromCheckpoint, decodeImage, DEFAULT_IMAGE_EXTENSIONS, ImageDecodeError, normalizeBatch, type EncoderFromCheckpoint, type Normalization, type VisionTransformer } from '@jepa/vision';
 import { DEFAULT_VIDEO_EXTENSIONS } from '@jepa/video';
-import { CliError } from '../cli-error.js';
+import { CliError, toCliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { readCheckpointArgument } from './checkpoint-argument.js';
@@ -256,7 +256,7 @@ export async function embed(flags: EmbedFlags, context: CliContext): Promise<voi
   try {
     loaded = createEncoderFromCheckpoint(file, { numHeads: flags.numHeads, which: flags.encoder === 'context' ? 'encoder' : 'target_encoder' });
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw toCliError(error);
   }
   const { encoder } = loaded;
   try {

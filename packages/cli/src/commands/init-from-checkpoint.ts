@@ -1,6 +1,6 @@
 import { type CheckpointFile, checkpointsDirOf, StateDictMismatchError, writeTrainCheckpoint } from '@jepa/core';
 import { describeCheckpoint, ijepaConfigFromArchitecture, inferIJepaArchitecture, initTrainableFromCheckpoint, type IJepaTrainable } from '@jepa/vision';
-import { CliError } from '../cli-error.js';
+import { CliError, toCliError } from '../cli-error.js';
 import type { TextStream } from '../cli-io.js';
 import type { ResolvedModelConfig } from '../resolve-model-config.js';
 import { isMnist } from '../run-data.js';
@@ -35,7 +35,7 @@ export async function readInitCheckpoint(flags: TrainIjepaFlags, dataset: string
     const encoder = config.encoder as ResolvedModelConfig['encoder'];
     model = { imageSize: config.imageSize, patchSize: config.patchSize, inChannels: config.inChannels!, encoder, predictor: config.predictor as ResolvedModelConfig['predictor'] };
   } catch (error) {
-    throw new CliError(`--init-from: ${(error as Error).message}`);
+    throw toCliError(error, '--init-from: ');
   }
   const conflicts: string[] = [];
   const compare = (flag: string, given: number | string | undefined, actual: number | string) => {

@@ -1,9 +1,9 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { initBackend, readMetricsLog, train, type BackendChoice, type BackendInfo, type ProgressMode } from '@jepa/core';
+import { initBackend, readMetricsLog, takeBalanced, train, type BackendChoice, type BackendInfo, type ProgressMode } from '@jepa/core';
 import { IJEPA_EVALUATION_DEFAULTS, IJepaTrainable, IMAGENET_MEAN, IMAGENET_STD, MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, MNIST_MEAN, MNIST_STD, type IJepaOptimizationConfig } from '@jepa/vision';
-import { takeBalanced } from '../class-balanced-split.js';
+
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { evaluateIJepa, protocolSentence } from '../ijepa-evaluation.js';

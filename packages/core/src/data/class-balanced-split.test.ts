@@ -1,6 +1,6 @@
-import { countPerClass, type LabeledImages } from '@jepa/vision';
 import { describe, expect, it } from 'vitest';
-import { channelStatistics, splitHeldOut, takeBalanced } from './class-balanced-split.js';
+import { splitHeldOut, takeBalanced } from './class-balanced-split.js';
+import { countPerClass, type LabeledImages } from './labeled-images.js';
 
 function toySet(labels: number[]): LabeledImages {
   return {
@@ -32,12 +32,5 @@ describe('splitHeldOut', () => {
     expect(countPerClass(train)).toEqual([4, 1, 1]);
     expect(countPerClass(heldOut)).toEqual([1, 1, 0]);
     expect(Array.from(heldOut.images.filter((_, i) => i % 2 === 0))).toEqual([4, 6]);
-  });
-});
-
-describe('channelStatistics', () => {
-  it('gives per-channel mean and std, and 1 for a constant channel', () => {
-    const set: LabeledImages = { ...toySet([0, 1]), images: Float32Array.from([0, 5, 1, 5]) };
-    expect(channelStatistics(set)).toEqual({ mean: [0.5, 5], std: [0.5, 1] });
   });
 });

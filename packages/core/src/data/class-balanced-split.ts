@@ -1,4 +1,4 @@
-import { subsetLabeledImages, type LabeledImages } from '@jepa/vision';
+import { subsetLabeledImages, type LabeledImages } from './labeled-images.js';
 
 /** Indices of each class in dataset order: `[classes][members]`. */
 function membersByClass(dataset: LabeledImages): number[][] {
@@ -43,22 +43,4 @@ export function splitHeldOut(dataset: LabeledImages, fraction: number): { train:
   train.sort((a, b) => a - b);
   heldOut.sort((a, b) => a - b);
   return { train: subsetLabeledImages(dataset, train), heldOut: subsetLabeledImages(dataset, heldOut) };
-}
-
-/** Per-channel mean and standard deviation of a set's pixels (for normalising an image folder). */
-export function channelStatistics(dataset: LabeledImages): { mean: number[]; std: number[] } {
-  const { images, channels } = dataset;
-  const sum = new Float64Array(channels);
-  const squares = new Float64Array(channels);
-  for (let i = 0; i < images.length; i++) {
-    const c = i % channels;
-    const v = images[i]!;
-    sum[c] += v;
-    squares[c] += v * v;
-  }
-  const n = images.length / channels;
-  const mean = Array.from(sum, (s) => s / n);
-  const std = Array.from(squares, (s, c) => Math.sqrt(Math.max(s / n - mean[c]! ** 2, 0)));
-  // A constant channel would divide by zero: leave it unscaled.
-  return { mean: mean.map((m) => Number(m.toFixed(6))), std: std.map((s) => (s > 1e-6 ? Number(s.toFixed(6)) : 1)) };
 }

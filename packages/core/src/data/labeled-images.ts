@@ -1,4 +1,4 @@
-import type { ImageData32 } from './image.js';
+import type { ImageData32 } from './image-data.js';
 
 /**
  * A labelled image set held in one buffer: `images` is `[count, height, width, channels]`

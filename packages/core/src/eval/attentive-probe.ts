@@ -11,7 +11,8 @@ import { checkFeatureMatrix, checkLabelledFeatures, checkLabels, inferNumClasses
 import type { LabelledFeatures } from './labelled-features.js';
 import { accuracyOf } from './probe.js';
 import type { Probe, ProbeTrainer } from './probe.js';
-import { mulberry32, shuffleInPlace } from './seeded-random.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import { shuffleInPlace } from '../random/uniform-source.js';
 
 /**
  * The attentive probe of the official V-JEPA evaluation (facebookresearch/jepa

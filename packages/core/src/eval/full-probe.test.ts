@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fullProbe } from './full-probe.js';
 import { linearProbeTrainer } from './linear-probe.js';
 import type { ProbeTrainer } from './probe.js';
-import { mulberry32, shuffleInPlace } from './seeded-random.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import { shuffleInPlace } from '../random/uniform-source.js';
 import { gaussianBlobs, randomCenters } from './test-blobs.js';
 
 const CLASSES = 3;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainLinearProbe } from './linear-probe.js';
-import { mulberry32, shuffleInPlace } from './seeded-random.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import { shuffleInPlace } from '../random/uniform-source.js';
 import { softmaxRegressionLoss } from './softmax-regression.js';
 import { gaussianBlobs, randomCenters } from './test-blobs.js';
 

@@ -5,7 +5,8 @@ import { minimizeLbfgs } from './lbfgs.js';
 import type { LbfgsStopReason } from './lbfgs.js';
 import { accuracyOf } from './probe.js';
 import type { Probe, ProbeTrainer } from './probe.js';
-import { mulberry32, shuffleInPlace } from './seeded-random.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import { shuffleInPlace } from '../random/uniform-source.js';
 import {
   argmaxRows,
   softmaxParameterCount,

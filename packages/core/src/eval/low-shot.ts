@@ -2,7 +2,8 @@ import { resolveProtocol, trainAndScore } from './evaluation-protocol.js';
 import type { ProtocolConfig } from './evaluation-protocol.js';
 import { selectRows } from './labelled-features.js';
 import type { LabelledFeatures } from './labelled-features.js';
-import { mulberry32, randomInt } from './seeded-random.js';
+import { mulberry32 } from '../random/mulberry32.js';
+import { uniformInt } from '../random/uniform-source.js';
 
 /** Settings of {@link lowShotProbe}; every field is optional. */
 export interface LowShotConfig extends ProtocolConfig {
@@ -67,13 +68,13 @@ export async function lowShotProbe(
       // Partial Fisher-Yates on a copy: the first `shotsPerClass` entries are a uniform sample.
       const pool = members.slice();
       for (let k = 0; k < shotsPerClass; k++) {
-        const j = k + randomInt(random, pool.length - k);
+        const j = k + uniformInt(random, 0, pool.length - k);
         [pool[k], pool[j]] = [pool[j]!, pool[k]!];
         picked.push(pool[k]!);
       }
     }
     const subset = selectRows(train, picked);
-    const drawSeed = randomInt(random, 2 ** 31);
+    const drawSeed = uniformInt(random, 0, 2 ** 31);
     const { accuracy } = await trainAndScore(
       trainer,
       subset,

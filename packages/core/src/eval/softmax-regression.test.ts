@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../random/mulberry32.js';
 import {
   argmaxRows,
   softmaxParameterCount,
@@ -8,7 +8,8 @@ import {
 } from './softmax-regression.js';
 
 function problem(rows: number, dim: number, numClasses: number, seed: number) {
-  const random = mulberry32(seed);
+  const source = mulberry32(seed);
+  const random = () => source.uniform();
   const features = Float64Array.from({ length: rows * dim }, () => 2 * random() - 1);
   const labels = Int32Array.from({ length: rows }, () => Math.floor(random() * numClasses));
   const parameters = Float64Array.from({ length: softmaxParameterCount(dim, numClasses) }, () => random() - 0.5);

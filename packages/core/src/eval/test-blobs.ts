@@ -1,9 +1,10 @@
 import type { LabelledFeatures } from './labelled-features.js';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../random/mulberry32.js';
 
 /** Test helper: a standard normal sampler (Box-Muller) over a seeded stream. */
 export function gaussianSampler(seed: number): () => number {
-  const random = mulberry32(seed);
+  const source = mulberry32(seed);
+  const random = () => source.uniform();
   return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 

@@ -29,3 +29,16 @@ export {
   type ReadCheckpointOptions,
 } from './checkpoint-file.js';
 export { groupTensorsByModule, withTfTensors, loadModuleTensorsStrict, recordedEpoch, type ModuleTensors } from './module-weights.js';
+export {
+  checkHeadsOptions,
+  MissingHeadsError,
+  presetAndHeads,
+  recordedHeads,
+  requireHeads,
+  resolveHeads,
+  type HeadsOptions,
+  type HeadsSource,
+  type RecordedHeads,
+  type ResolvedHeads,
+} from './checkpoint-heads.js';
+export { countBlocks, countNumbered, listTensorNames, loadModuleStrict, stripSharedPrefix, tensorShape, type ExpectedModel } from './checkpoint-layout.js';

@@ -21,7 +21,6 @@ export {
   MultiBlockMaskSampler,
   type MultiBlockMaskConfig,
 } from './multiblock-mask-sampler.js';
-export { Rng } from './rng.js';
 export { blockContains, blockIndices, placeBlock, type BlockPlacement, type TokenBlock } from './token-block.js';
 export {
   formatGrid,

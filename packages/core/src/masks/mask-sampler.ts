@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random/rng.js';
 import type { TokenGrid } from './token-grid.js';
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { disposeMasks } from './mask-sampler.js';
 import { MultiBlock3dMaskSampler, VJEPA_MASK_GENERATORS } from './multiblock-3d-mask-sampler.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random/rng.js';
 
 const GRID = [8, 14, 14] as const;
 const PLANE = 14 * 14;

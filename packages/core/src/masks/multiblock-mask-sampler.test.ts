@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { disposeMasks, truncateToShortest } from './mask-sampler.js';
 import { MultiBlockMaskSampler, roundHalfEven } from './multiblock-mask-sampler.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random/rng.js';
 
 /** The rectangle a row of raster indices covers on a `width`-wide grid, or null if it is no rectangle. */
 function rectangleOf(row: Int32Array, width: number): { top: number; left: number; h: number; w: number } | null {

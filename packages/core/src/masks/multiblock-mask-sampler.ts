@@ -1,6 +1,6 @@
 import { checkInteger, checkRange, type NumberRange } from './mask-config-checks.js';
 import { maskIndicesToMasks, truncateToShortest, type HostMaskSampler, type MaskIndices, type Masks } from './mask-sampler.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random/rng.js';
 import { blockIndices, placeBlock, type BlockPlacement, type TokenBlock } from './token-block.js';
 import { formatGrid, numTokens, validateTokenGrid, type TokenGrid } from './token-grid.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng.js';
+import { Rng } from '../random/rng.js';
 import { blockContains, blockIndices, placeBlock } from './token-block.js';
 
 describe('token blocks', () => {

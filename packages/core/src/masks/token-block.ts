@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../random/rng.js';
 import { formatGrid, type TokenGrid } from './token-grid.js';
 
 /** An axis-aligned box of tokens on a grid: `start[k] <= i_k < start[k] + size[k]` on every axis. */

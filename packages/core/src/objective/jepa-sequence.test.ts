@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MultiBlockMaskSampler } from '../masks/multiblock-mask-sampler.js';
-import { Rng } from '../masks/rng.js';
+import { Rng } from '../random/rng.js';
 import { JepaPredictor } from '../model/jepa-predictor.js';
 import { LinearTokenEmbedding } from '../model/linear-token-embedding.js';
 import { TransformerEncoder } from '../model/transformer-encoder.js';

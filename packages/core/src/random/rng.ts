@@ -1,3 +1,5 @@
+import type { UniformSource } from './uniform-source.js';
+
 /**
  * A small, fast, seedable pseudo-random generator: xoshiro128** (Blackman & Vigna) over four
  * 32-bit words, seeded through splitmix32 so that nearby seeds give unrelated streams.
@@ -6,7 +8,7 @@
  * {@link Rng.fromState} continues exactly the same stream (no hidden caches, e.g. `normal()` does
  * not keep a spare Box-Muller value), so mask sampling resumes bit-exactly from a checkpoint.
  */
-export class Rng {
+export class Rng implements UniformSource {
   private s0: number;
   private s1: number;
   private s2: number;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HostTensor } from '../io/safetensors.js';
 import { toTfTensor } from '../io/safetensors.js';
-import { Rng } from '../masks/rng.js';
+import { Rng } from '../random/rng.js';
 import { NonFiniteLossError } from '../objective/jepa.js';
 import type { StepMetrics, Trainable, TrainableState } from './trainable.js';
 

@@ -1,18 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '@jepa/core';
-import { loadMnist, type LabeledImages } from '@jepa/vision';
+import { Rng, type LabeledImages } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../decode/ffmpeg-adapter.js';
 import { directionClass, generateMovingMnistClip, movingMnistClips, writeMovingMnistDataset } from './moving-mnist.js';
+import { sevenSegmentDigits } from './test-digits.js';
 import { loadVideoIndex } from './video-index-dataset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jepa-moving-mnist-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let digits: LabeledImages;
 beforeAll(() => {
-  digits = loadMnist({ heldOutPerClass: 1 }).heldOut; // 10 real digits, one per class
+  digits = sevenSegmentDigits(); // 10 digits, one per class
 });
 
 const meanAbsoluteError = (a: Float32Array, b: Float32Array) => {

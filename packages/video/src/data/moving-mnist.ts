@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Rng } from '@jepa/core';
-import { getImage, loadMnist, uniformInt, type LabeledImages, type UniformSource } from '@jepa/vision';
+import { getImage, uniformInt, type LabeledImages, type UniformSource } from '@jepa/core';
 import { clipToRawFrames, defaultVideoEncoder, encodeVideo } from '../decode/ffmpeg-adapter.js';
 import { prefetch } from '../decode/prefetch.js';
 import { createVideoClip, type VideoClip } from '../decode/video-clip.js';
@@ -80,7 +80,7 @@ function checkOptions(options: MovingMnistOptions, digits: LabeledImages, where:
 
 /**
  * One Moving MNIST clip (Srivastava et al., 2015): `numDigits` digits drawn from `digits` (e.g.
- * `loadMnist().train` of @jepa/vision) start at random places, move in straight lines at `speed`
+ * `loadMnist().train` of @jepa/vision, passed in) start at random places, move in straight lines at `speed`
  * pixels per frame in a uniformly random direction, and bounce off the frame's edges; frames
  * combine them by the pixel-wise maximum. Deterministic for a given `rng` state.
  *
@@ -151,15 +151,25 @@ export interface MovingMnistClipsOptions extends MovingMnistOptions {
   readonly count: number;
   /** Default 0. */
   readonly seed?: number;
-  /** Digit source. Default `loadMnist().train` (the `mnist` package's digits, 8,000 images). */
-  readonly digits?: LabeledImages;
+  /**
+   * The digit images (greyscale, e.g. `loadMnist().train` of @jepa/vision, or any `LabeledImages`
+   * of small glyphs); their labels become the clips' digit labels.
+   */
+  readonly digits: LabeledImages;
+}
+
+function requireDigits(digits: LabeledImages | undefined, where: string): LabeledImages {
+  if (!digits || typeof digits !== 'object' || !(digits.images instanceof Float32Array)) {
+    throw new TypeError(`${where}: options.digits must be a LabeledImages set of greyscale digits, e.g. loadMnist().train from @jepa/vision.`);
+  }
+  return digits;
 }
 
 /** `count` clips generated in order from one `Rng(seed)`: the same seed gives the same clips. */
 export function* movingMnistClips(options: MovingMnistClipsOptions): Generator<MovingMnistClip> {
   const count = options.count;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`movingMnistClips: count must be a non-negative integer, got ${count}.`);
-  const digits = options.digits ?? loadMnist().train;
+  const digits = requireDigits(options.digits, 'movingMnistClips');
   const rng = new Rng(options.seed ?? 0);
   for (let i = 0; i < count; i++) yield generateMovingMnistClip(digits, rng, options);
 }
@@ -218,8 +228,8 @@ export async function writeMovingMnistDataset(dir: string, options: WriteMovingM
   const directionClasses = options.directionClasses ?? 8;
   const directionClassNames = directionClasses === 4 ? MOVING_MNIST_DIRECTIONS_4 : MOVING_MNIST_DIRECTIONS_8;
   await mkdir(join(directory, 'videos'), { recursive: true });
-  const digits = options.digits ?? loadMnist().train;
-  const clips = movingMnistClips({ ...options, digits });
+  requireDigits(options.digits, 'writeMovingMnistDataset');
+  const clips = movingMnistClips(options);
 
   const codec = !options.codec || options.codec === 'auto' ? await defaultVideoEncoder() : options.codec;
   const records: MovingMnistRecord[] = [];

@@ -1,5 +1,5 @@
 import { Rng } from '@jepa/core';
-import { shuffledIndices, type UniformSource } from '@jepa/vision';
+import { shuffledIndices, type UniformSource } from '@jepa/core';
 import { resolveFrameStep, ShortVideoError, validateClipSamplerOptions, type ClipPlacement } from '../decode/clip-sampler.js';
 import { probeVideo, type VideoProbe } from '../decode/ffmpeg-adapter.js';
 import { prefetch } from '../decode/prefetch.js';

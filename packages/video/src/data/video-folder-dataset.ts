@@ -1,4 +1,4 @@
-import { scanImageFolder } from '@jepa/vision';
+import { scanClassFolder } from '@jepa/core';
 import { VideoClipDataset, type VideoDatasetOptions } from './video-dataset.js';
 
 /** Video file extensions read by default (lower case; matching ignores case). */
@@ -17,19 +17,13 @@ export interface LoadVideoFolderOptions extends VideoDatasetOptions {
 /**
  * A dataset of videos laid out as `root/<class>/<video>` (videos may sit in sub-folders of a class
  * folder): classes are the sub-folders sorted by name, label = index, as torchvision's
- * `ImageFolder` (the indexing is `scanImageFolder` of @jepa/vision with video extensions).
+ * `ImageFolder` (the indexing is `scanClassFolder` of @jepa/core with video extensions).
  * Unreadable videos throw a `VideoDecodeError` naming the file when read, or are skipped and listed
  * in `skipped` with `skipCorrupt: true`.
  */
 export async function loadVideoFolder(root: string, options: LoadVideoFolderOptions): Promise<VideoClipDataset> {
   const { extensions = DEFAULT_VIDEO_EXTENSIONS, allowEmptyClasses, validate, ...datasetOptions } = options;
-  let index;
-  try {
-    index = await scanImageFolder(root, { extensions, allowEmptyClasses });
-  } catch (error) {
-    const message = (error as Error).message.replace(/^scanImageFolder:\s*/, '').replace(/\bimages?\b/g, (word) => (word === 'image' ? 'video' : 'videos'));
-    throw new Error(`loadVideoFolder(${root}): ${message}`, { cause: error });
-  }
+  const index = await scanClassFolder(root, { extensions, allowEmptyClasses, fileKind: 'video', where: `loadVideoFolder(${root})` });
   const dataset = new VideoClipDataset(index.samples, index.classNames, datasetOptions, `loadVideoFolder(${index.root})`);
   if (validate) await dataset.validate();
   return dataset;

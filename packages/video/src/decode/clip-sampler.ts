@@ -1,4 +1,4 @@
-import { uniformInt, type UniformSource } from '@jepa/vision';
+import { uniformInt, type UniformSource } from '@jepa/core';
 
 /**
  * Where a clip starts in its segment:

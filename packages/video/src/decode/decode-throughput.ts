@@ -1,7 +1,7 @@
 import { prefetch } from './prefetch.js';
 import { probeVideo, type VideoProbe } from './ffmpeg-adapter.js';
 import { readVideoClips, type VideoClipOptions } from './read-video-clips.js';
-import type { UniformSource } from '@jepa/vision';
+import type { UniformSource } from '@jepa/core';
 
 /** Options for {@link measureDecodeThroughput}. */
 export interface DecodeThroughputOptions {

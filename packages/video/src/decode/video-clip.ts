@@ -1,4 +1,4 @@
-import type { ImageData32 } from '@jepa/vision';
+import type { ImageData32 } from '@jepa/core';
 
 /**
  * A clip of `T` frames in one buffer, channels-last: `data` is `[T, H, W, C]`,

@@ -1,5 +1,24 @@
-import { groupTensorsByModule, checkpointTensorValues, diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, readCheckpointFile, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
-import { checkHeadsOptions, matchVitPreset, resolveHeads, VIT_PRESETS, type HeadsSource, type VitPresetName } from '@jepa/vision';
+import {
+  checkpointTensorValues,
+  countBlocks,
+  countNumbered,
+  groupTensorsByModule,
+  jepaCheckpointParts,
+  listTensorNames,
+  loadModuleStrict,
+  loadModuleTensorsStrict,
+  presetAndHeads,
+  readCheckpointFile,
+  recordedEpoch,
+  requireHeads,
+  stripSharedPrefix,
+  tensorShape,
+  type CheckpointFile,
+  type CheckpointTensor,
+  type ExpectedModel,
+  type HeadsSource,
+  type VitPresetName,
+} from '@jepa/core';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
 
@@ -49,10 +68,9 @@ export function splitVJepaWeights(file: CheckpointFile | VJepaModuleWeights): VJ
   for (const name of VJEPA_MODULES) {
     const group = groups.get(name);
     if (!group) continue;
-    const keys = [...group.keys()];
-    const prefix = VJEPA_KEY_PREFIXES.find((p) => keys.every((k) => k.startsWith(p))) ?? '';
-    strippedPrefix.set(name, prefix);
-    modules.set(name, prefix ? new Map([...group].map(([k, t]) => [k.slice(prefix.length), t])) : group);
+    const stripped = stripSharedPrefix(group, VJEPA_KEY_PREFIXES);
+    strippedPrefix.set(name, stripped.prefix);
+    modules.set(name, stripped.tensors);
   }
   return { source: file.path, modules, strippedPrefix, other };
 }
@@ -116,38 +134,28 @@ export interface VJepaCheckpointOptions {
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
-function listNames(weights: ReadonlyMap<string, CheckpointTensor>): string {
-  const names = [...weights.keys()];
-  if (names.length === 0) return '(no tensors)';
-  return names.slice(0, 6).join(', ') + (names.length > 6 ? `, ... (${names.length} tensors)` : '');
+/**
+ * Thrown when the frames per clip of a video encoder cannot be read from its `pos_embed` (not a 3-D
+ * sin-cos table) and were not given; callers add how to pass them in their own terms.
+ */
+export class MissingClipFramesError extends Error {
+  constructor(
+    readonly source: string,
+    readonly posEmbedShape: readonly number[],
+  ) {
+    super(`${source}: the frames per clip cannot be read from 'pos_embed' ${fmt(posEmbedShape)} (not a 3-D sin-cos table); pass numFrames (official V-JEPA models: 16).`);
+    this.name = 'MissingClipFramesError';
+  }
 }
 
-function shapeOf(weights: ReadonlyMap<string, CheckpointTensor>, key: string, rank: number, where: string, what: string): readonly number[] {
-  const tensor = weights.get(key);
-  if (!tensor) {
-    throw new Error(`${where}: no '${key}' tensor, so the ${what} cannot be read from the weights (it holds ${listNames(weights)}). Pass a V-JEPA checkpoint or a video ViT state dict.`);
-  }
-  if (tensor.shape.length !== rank || tensor.shape.some((d) => !(d > 0))) {
-    const hint = key === 'patch_embed.proj.weight' && tensor.shape.length === 4 ? ' A 4-D (Conv2d) patch embedding is an image ViT: load it with @jepa/vision (I-JEPA).' : '';
-    throw new Error(`${where}: '${key}' has shape ${fmt(tensor.shape)}; expected ${rank} positive dimensions for an official V-JEPA video ViT.${hint}`);
-  }
-  return tensor.shape;
-}
+/** What this loader reads, for messages. */
+const VJEPA_WEIGHTS: ExpectedModel = {
+  pass: 'a V-JEPA checkpoint or a video ViT state dict',
+  model: 'an official V-JEPA video ViT',
+  rankHint: (key, shape) => (key === 'patch_embed.proj.weight' && shape.length === 4 ? ' A 4-D (Conv2d) patch embedding is an image ViT: load it with @jepa/vision (I-JEPA).' : ''),
+};
 
-/** Indices `i` of `<prefix>.<i>.` keys, checked to be 0..n-1. Returns n (0 when there are none and `optional`). */
-function countNumbered(weights: ReadonlyMap<string, CheckpointTensor>, prefix: string, where: string, dotAfter = true): number {
-  const pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d+)${dotAfter ? '\\.' : '$'}`);
-  const indices = new Set<number>();
-  for (const key of weights.keys()) {
-    const match = pattern.exec(key);
-    if (match) indices.add(Number(match[1]));
-  }
-  const sorted = [...indices].sort((a, b) => a - b);
-  if (sorted.length > 0 && sorted[sorted.length - 1] !== sorted.length - 1) {
-    throw new Error(`${where}: the '${prefix}.<i>' entries are numbered ${sorted.join(', ')}, not 0..${sorted.length - 1}; some are missing from the checkpoint.`);
-  }
-  return sorted.length;
-}
+const shapeOf = (weights: ReadonlyMap<string, CheckpointTensor>, key: string, rank: number, where: string, what: string) => tensorShape(weights, key, rank, where, what, VJEPA_WEIGHTS);
 
 /**
  * The number of time steps `T'` of a 3-D sin-cos `pos_embed` `[1, N, D]`: its first channel is
@@ -195,17 +203,14 @@ export function inferVideoVitArchitecture(weights: ReadonlyMap<string, Checkpoin
     const tensor = weights.get('pos_embed')!;
     const values = tensor.data.length === tokens * embedDim ? checkpointTensorValues(tensor, 'pos_embed') : undefined;
     steps = values ? timeStepsOfSincosTable(values, tokens, embedDim) : undefined;
-    if (steps === undefined) {
-      throw new Error(`${where}: the frames per clip cannot be read from 'pos_embed' ${fmt(pos)} (not a 3-D sin-cos table); pass numFrames (official V-JEPA models: 16).`);
-    }
+    if (steps === undefined) throw new MissingClipFramesError(where, pos);
   }
   const plane = tokens / steps;
   const side = Math.round(Math.sqrt(plane));
   if (!Number.isInteger(plane) || side * side !== plane) {
     throw new Error(`${where}: 'pos_embed' holds ${tokens} positions, which is not ${steps} time steps of a square grid; check numFrames (${steps * tubeletSize} frames with tubelet ${tubeletSize} were assumed).`);
   }
-  const depth = countNumbered(weights, 'blocks', where);
-  if (depth === 0) throw new Error(`${where}: no 'blocks.<i>.*' tensors, so the depth cannot be read (it holds ${listNames(weights)}).`);
+  const depth = countBlocks(weights, 'blocks', where);
   const fc1 = shapeOf(weights, 'blocks.0.mlp.fc1.weight', 2, where, 'MLP ratio');
   return {
     numFrames: steps * tubeletSize,
@@ -224,8 +229,7 @@ export function inferVideoVitArchitecture(weights: ReadonlyMap<string, Checkpoin
 export function inferVJepaPredictorArchitecture(weights: ReadonlyMap<string, CheckpointTensor>, where: string): VJepaPredictorArchitecture {
   const [embedDim, encoderEmbedDim] = shapeOf(weights, 'predictor_embed.weight', 2, where, 'predictor width') as [number, number];
   const pos = shapeOf(weights, 'predictor_pos_embed', 3, where, 'predictor positions');
-  const depth = countNumbered(weights, 'predictor_blocks', where);
-  if (depth === 0) throw new Error(`${where}: no 'predictor_blocks.<i>.*' tensors, so the predictor depth cannot be read (it holds ${listNames(weights)}).`);
+  const depth = countBlocks(weights, 'predictor_blocks', where);
   const fc1 = shapeOf(weights, 'predictor_blocks.0.mlp.fc1.weight', 2, where, 'predictor MLP ratio');
   const numbered = countNumbered(weights, 'mask_tokens', where, false);
   const numMaskTokens = numbered > 0 ? numbered : weights.has('mask_token') ? 1 : 0;
@@ -241,36 +245,21 @@ export function inferVJepaPredictorArchitecture(weights: ReadonlyMap<string, Che
  * depth and MLP ratio (ViT-L: 16); otherwise `numHeads` is undefined (see {@link vjepaConfigFromArchitecture}).
  */
 export function inferVJepaArchitecture(file: CheckpointFile | VJepaModuleWeights, options: VJepaCheckpointOptions = {}): VJepaArchitecture {
-  checkHeadsOptions(options);
   const weights = splitVJepaWeights(file);
   const encoderName = options.encoderModule ?? (weights.modules.has('target_encoder') ? 'target_encoder' : 'encoder');
   const encoderWeights = weights.modules.get(encoderName);
   if (!encoderWeights) {
-    const held = weights.modules.size > 0 ? `only ${[...weights.modules.keys()].join(', ')}` : `no encoder, predictor or target_encoder (its tensors: ${listNames(weights.other)})`;
+    const held = weights.modules.size > 0 ? `only ${[...weights.modules.keys()].join(', ')}` : `no encoder, predictor or target_encoder (its tensors: ${listTensorNames(weights.other)})`;
     throw new Error(`${weights.source}: holds ${held}, so there is no '${encoderName}' to read sizes from. Pass a V-JEPA training checkpoint (.pth.tar with encoder/target_encoder).`);
   }
   const encoder = inferVideoVitArchitecture(encoderWeights, `${weights.source} (${encoderName})`, options);
   const predictorWeights = weights.modules.get('predictor');
   const predictor = predictorWeights ? inferVJepaPredictorArchitecture(predictorWeights, `${weights.source} (predictor)`) : undefined;
-  const preset = matchVitPreset(encoder.embedDim, encoder.depth, encoder.mlpRatio);
   return {
     encoder,
     ...(predictor ? { predictor } : {}),
-    ...(preset ? { preset } : {}),
-    ...resolveHeads(options, {}, preset, predictor !== undefined),
+    ...presetAndHeads(encoder, options, {}, predictor !== undefined),
   };
-}
-
-const divisors = (n: number) => Array.from({ length: Math.min(n, 64) }, (_, i) => i + 1).filter((d) => n % d === 0);
-
-function requireHeads(architecture: VJepaArchitecture, source: string): number {
-  if (architecture.numHeads !== undefined) return architecture.numHeads;
-  const { embedDim, depth } = architecture.encoder;
-  const presets = Object.entries(VIT_PRESETS).map(([name, p]) => `${name} ${p.embedDim}x${p.depth}`).join(', ');
-  throw new Error(
-    `${source}: the number of attention heads cannot be read from the weights, and width ${embedDim} with depth ${depth} matches no ViT preset (${presets}). ` +
-      `Pass the heads the model was trained with as numHeads (a divisor of ${embedDim}: ${divisors(embedDim).join(', ')}).`,
-  );
 }
 
 /**
@@ -391,19 +380,14 @@ export function createVideoEncoderFromCheckpoint(
   const moduleWeights = weights.modules.get(which);
   if (!moduleWeights) {
     const held = [...weights.modules.keys()];
-    throw new Error(`${weights.source}: has no '${which}' module (it holds ${held.length > 0 ? held.join(', ') : `no V-JEPA modules; tensors: ${listNames(weights.other)}`}).${held.includes(which === 'encoder' ? 'target_encoder' : 'encoder') ? ` Ask for which: '${which === 'encoder' ? 'target_encoder' : 'encoder'}' instead.` : ''}`);
+    throw new Error(`${weights.source}: has no '${which}' module (it holds ${held.length > 0 ? held.join(', ') : `no V-JEPA modules; tensors: ${listTensorNames(weights.other)}`}).${held.includes(which === 'encoder' ? 'target_encoder' : 'encoder') ? ` Ask for which: '${which === 'encoder' ? 'target_encoder' : 'encoder'}' instead.` : ''}`);
   }
   const inferred = inferVJepaArchitecture(weights, { ...options, encoderModule: which });
   const numHeads = requireHeads(inferred, weights.source);
   const size = inferred.encoder;
   const encoder = createVideoTransformer({ ...size, numHeads });
   try {
-    const source = describeSource(weights, [which]);
-    const given: Record<string, { shape: readonly number[] }> = {};
-    for (const [k, t] of moduleWeights) given[k] = { shape: t.shape };
-    const report = diffStateDict(encoder.stateDictShapes(), given);
-    if (!report.ok) throw new StateDictMismatchError(report, source);
-    withTfTensors(moduleWeights, (dict) => encoder.loadStateDict(dict, source));
+    loadModuleStrict(encoder, moduleWeights, describeSource(weights, [which]));
   } catch (error) {
     encoder.dispose();
     throw error;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { VIT_PRESETS } from '@jepa/vision';
+import { VIT_PRESETS } from '@jepa/core';
 import { describe, expect, it } from 'vitest';
 import { toTokenVolume } from './token-volume.js';
 import { createVideoTransformer } from './video-transformer.js';

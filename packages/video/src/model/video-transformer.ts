@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { TransformerEncoder } from '@jepa/core';
-import type { VitSize } from '@jepa/vision';
+import { createVitEncoder, type TransformerEncoder, type VitSize } from '@jepa/core';
 import { TubeletEmbed } from './tubelet-embed.js';
 
 /** A video ViT encoder: clips `[B, T, H, W, C]` to tokens `[B, N, D]` on the grid `[T/t, H/p, W/p]`. */
@@ -40,32 +39,14 @@ export interface VideoTransformerOptions extends VitSize {
  * sin-cos positions. Checks the sizes at once.
  */
 export function createVideoTransformer(options: VideoTransformerOptions): VideoTransformer {
-  const { embedDim, numHeads, depth } = options;
-  if (!Number.isInteger(embedDim) || embedDim <= 0) throw new Error(`VideoTransformer: embedDim must be a positive integer, got ${embedDim}.`);
-  if (!Number.isInteger(numHeads) || numHeads <= 0 || embedDim % numHeads !== 0) {
-    throw new Error(`VideoTransformer: width ${embedDim} is not divisible by ${numHeads} heads; change embedDim or numHeads so that numHeads divides embedDim.`);
-  }
-  if (!Number.isInteger(depth) || depth <= 0) throw new Error(`VideoTransformer: depth must be a positive integer, got ${depth}.`);
   const embedding = new TubeletEmbed({
     numFrames: options.numFrames,
     tubeletSize: options.tubeletSize ?? 2,
     imageSize: options.imageSize,
     patchSize: options.patchSize,
     inChannels: options.inChannels ?? 3,
-    embedDim,
+    embedDim: options.embedDim,
     initStd: options.patchEmbedInitStd,
   });
-  try {
-    return new TransformerEncoder(embedding, {
-      depth,
-      numHeads,
-      mlpRatio: options.mlpRatio ?? 4,
-      qkvBias: options.qkvBias ?? true,
-      layerNormEps: options.layerNormEps ?? 1e-6,
-      uniformPower: options.uniformPower ?? true,
-    });
-  } catch (e) {
-    embedding.dispose();
-    throw e;
-  }
+  return createVitEncoder(embedding, options, 'VideoTransformer');
 }

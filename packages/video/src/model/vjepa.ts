@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Jepa, jepaModuleState, JepaPredictor, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict } from '@jepa/core';
-import { resolveVitSize, type VitPresetName, type VitSize } from '@jepa/vision';
+import { Jepa, jepaModuleState, JepaPredictor, resolveVitSize, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
 import { createVideoTransformer, type VideoTransformer } from './video-transformer.js';
 
 /** Model sizes of a V-JEPA. */

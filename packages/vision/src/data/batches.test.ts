@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { batchesPerEpoch, epochBatches, sampleBatch, shuffledIndices } from './batches.js';
-import type { LabeledImages } from './labeled-images.js';
+import { batchesPerEpoch, epochBatches, sampleBatch } from './batches.js';
+import { mulberry32, type LabeledImages } from '@jepa/core';
 import { centerCrop } from './transforms.js';
-import type { UniformSource } from './uniform-source.js';
-
-function mulberry32(seed: number): UniformSource {
-  let a = seed >>> 0;
-  return {
-    uniform() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
-}
 
 /** 10 images of 3x3x2 whose every value is the image's index; label = index % 3. */
 function toyDataset(count = 10): LabeledImages {
@@ -68,16 +54,6 @@ describe('sampleBatch', () => {
     expect(() => sampleBatch(toyDataset(), [0, 1], { augment: (img) => centerCrop(img, n--) })).toThrow(
       /augment returned a 2x2x2 image for sample 1 but 3x3x2 for the first one/,
     );
-  });
-});
-
-describe('shuffledIndices', () => {
-  it('is a seeded permutation', () => {
-    const a = shuffledIndices(100, mulberry32(42));
-    expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
-    expect(a).toEqual(shuffledIndices(100, mulberry32(42)));
-    expect(a).not.toEqual(shuffledIndices(100, mulberry32(43)));
-    expect(Array.from(shuffledIndices(3, { uniform: () => 0.999 }))).toEqual([0, 1, 2]);
   });
 });
 

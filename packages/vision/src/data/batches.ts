@@ -1,6 +1,4 @@
-import type { ImageData32 } from './image.js';
-import { getImage, type LabeledImages } from './labeled-images.js';
-import { uniformInt, type UniformSource } from './uniform-source.js';
+import { getImage, shuffledIndices, type ImageData32, type LabeledImages, type UniformSource } from '@jepa/core';
 
 /** A batch ready for `tf.tensor4d(batch.images, [batchSize, height, width, channels])`. */
 export interface Batch {
@@ -65,20 +63,6 @@ export function sampleBatch(dataset: LabeledImages, indices: ArrayLike<number>, 
     images.set(image.data, i * image.data.length);
   }
   return { images: images!, labels, indices: picked, batchSize, ...shape };
-}
-
-/** `0..count-1` shuffled with Fisher-Yates, one `uniform()` draw per position from the end. */
-export function shuffledIndices(count: number, rng: UniformSource): Int32Array {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`shuffledIndices: count must be a non-negative integer, got ${count}.`);
-  const order = new Int32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  for (let i = count - 1; i > 0; i--) {
-    const j = uniformInt(rng, 0, i + 1);
-    const held = order[i];
-    order[i] = order[j];
-    order[j] = held;
-  }
-  return order;
 }
 
 /** Options for {@link epochBatches}. */

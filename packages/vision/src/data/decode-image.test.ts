@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertImage, createImage, decodeImage, ImageDecodeError } from './image.js';
+import { decodeImage, ImageDecodeError } from './decode-image.js';
 
 let dir: string;
 // 2x3 RGB pixels, row-major.
@@ -91,14 +91,5 @@ describe('decodeImage', () => {
   it('rejects bad options before touching the file', async () => {
     await expect(decodeImage(join(dir, 'rgb.png'), { channels: 2 as 1 })).rejects.toThrow(/channels must be 1 or 3/);
     await expect(decodeImage(join(dir, 'rgb.png'), { size: 0 })).rejects.toThrow(/size must be a positive integer/);
-  });
-});
-
-describe('createImage / assertImage', () => {
-  it('validates shapes against the data length', () => {
-    expect(createImage(2, 3, 1).data.length).toBe(6);
-    expect(() => createImage(2, 3, 1, new Float32Array(5))).toThrow(/5 values but \[2, 3, 1\] needs 6/);
-    expect(() => createImage(0, 3, 1)).toThrow(/positive integers/);
-    expect(() => assertImage({ data: new Float32Array(4), height: 2, width: 3, channels: 1 }, 'here')).toThrow(/^here: .*needs 6/);
   });
 });

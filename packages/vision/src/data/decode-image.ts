@@ -1,58 +1,5 @@
 import { stat } from 'node:fs/promises';
-
-/**
- * One image in channels-last layout: `data[(y * width + x) * channels + c]`, i.e. `[H, W, C]`.
- * Values are in `0..1` straight out of {@link decodeImage}; {@link normalize} shifts them.
- */
-export interface ImageData32 {
-  readonly data: Float32Array;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
-
-/** Channel counts the decoders produce: 1 (greyscale) or 3 (RGB). */
-export type ImageChannels = 1 | 3;
-
-const isPositiveInt = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value > 0;
-
-/**
- * Makes an `[H, W, C]` image, zero-filled unless `data` is given (used as is, not copied).
- * Throws when a size is not a positive integer or `data.length !== height * width * channels`.
- */
-export function createImage(height: number, width: number, channels: number, data?: Float32Array): ImageData32 {
-  if (!isPositiveInt(height) || !isPositiveInt(width) || !isPositiveInt(channels)) {
-    throw new RangeError(
-      `createImage: height, width and channels must be positive integers, got [${height}, ${width}, ${channels}].`,
-    );
-  }
-  const size = height * width * channels;
-  if (data !== undefined && data.length !== size) {
-    throw new RangeError(
-      `createImage: data has ${data.length} values but [${height}, ${width}, ${channels}] needs ${size}. ` +
-        'Fix: pass a Float32Array of height * width * channels values in [H, W, C] order.',
-    );
-  }
-  return { data: data ?? new Float32Array(size), height, width, channels };
-}
-
-/** Throws a message naming `where` unless `image` is a well-formed {@link ImageData32}. */
-export function assertImage(image: ImageData32, where: string): void {
-  if (image === null || typeof image !== 'object' || !(image.data instanceof Float32Array)) {
-    throw new TypeError(`${where}: expected an image { data: Float32Array, height, width, channels }, got ${String(image)}.`);
-  }
-  const { height, width, channels, data } = image;
-  if (!isPositiveInt(height) || !isPositiveInt(width) || !isPositiveInt(channels)) {
-    throw new RangeError(`${where}: image sizes must be positive integers, got [${height}, ${width}, ${channels}].`);
-  }
-  if (data.length !== height * width * channels) {
-    throw new RangeError(
-      `${where}: image data has ${data.length} values but its shape [${height}, ${width}, ${channels}] needs ` +
-        `${height * width * channels}.`,
-    );
-  }
-}
+import type { ImageChannels, ImageData32 } from '@jepa/core';
 
 /** Thrown when an image file cannot be read or decoded. Carries the file and the reason. */
 export class ImageDecodeError extends Error {
@@ -112,7 +59,7 @@ export async function decodeImage(path: string, options: DecodeImageOptions = {}
   if (channels !== 1 && channels !== 3) {
     throw new RangeError(`decodeImage(${path}): channels must be 1 or 3, got ${String(channels)}.`);
   }
-  if (options.size !== undefined && !isPositiveInt(options.size)) {
+  if (options.size !== undefined && !(Number.isInteger(options.size) && options.size > 0)) {
     throw new RangeError(`decodeImage(${path}): size must be a positive integer, got ${String(options.size)}.`);
   }
   try {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageDecodeError } from './image.js';
+import { assertLabeledImages } from '@jepa/core';
+import { ImageDecodeError } from './decode-image.js';
 import { loadImageFolder, scanImageFolder, type ImageFolderProgress } from './image-folder-dataset.js';
-import { assertLabeledImages } from './labeled-images.js';
 
 let base: string;
 let root: string;

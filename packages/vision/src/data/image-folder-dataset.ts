@@ -1,7 +1,5 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { decodeImage, ImageDecodeError, type ImageChannels } from './image.js';
-import type { LabeledImages } from './labeled-images.js';
+import { scanClassFolder, type ClassFolderIndex, type ImageChannels, type LabeledImages } from '@jepa/core';
+import { decodeImage, ImageDecodeError } from './decode-image.js';
 
 /** File extensions read by default (lower case; matching ignores case): what sharp decodes. */
 export const DEFAULT_IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif'];
@@ -17,115 +15,14 @@ export interface ScanImageFolderOptions {
   readonly allowEmptyClasses?: boolean;
 }
 
-/** One image file of an image folder and its class index. */
-export interface ImageFolderSample {
-  readonly path: string;
-  readonly label: number;
-}
-
-/** What {@link scanImageFolder} found. */
-export interface ImageFolderIndex {
-  /** The root, resolved to an absolute path. */
-  readonly root: string;
-  /** Class folder names sorted by code point; index = label. */
-  readonly classNames: readonly string[];
-  /** Images ordered by class, then by folder path and file name (as torchvision's `make_dataset`). */
-  readonly samples: readonly ImageFolderSample[];
-}
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const isHidden = (name: string) => name.startsWith('.');
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Image files under `directory`, recursively (following links once), in torchvision's order. */
-async function listImages(directory: string, extensions: readonly string[]): Promise<string[]> {
-  const groups: Array<{ directory: string; files: string[] }> = [];
-  const seen = new Set<string>();
-  const walk = async (dir: string): Promise<void> => {
-    const real = await realpath(dir);
-    if (seen.has(real)) return;
-    seen.add(real);
-    const files: string[] = [];
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      if (isHidden(entry.name)) continue;
-      const path = join(dir, entry.name);
-      let directoryEntry = entry.isDirectory();
-      let fileEntry = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = await stat(path).catch(() => undefined);
-        directoryEntry = target?.isDirectory() ?? false;
-        fileEntry = target?.isFile() ?? false;
-      }
-      if (directoryEntry) await walk(path);
-      else if (fileEntry && extensions.some((ext) => entry.name.toLowerCase().endsWith(ext))) files.push(entry.name);
-    }
-    groups.push({ directory: dir, files: files.sort(byCodePoint) });
-  };
-  await walk(directory);
-  groups.sort((a, b) => byCodePoint(a.directory, b.directory));
-  return groups.flatMap((group) => group.files.map((file) => join(group.directory, file)));
-}
-
 /**
  * Indexes an ImageNet-style folder `root/<class>/<image>` (images may sit in subfolders of a class
- * folder). Classes are the sub-folders of `root` sorted by name; files directly in `root` and
- * hidden entries (names starting with `.`) are ignored. Throws when `root` is missing, has no class
- * folder, or a class folder has no image (unless `allowEmptyClasses`).
+ * folder): `scanClassFolder` of @jepa/core with image extensions. Classes are the sub-folders of
+ * `root` sorted by name; files directly in `root` and hidden entries are ignored. Throws when `root`
+ * is missing, has no class folder, or a class folder has no image (unless `allowEmptyClasses`).
  */
-export async function scanImageFolder(root: string, options: ScanImageFolderOptions = {}): Promise<ImageFolderIndex> {
-  const extensions = (options.extensions ?? DEFAULT_IMAGE_EXTENSIONS).map((ext) => ext.toLowerCase());
-  if (extensions.length === 0 || extensions.some((ext) => !ext.startsWith('.') || ext.length < 2)) {
-    throw new RangeError(
-      `scanImageFolder(${root}): extensions must be non-empty and each start with a dot (e.g. ".png"), ` +
-        `got ${JSON.stringify(options.extensions)}.`,
-    );
-  }
-  const absoluteRoot = resolve(root);
-  if (!(await isDirectory(absoluteRoot))) {
-    throw new Error(
-      `scanImageFolder: image folder root ${absoluteRoot} does not exist or is not a directory. ` +
-        'Fix: pass a folder laid out as root/<class>/<image>.',
-    );
-  }
-  const entries = (await readdir(absoluteRoot, { withFileTypes: true })).filter((entry) => !isHidden(entry.name));
-  const classNames: string[] = [];
-  for (const entry of entries) {
-    if (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(join(absoluteRoot, entry.name))))) {
-      classNames.push(entry.name);
-    }
-  }
-  classNames.sort(byCodePoint);
-  if (classNames.length === 0) {
-    const loose = entries.length;
-    throw new Error(
-      `scanImageFolder: no class folders in ${absoluteRoot}` +
-        (loose > 0 ? ` (found ${loose} file(s) directly in it, which are ignored)` : ' (it is empty)') +
-        '. Fix: lay the images out as root/<class>/<image>, one sub-folder per class.',
-    );
-  }
-
-  const samples: ImageFolderSample[] = [];
-  const empty: string[] = [];
-  for (const [label, name] of classNames.entries()) {
-    const files = await listImages(join(absoluteRoot, name), extensions);
-    if (files.length === 0) empty.push(name);
-    for (const path of files) samples.push({ path, label });
-  }
-  if (empty.length > 0 && !options.allowEmptyClasses) {
-    throw new Error(
-      `scanImageFolder: ${empty.length} class folder(s) in ${absoluteRoot} hold no image with an extension in ` +
-        `${extensions.join(', ')}: ${empty.join(', ')}. Fix: add images, remove those folders, pass the files' ` +
-        'extensions in `extensions`, or pass { allowEmptyClasses: true }.',
-    );
-  }
-  return { root: absoluteRoot, classNames, samples };
+export function scanImageFolder(root: string, options: ScanImageFolderOptions = {}): Promise<ClassFolderIndex> {
+  return scanClassFolder(root, { extensions: options.extensions ?? DEFAULT_IMAGE_EXTENSIONS, allowEmptyClasses: options.allowEmptyClasses, fileKind: 'image', where: 'scanImageFolder' });
 }
 
 /** A file that {@link loadImageFolder} skipped, and why. */

@@ -1,13 +1,4 @@
-export {
-  assertImage,
-  createImage,
-  decodeImage,
-  ImageDecodeError,
-  type DecodeImageOptions,
-  type ImageChannels,
-  type ImageData32,
-} from './image.js';
-export { uniformInt, uniformRange, type UniformSource } from './uniform-source.js';
+export { decodeImage, ImageDecodeError, type DecodeImageOptions } from './decode-image.js';
 export {
   centerCrop,
   horizontalFlip,
@@ -26,13 +17,6 @@ export {
   type RandomResizedCropOptions,
 } from './transforms.js';
 export {
-  assertLabeledImages,
-  countPerClass,
-  getImage,
-  subsetLabeledImages,
-  type LabeledImages,
-} from './labeled-images.js';
-export {
   loadMnist,
   mnistDigitsDirectory,
   MNIST_CLASS_NAMES,
@@ -45,9 +29,7 @@ export {
   loadImageFolder,
   scanImageFolder,
   type ImageFolderDataset,
-  type ImageFolderIndex,
   type ImageFolderProgress,
-  type ImageFolderSample,
   type LoadImageFolderOptions,
   type ScanImageFolderOptions,
   type SkippedImage,
@@ -56,7 +38,6 @@ export {
   batchesPerEpoch,
   epochBatches,
   sampleBatch,
-  shuffledIndices,
   type Augment,
   type Batch,
   type EpochBatchesOptions,

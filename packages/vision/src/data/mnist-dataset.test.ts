@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertLabeledImages, countPerClass } from './labeled-images.js';
+import { assertLabeledImages, countPerClass } from '@jepa/core';
 import { loadMnist, MNIST_CLASS_NAMES, mnistDigitsDirectory } from './mnist-dataset.js';
 
 const PIXELS = 784;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { LabeledImages } from './labeled-images.js';
+import type { LabeledImages } from '@jepa/core';
 
 /** MNIST's class names: the digits `'0'..'9'`, index = label. */
 export const MNIST_CLASS_NAMES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createImage, type ImageData32 } from './image.js';
+import { createImage, mulberry32, type ImageData32, type UniformSource } from '@jepa/core';
 import {
   centerCrop,
   horizontalFlip,
@@ -14,7 +14,6 @@ import {
   resizedCrop,
   sampleRandomResizedCropBox,
 } from './transforms.js';
-import type { UniformSource } from './uniform-source.js';
 
 /** Replays `values` as uniform draws and counts them. */
 function scripted(values: number[]): UniformSource & { used: number } {
@@ -26,19 +25,6 @@ function scripted(values: number[]): UniformSource & { used: number } {
     },
   };
   return source;
-}
-
-function mulberry32(seed: number): UniformSource {
-  let a = seed >>> 0;
-  return {
-    uniform() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
 }
 
 /** 7x9 single-channel test pattern; `channels` > 1 adds offsets per channel. */

@@ -1,5 +1,4 @@
-import { assertImage, type ImageData32 } from './image.js';
-import { uniformInt, uniformRange, type UniformSource } from './uniform-source.js';
+import { assertImage, uniformInt, uniformRange, type ImageData32, type UniformSource } from '@jepa/core';
 
 /** Per-channel ImageNet statistics (RGB), as torchvision and the official I-JEPA code use. */
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CheckpointFile, type CheckpointTensor, readCheckpointFile, saveCheckpoint } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIJepa } from '../ijepa.js';
+import { createIJepa } from '../model/ijepa.js';
 import { describeCheckpoint } from './describe-checkpoint.js';
 import { exportOfficialSafetensors } from './export-official.js';
 import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR } from './test-fixture.js';

@@ -1,11 +1,10 @@
-import { elementCount, type CheckpointFile } from '@jepa/core';
+import { elementCount, type CheckpointFile, type HeadsOptions } from '@jepa/core';
 import {
   checkpointEpoch,
   DDP_PREFIX,
   IJEPA_MODULES,
   inferIJepaArchitecture,
   splitModuleWeights,
-  type HeadsOptions,
   type IJepaArchitecture,
   type IJepaModuleName,
 } from './official-ijepa-checkpoint.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type CheckpointFile, type HostTensor, readCheckpointFile, readSafetensorsFile } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IJepaModel } from '../ijepa.js';
+import type { IJepaModel } from '../model/ijepa.js';
 import { convertCheckpointTensors, exportOfficialSafetensors, officialStateDict } from './export-official.js';
 import { createEncoderFromCheckpoint, createIJepaFromCheckpoint } from './official-ijepa-checkpoint.js';
 import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR, sameBits } from './test-fixture.js';

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { fromTfTensorAsync, Module, TransformerEncoder, writeSafetensorsFile, type HostTensor } from '@jepa/core';
-import type { IJepaModel } from '../ijepa.js';
-import { PatchEmbed2d } from '../patch-embed.js';
-import type { CheckpointFile, CheckpointTensor } from '@jepa/core';
+import type { IJepaModel } from '../model/ijepa.js';
+import { PatchEmbed2d } from '../model/patch-embed.js';
+import type { CheckpointFile, CheckpointTensor, HeadsOptions } from '@jepa/core';
 import {
   DDP_PREFIX,
   IJEPA_MODULES,
   ijepaConfigFromArchitecture,
   inferIJepaArchitecture,
   splitModuleWeights,
-  type HeadsOptions,
   type IJepaModuleName,
 } from './official-ijepa-checkpoint.js';
 

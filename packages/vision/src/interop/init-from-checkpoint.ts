@@ -1,4 +1,4 @@
-import type { IJepaTrainable } from '../ijepa-training.js';
+import type { IJepaTrainable } from '../training/ijepa-trainable.js';
 import type { CheckpointFile } from '@jepa/core';
 import { checkpointEpoch, loadIJepaWeights, splitModuleWeights } from './official-ijepa-checkpoint.js';
 import { importOfficialOptimizerState, type OptimizerStateImport } from './official-optimizer-state.js';

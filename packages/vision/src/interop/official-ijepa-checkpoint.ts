@@ -1,6 +1,25 @@
-import { groupTensorsByModule, diffStateDict, jepaCheckpointParts, loadModuleTensorsStrict, recordedEpoch, StateDictMismatchError, withTfTensors, type CheckpointFile, type CheckpointTensor } from '@jepa/core';
-import { createIJepa, type IJepaModel, type IJepaModelConfig } from '../ijepa.js';
-import { createVisionTransformer, VIT_PRESETS, type VisionTransformer, type VitPresetName } from '../vit.js';
+import {
+  countBlocks,
+  groupTensorsByModule,
+  jepaCheckpointParts,
+  listTensorNames,
+  loadModuleStrict,
+  loadModuleTensorsStrict,
+  presetAndHeads,
+  recordedEpoch,
+  recordedHeads,
+  requireHeads,
+  stripSharedPrefix,
+  tensorShape,
+  type CheckpointFile,
+  type CheckpointTensor,
+  type ExpectedModel,
+  type HeadsOptions,
+  type HeadsSource,
+  type VitPresetName,
+} from '@jepa/core';
+import { createIJepa, type IJepaModel, type IJepaModelConfig } from '../model/ijepa.js';
+import { createVisionTransformer, type VisionTransformer } from '../model/vit.js';
 
 /**
  * Official I-JEPA checkpoints (facebookresearch/ijepa `src/train.py` `save_checkpoint`) are one dict:
@@ -41,8 +60,6 @@ export type WeightsSource = CheckpointFile | ModuleWeights;
 
 const isModuleWeights = (source: WeightsSource): source is ModuleWeights => 'layout' in source && 'modules' in source;
 
-const stripPrefix = (names: readonly string[]) => names.length > 0 && names.every((name) => name.startsWith(DDP_PREFIX));
-
 /**
  * Splits a checkpoint's tensors into the I-JEPA modules, stripping the `module.` prefix of a module
  * when every one of its keys has it (a mix is left alone, so strict loading lists the odd keys).
@@ -52,9 +69,7 @@ export function splitModuleWeights(file: WeightsSource): ModuleWeights {
   const { groups, other } = groupTensorsByModule(file.tensors, IJEPA_MODULES);
   let layout: ModuleWeights['layout'] = groups.size > 0 ? 'modules' : 'none';
   if (groups.size === 0) {
-    const names = [...other.keys()];
-    const bare = stripPrefix(names) ? names.map((n) => n.slice(DDP_PREFIX.length)) : names;
-    if (bare.includes('patch_embed.proj.weight')) {
+    if (stripSharedPrefix(other, [DDP_PREFIX]).tensors.has('patch_embed.proj.weight')) {
       layout = 'bare-encoder';
       groups.set('encoder', new Map(other));
       other.clear();
@@ -65,12 +80,9 @@ export function splitModuleWeights(file: WeightsSource): ModuleWeights {
   for (const name of IJEPA_MODULES) {
     const group = groups.get(name);
     if (!group) continue;
-    if (stripPrefix([...group.keys()])) {
-      prefixed.add(name);
-      modules.set(name, new Map([...group].map(([key, t]) => [key.slice(DDP_PREFIX.length), t])));
-    } else {
-      modules.set(name, group);
-    }
+    const stripped = stripSharedPrefix(group, [DDP_PREFIX]);
+    if (stripped.prefix) prefixed.add(name);
+    modules.set(name, stripped.tensors);
   }
   return { source: file.path, layout, modules, prefixed, other };
 }
@@ -98,9 +110,6 @@ export interface PredictorArchitecture {
   readonly numTokens: number;
 }
 
-/** Where the number of heads came from. */
-export type HeadsSource = 'option' | 'file' | 'preset';
-
 /** Everything known about the model of a checkpoint. */
 export interface IJepaArchitecture {
   /** The encoder sizes (from `target_encoder` when present, else `encoder`). */
@@ -116,47 +125,12 @@ export interface IJepaArchitecture {
   readonly predictorNumHeads?: number;
 }
 
-/** Heads cannot be read from weights: they come from here. */
-export interface HeadsOptions {
-  /** Encoder attention heads; needed unless the width and depth match a preset or the file records them. */
-  readonly numHeads?: number;
-  /** Predictor heads; default the encoder's (the official `init_model` passes `encoder.num_heads`). */
-  readonly predictorNumHeads?: number;
-}
-
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
-function listNames(weights: ReadonlyMap<string, CheckpointTensor>): string {
-  const names = [...weights.keys()];
-  return names.slice(0, 6).join(', ') + (names.length > 6 ? `, ... (${names.length} tensors)` : names.length === 0 ? '(no tensors)' : '');
-}
+/** What this loader reads, for messages. */
+const IJEPA_WEIGHTS: ExpectedModel = { pass: 'an I-JEPA checkpoint or a ViT encoder state dict', model: 'an official I-JEPA ViT' };
 
-function shapeOf(weights: ReadonlyMap<string, CheckpointTensor>, key: string, rank: number, where: string, what: string): readonly number[] {
-  const tensor = weights.get(key);
-  if (!tensor) {
-    throw new Error(`${where}: no '${key}' tensor, so the ${what} cannot be read from the weights (it holds ${listNames(weights)}). Pass an I-JEPA checkpoint or a ViT encoder state dict.`);
-  }
-  if (tensor.shape.length !== rank || tensor.shape.some((d) => !(d > 0))) {
-    throw new Error(`${where}: '${key}' has shape ${fmt(tensor.shape)}; expected ${rank} positive dimensions. The checkpoint is not an official I-JEPA ViT.`);
-  }
-  return tensor.shape;
-}
-
-/** Indices `i` of `<prefix>.<i>.` keys, checked to be 0..n-1. Returns n. */
-function countBlocks(weights: ReadonlyMap<string, CheckpointTensor>, prefix: string, where: string): number {
-  const pattern = new RegExp(`^${prefix.replace('.', '\\.')}\\.(\\d+)\\.`);
-  const indices = new Set<number>();
-  for (const key of weights.keys()) {
-    const match = pattern.exec(key);
-    if (match) indices.add(Number(match[1]));
-  }
-  if (indices.size === 0) throw new Error(`${where}: no '${prefix}.<i>.*' tensors, so the depth cannot be read (it holds ${listNames(weights)}).`);
-  const sorted = [...indices].sort((a, b) => a - b);
-  if (sorted[sorted.length - 1] !== sorted.length - 1) {
-    throw new Error(`${where}: the blocks are numbered ${sorted.join(', ')}, not 0..${sorted.length - 1}; some blocks are missing from the checkpoint.`);
-  }
-  return sorted.length;
-}
+const shapeOf = (weights: ReadonlyMap<string, CheckpointTensor>, key: string, rank: number, where: string, what: string) => tensorShape(weights, key, rank, where, what, IJEPA_WEIGHTS);
 
 function squareSide(tokens: number, where: string, key: string): number {
   const side = Math.round(Math.sqrt(tokens));
@@ -198,71 +172,6 @@ export function inferPredictorArchitecture(weights: ReadonlyMap<string, Checkpoi
   return { embedDim, depth, mlpRatio: fc1[0]! / embedDim, encoderEmbedDim, numTokens: pos[1]! };
 }
 
-/** The MLP hidden width a ratio gives (as the official `int(dim * mlp_ratio)`, rounded like our blocks). */
-const hiddenOf = (dim: number, ratio: number) => Math.round(dim * ratio);
-
-/** The official preset with this width, depth and MLP ratio, if any. */
-export function matchVitPreset(embedDim: number, depth: number, mlpRatio = 4): VitPresetName | undefined {
-  for (const [name, preset] of Object.entries(VIT_PRESETS) as Array<[VitPresetName, (typeof VIT_PRESETS)[VitPresetName]]>) {
-    const presetRatio = 'mlpRatio' in preset ? preset.mlpRatio : 4;
-    if (preset.embedDim === embedDim && preset.depth === depth && hiddenOf(embedDim, presetRatio) === hiddenOf(embedDim, mlpRatio)) return name;
-  }
-  return undefined;
-}
-
-const positiveInt = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined);
-
-/** Heads recorded by this library: an export's `jepa.model` metadata or a run checkpoint's manifest. */
-export function recordedHeads(file: WeightsSource): { numHeads?: number; predictorNumHeads?: number } {
-  if (isModuleWeights(file)) return {};
-  let model: { encoder?: { numHeads?: unknown }; predictor?: { numHeads?: unknown } } | undefined;
-  const recorded = file.metadata['jepa.model'];
-  if (typeof recorded === 'string') {
-    try {
-      model = JSON.parse(recorded);
-    } catch {
-      model = undefined;
-    }
-  }
-  const meta = file.manifest?.meta as { state?: { config?: { model?: typeof model } } } | undefined;
-  model ??= meta?.state?.config?.model;
-  return { numHeads: positiveInt(model?.encoder?.numHeads), predictorNumHeads: positiveInt(model?.predictor?.numHeads) };
-}
-
-/** Throws unless the heads given in `options` are positive integers (or not given). */
-export function checkHeadsOptions(options: HeadsOptions): void {
-  for (const name of ['numHeads', 'predictorNumHeads'] as const) {
-    const value = options[name];
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive integer, got ${value}.`);
-  }
-}
-
-/** The heads of a checkpoint's model, and where the encoder's came from. */
-export interface ResolvedHeads {
-  readonly numHeads?: number;
-  readonly headsFrom?: HeadsSource;
-  readonly predictorNumHeads?: number;
-}
-
-/**
- * Heads cannot be read from weights. The encoder's come from `options.numHeads`, else from what
- * this library recorded in the file, else from the preset matching the encoder's sizes; the
- * predictor's (when there is a predictor) from its option, its record, else the encoder's (as the
- * official `init_model` and `init_video_model`).
- */
-export function resolveHeads(options: HeadsOptions, recorded: { numHeads?: number; predictorNumHeads?: number }, preset: VitPresetName | undefined, hasPredictor: boolean): ResolvedHeads {
-  let numHeads: number | undefined;
-  let headsFrom: HeadsSource | undefined;
-  if (options.numHeads !== undefined) [numHeads, headsFrom] = [options.numHeads, 'option'];
-  else if (recorded.numHeads !== undefined) [numHeads, headsFrom] = [recorded.numHeads, 'file'];
-  else if (preset) [numHeads, headsFrom] = [VIT_PRESETS[preset].numHeads, 'preset'];
-  const predictorNumHeads = hasPredictor ? options.predictorNumHeads ?? recorded.predictorNumHeads ?? numHeads : undefined;
-  return {
-    ...(numHeads !== undefined ? { numHeads, headsFrom } : {}),
-    ...(predictorNumHeads !== undefined ? { predictorNumHeads } : {}),
-  };
-}
-
 /** Options of {@link inferIJepaArchitecture}. */
 export interface InferArchitectureOptions extends HeadsOptions {
   /** The encoder to read sizes from. Default `target_encoder` when present, else `encoder`. */
@@ -278,7 +187,6 @@ export interface InferArchitectureOptions extends HeadsOptions {
  * undefined (see {@link requireHeads}).
  */
 export function inferIJepaArchitecture(file: WeightsSource, options: InferArchitectureOptions = {}): IJepaArchitecture {
-  checkHeadsOptions(options);
   const weights = splitModuleWeights(file);
   const encoderName: IJepaModuleName | undefined =
     weights.layout === 'bare-encoder' ? 'encoder'
@@ -286,41 +194,18 @@ export function inferIJepaArchitecture(file: WeightsSource, options: InferArchit
       : weights.modules.has('target_encoder') ? 'target_encoder' : weights.modules.has('encoder') ? 'encoder' : undefined;
   if (!encoderName) {
     const wanted = options.encoderModule ? `no '${options.encoderModule}' module` : 'no encoder';
-    const held = weights.modules.size > 0 ? `only ${[...weights.modules.keys()].join(', ')}` : `no encoder, predictor or target_encoder (its tensors: ${listNames(weights.other)})`;
+    const held = weights.modules.size > 0 ? `only ${[...weights.modules.keys()].join(', ')}` : `no encoder, predictor or target_encoder (its tensors: ${listTensorNames(weights.other)})`;
     throw new Error(`${weights.source}: holds ${held}, so there is ${wanted} to read sizes from. Pass an I-JEPA checkpoint (.pth.tar with encoder/target_encoder) or a ViT encoder state dict.`);
   }
   const where = (name: IJepaModuleName) => (weights.layout === 'bare-encoder' ? weights.source : `${weights.source} (${name})`);
   const encoder = inferVitArchitecture(weights.modules.get(encoderName)!, where(encoderName));
   const predictorWeights = options.predictor === false ? undefined : weights.modules.get('predictor');
   const predictor = predictorWeights ? inferPredictorArchitecture(predictorWeights, where('predictor')) : undefined;
-  const preset = matchVitPreset(encoder.embedDim, encoder.depth, encoder.mlpRatio);
   return {
     encoder,
     ...(predictor ? { predictor } : {}),
-    ...(preset ? { preset } : {}),
-    ...resolveHeads(options, recordedHeads(file), preset, predictor !== undefined),
+    ...presetAndHeads(encoder, options, isModuleWeights(file) ? {} : recordedHeads(file), predictor !== undefined),
   };
-}
-
-const divisors = (n: number) => Array.from({ length: Math.min(n, 64) }, (_, i) => i + 1).filter((d) => n % d === 0);
-
-/** Thrown when the encoder's heads are needed but cannot be known. */
-export class MissingHeadsError extends Error {
-  constructor(source: string, readonly architecture: IJepaArchitecture) {
-    const { embedDim, depth } = architecture.encoder;
-    const presets = Object.entries(VIT_PRESETS).map(([name, p]) => `${name} ${p.embedDim}x${p.depth}`).join(', ');
-    super(
-      `${source}: the number of attention heads cannot be read from the weights, and width ${embedDim} with depth ${depth} matches no ViT preset (${presets}). ` +
-        `Pass the heads the model was trained with: --num-heads N on the command line, numHeads in the API (a divisor of ${embedDim}: ${divisors(embedDim).join(', ')}).`,
-    );
-    this.name = 'MissingHeadsError';
-  }
-}
-
-/** The encoder heads of `architecture`, or a {@link MissingHeadsError}. */
-export function requireHeads(architecture: IJepaArchitecture, source: string): number {
-  if (architecture.numHeads === undefined) throw new MissingHeadsError(source, architecture);
-  return architecture.numHeads;
 }
 
 const sourceOf = (file: WeightsSource) => (isModuleWeights(file) ? file.source : file.path);
@@ -348,13 +233,6 @@ export function ijepaConfigFromArchitecture(architecture: IJepaArchitecture, sou
     encoder: { embedDim: encoder.embedDim, depth: encoder.depth, numHeads, ...(exactRatio !== undefined ? { mlpRatio: exactRatio } : {}) },
     predictor: { embedDim: predictor.embedDim, depth: predictor.depth, numHeads: architecture.predictorNumHeads ?? numHeads, ...(Math.abs(predictor.mlpRatio - 4) < 1e-9 ? {} : { mlpRatio: predictor.mlpRatio }) },
   };
-}
-
-/** Shapes of a module's tensors under `<prefix>.<name>`. */
-function shapesWithPrefix(weights: ReadonlyMap<string, CheckpointTensor>, prefix: string): Record<string, { shape: readonly number[] }> {
-  const out: Record<string, { shape: readonly number[] }> = {};
-  for (const [name, t] of weights) out[prefix ? `${prefix}.${name}` : name] = { shape: t.shape };
-  return out;
 }
 
 function describeSource(weights: ModuleWeights, modules: readonly IJepaModuleName[]): string {
@@ -444,7 +322,7 @@ export function createEncoderFromCheckpoint(file: WeightsSource, options: Encode
     const held = [...weights.modules.keys()];
     const other: EncoderChoice = which === 'target_encoder' ? 'encoder' : 'target_encoder';
     throw new Error(
-      `${weights.source}: has no '${which}' module (it holds ${held.length > 0 ? held.join(', ') : `no I-JEPA modules; tensors: ${listNames(weights.other)}`}).` +
+      `${weights.source}: has no '${which}' module (it holds ${held.length > 0 ? held.join(', ') : `no I-JEPA modules; tensors: ${listTensorNames(weights.other)}`}).` +
         (held.includes(other) ? ` Ask for the ${other === 'encoder' ? 'context encoder (--encoder context)' : 'target encoder (--encoder target)'} instead.` : ' Pass an I-JEPA checkpoint or a ViT encoder state dict.'),
     );
   }
@@ -464,10 +342,7 @@ export function createEncoderFromCheckpoint(file: WeightsSource, options: Encode
     inChannels: size.inChannels,
   });
   try {
-    const source = weights.prefixed.has(module) ? `${where} ('${DDP_PREFIX}' stripped)` : where;
-    const report = diffStateDict(encoder.stateDictShapes(), shapesWithPrefix(moduleWeights, ''));
-    if (!report.ok) throw new StateDictMismatchError(report, source);
-    withTfTensors(moduleWeights, (dict) => encoder.loadStateDict(dict, source));
+    loadModuleStrict(encoder, moduleWeights, weights.prefixed.has(module) ? `${where} ('${DDP_PREFIX}' stripped)` : where);
   } catch (error) {
     encoder.dispose();
     throw error;

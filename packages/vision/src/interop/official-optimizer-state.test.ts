@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, type CheckpointFile, isTorchTensor, readCheckpointFile, type TorchTensor } from '@jepa/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIJepa, type IJepaModel } from '../ijepa.js';
+import { createIJepa, type IJepaModel } from '../model/ijepa.js';
 import { splitModuleWeights } from './official-ijepa-checkpoint.js';
 import { importOfficialOptimizerState } from './official-optimizer-state.js';
 import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR } from './test-fixture.js';

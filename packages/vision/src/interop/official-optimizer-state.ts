@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type AdamW, type CheckpointTensor, checkpointTensorValues, fromTorchLayout, isTorchTensor, type Parameter, type TorchTensor } from '@jepa/core';
-import type { IJepaModel } from '../ijepa.js';
+import type { IJepaModel } from '../model/ijepa.js';
 import type { ModuleWeights } from './official-ijepa-checkpoint.js';
 
 /** What {@link importOfficialOptimizerState} did. */

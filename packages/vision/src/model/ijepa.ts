@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Jepa, jepaModuleState, JepaPredictor, withInitSeed, type StateDict } from '@jepa/core';
-import { createVisionTransformer, resolveVitSize, type VisionTransformer, type VitPresetName, type VitSize } from './vit.js';
+import { Jepa, jepaModuleState, JepaPredictor, resolveVitSize, withInitSeed, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
+import { createVisionTransformer, type VisionTransformer } from './vit.js';
 
 /** Model sizes of an I-JEPA. */
 export interface IJepaModelConfig {

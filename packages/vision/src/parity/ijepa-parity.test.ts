@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, toTorchLayout, type MaskSet, type StateDict } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIJepa, type IJepaModel } from '../ijepa.js';
+import { createIJepa, type IJepaModel } from '../model/ijepa.js';
 import { fixtureDir, loadFixtureTensors, maxAbs, maxAbsDiff } from '@jepa/core/testing';
 
 const dir = fixtureDir('ijepa-tiny');

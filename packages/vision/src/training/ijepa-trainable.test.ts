@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { train } from '@jepa/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMnist } from './data/mnist-dataset.js';
-import { subsetLabeledImages } from './data/labeled-images.js';
-import { MNIST_MEAN, MNIST_STD } from './data/transforms.js';
-import { IJepaTrainable, type IJepaTrainingConfig } from './ijepa-training.js';
+import { loadMnist } from '../data/mnist-dataset.js';
+import { subsetLabeledImages } from '@jepa/core';
+import { MNIST_MEAN, MNIST_STD } from '../data/transforms.js';
+import { IJepaTrainable, type IJepaTrainingConfig } from './ijepa-trainable.js';
 
 const { train: mnist } = loadMnist();
 const data = subsetLabeledImages(mnist, Array.from({ length: 64 }, (_, i) => i * 100));

@@ -15,11 +15,11 @@ import {
   type Trainable,
   type TrainableState,
 } from '@jepa/core';
-import { sampleBatch } from './data/batches.js';
-import type { LabeledImages } from './data/labeled-images.js';
-import { randomResizedCrop } from './data/transforms.js';
-import { extractFeatures, normalizeBatch, type Normalization } from './features.js';
-import { createIJepa, IJEPA_DEFAULTS, type IJepaModel, type IJepaModelConfig } from './ijepa.js';
+import { sampleBatch } from '../data/batches.js';
+import type { LabeledImages } from '@jepa/core';
+import { randomResizedCrop } from '../data/transforms.js';
+import { extractFeatures, normalizeBatch, type Normalization } from './image-features.js';
+import { createIJepa, IJEPA_DEFAULTS, type IJepaModel, type IJepaModelConfig } from '../model/ijepa.js';
 
 /** Optimisation settings, in steps (the official configs count epochs; we convert). */
 export interface IJepaOptimizationConfig {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder } from '@jepa/core';
-import type { LabeledImages } from './data/labeled-images.js';
-import { normalize } from './data/transforms.js';
+import type { LabeledImages } from '@jepa/core';
+import { normalize } from '../data/transforms.js';
 
 /** Per-channel mean and std applied to images with values 0..1. */
 export interface Normalization {

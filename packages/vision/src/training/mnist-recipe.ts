@@ -1,6 +1,6 @@
-import { MNIST_MEAN, MNIST_STD } from './data/transforms.js';
-import type { IJepaTrainingConfig } from './ijepa-training.js';
-import { fanInPatchInitStd } from './patch-embed.js';
+import { MNIST_MEAN, MNIST_STD } from '../data/transforms.js';
+import type { IJepaTrainingConfig } from './ijepa-trainable.js';
+import { fanInPatchInitStd } from '../model/patch-embed.js';
 
 /**
  * The default MNIST recipe (used by `jepa train ijepa` and apps/ijepa-mnist): a small I-JEPA that

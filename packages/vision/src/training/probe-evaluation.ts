@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { fullProbe, lowShotProbe, type Encoder, type LabelledFeatures } from '@jepa/core';
-import type { LabeledImages } from './data/labeled-images.js';
-import { extractFeatures, normalizeBatch, type Normalization } from './features.js';
+import type { LabeledImages } from '@jepa/core';
+import { extractFeatures, normalizeBatch, type Normalization } from './image-features.js';
 
 /** Settings of a probe evaluation (the I-JEPA low-shot protocol on frozen features). */
 export interface ProbeEvaluationOptions {
