@@ -1,10 +1,14 @@
-// @jepa/cli public API: the `jepa` program for embedding and tests, and the MNIST recipe.
+// @jepa/cli public API: the `jepa` program for embedding and tests, the model-family registry, and the run-folder types.
 export { runCli, type RunCliOptions } from './run-cli.js';
 export { createProgram } from './program.js';
 export { CliError } from './cli-error.js';
 export type { CliContext } from './cli-context.js';
 export type { CliIo, TextStream } from './cli-io.js';
-export type { RunConfig, RunSettings, ResolvedTrainingConfig } from './run-config.js';
-export type { RunReport, ModelSummary } from './run-report.js';
-export type { ProbeRow, CollapseSummary } from './probe-suite.js';
-export type { DataSpec, DataSummary } from './run-data.js';
+export type { RunConfig } from './run-folder/run-config.js';
+export { MODEL_FAMILIES } from './families/registry.js';
+export type { ModelFamily, EvalProbeFlags, EmbedFlags, EmbedRequest, CheckpointSummary } from './families/model-family.js';
+export type { IJepaRunConfig, RunSettings, ResolvedTrainingConfig } from './families/ijepa/ijepa-run-settings.js';
+export type { RunReport, ModelSummary } from './families/ijepa/ijepa-run-report.js';
+export type { ProbeRow, CollapseSummary } from './families/ijepa/probe-suite.js';
+export type { DataSpec, DataSummary } from './families/ijepa/image-run-data.js';
+export type { VJepaRunConfig } from './families/vjepa/train-vjepa.js';

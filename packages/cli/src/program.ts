@@ -4,9 +4,8 @@ import { registerConvert } from './commands/convert.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerEvalProbe } from './commands/eval-probe.js';
 import { registerInspect } from './commands/inspect.js';
-import { registerTrainIjepa } from './commands/train-ijepa.js';
-import { registerTrainVjepa } from './commands/train-vjepa.js';
-import { runtimeVersions } from './run-config.js';
+import { registerTrain } from './commands/train.js';
+import { runtimeVersions } from './run-folder/run-config.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,8 +25,9 @@ Backends: --backend auto picks @tensorflow/tfjs-node-gpu, then tfjs-node, then w
 (JEPA_BACKEND sets the default). JEPA_DEBUG=1 prints stack traces of unexpected errors.`;
 
 /**
- * The `jepa` command line: `train ijepa`, `train vjepa`, `eval probe`, `inspect`, `convert` and `embed` (one file per
- * command in `commands/`).
+ * The `jepa` command line: `train <kind>` for every model family of the registry
+ * (`families/registry.ts`), `eval probe`, `inspect`, `convert` and `embed` (one file per command in
+ * `commands/`; what differs between families lives in `families/<kind>/`).
  * Commander's output goes through `context.io`, and it throws instead of exiting (see `runCli`).
  */
 export function createProgram(context: CliContext): Command {
@@ -48,12 +48,7 @@ export function createProgram(context: CliContext): Command {
     .addHelpText('after', EXAMPLES);
   // Subcommands copy these settings (output, exitOverride) when they are created below.
 
-  const train = program
-    .command('train')
-    .summary('train a model (ijepa, vjepa)')
-    .description('Train a JEPA self-supervised; each run writes one folder (config, checkpoints, metrics, loss plot, report).');
-  registerTrainIjepa(train, context);
-  registerTrainVjepa(train, context);
+  registerTrain(program, context);
 
   const evaluate = program
     .command('eval')

@@ -6,7 +6,7 @@ import { convertCheckpointTensors, IJEPA_MODULES, type IJepaModuleName } from '@
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { integerAtLeast } from '../option-parsers.js';
-import { readCheckpointArgument } from './checkpoint-argument.js';
+import { readCheckpointArgument } from '../checkpoints/checkpoint-argument.js';
 
 /** The flags of `jepa convert`. */
 export interface ConvertFlags {

@@ -1,40 +1,12 @@
-import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { initBackend, type BackendChoice } from '@jepa/core';
-import { CliError } from '../cli-error.js';
-import type { CliContext } from '../cli-context.js';
-import { loadIJepaCheckpoint, locateCheckpoint } from '../ijepa-checkpoint.js';
-import { evaluateIJepa, protocolSentence } from '../ijepa-evaluation.js';
 import { IJEPA_EVALUATION_DEFAULTS } from '@jepa/vision';
+import { locateCheckpoint } from '../checkpoints/checkpoint-location.js';
+import { runCheckpointKind } from '../checkpoints/run-checkpoint.js';
+import type { CliContext } from '../cli-context.js';
+import { backendOption, startBackend } from '../common-options.js';
+import type { EvalProbeFlags } from '../families/model-family.js';
+import { familyOfKind } from '../families/registry.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
-import { readRunConfig } from '../run-config.js';
-import { loadRunData, resolveDatasetPath, type DataSpec } from '../run-data.js';
-import { formatProbeTable, seconds, writeProbeReport } from '../run-report.js';
-import { checkpointKind } from '../vjepa-checkpoint.js';
-import type { MovingMnistTask } from '../vjepa-run-data.js';
-import { evalProbeVJepa } from './eval-probe-vjepa.js';
-import { BACKEND_CHOICES } from './train-ijepa.js';
-
-/** The flags of `jepa eval probe`. */
-export interface EvalProbeFlags {
-  checkpoint: string;
-  encoder: 'target' | 'context';
-  dataset?: string;
-  shots: number;
-  draws: number;
-  full?: boolean;
-  baselines?: boolean;
-  trainLimit?: number;
-  evalLimit?: number;
-  heldOutFraction?: number;
-  skipCorrupt?: boolean;
-  /** Default 0 (I-JEPA), the run's seed (V-JEPA). */
-  seed?: number;
-  /** V-JEPA on Moving MNIST: the label probed. */
-  task?: MovingMnistTask;
-  backend?: BackendChoice;
-  out?: string;
-}
 
 const EXAMPLES = `
 Examples:
@@ -75,7 +47,7 @@ export function registerEvalProbe(group: Command, context: CliContext): Command 
     .option('--held-out-fraction <x>', `image folders: fraction of each class held out (default ${IJEPA_EVALUATION_DEFAULTS.folderHeldOutFraction})`, numberIn(0, 0.9))
     .option('--skip-corrupt', 'image folders and videos: skip files that fail to decode')
     .option('--seed <n>', "seed of the low-shot draws and probe training (default 0; V-JEPA: the run's seed, as train vjepa)", integerAtLeast(0))
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: $JEPA_BACKEND, else auto)').choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .option('--out <file>', 'also write the results as JSON to this file')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: EvalProbeFlags) => {
@@ -83,70 +55,13 @@ export function registerEvalProbe(group: Command, context: CliContext): Command 
     });
 }
 
-/** `jepa eval probe`. */
+/**
+ * `jepa eval probe`: finds the checkpoint, reads the run kind its manifest records, and hands it to
+ * that model family (which rebuilds the model strictly and runs its probes).
+ */
 export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Promise<void> {
-  const { io } = context;
-  const log = io.stderr;
-  const location = await locateCheckpoint(flags.checkpoint, io.cwd);
-  const vjepa = (await checkpointKind(location)) === 'vjepa';
-  const run = location.runDir && !vjepa ? await readRunConfig(location.runDir).catch(() => undefined) : undefined;
-  try {
-    await initBackend({ backend: flags.backend, env: io.env });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (--backend ${flags.backend ?? io.env.JEPA_BACKEND ?? 'auto'})`);
-  }
-  if (vjepa) {
-    await evalProbeVJepa(location, flags, context);
-    return;
-  }
-  if (flags.task !== undefined) throw new CliError('--task chooses the label of a V-JEPA Moving MNIST run; this is an I-JEPA checkpoint. Leave --task out.');
-  const started = performance.now();
-  const { model, config, step, tensorsPath } = await loadIJepaCheckpoint(location);
-  try {
-    log.write(`loaded ${tensorsPath}${step === undefined ? '' : ` (step ${step})`}\n`);
-    const spec: DataSpec = {
-      dataset: flags.dataset === undefined ? run?.data.dataset ?? 'mnist' : resolveDatasetPath(flags.dataset, io.cwd),
-      imageSize: config.model.imageSize,
-      channels: config.model.inChannels,
-      trainLimit: flags.trainLimit ?? run?.data.trainLimit,
-      evalLimit: flags.evalLimit ?? run?.data.evalLimit,
-      heldOutFraction: flags.heldOutFraction ?? run?.data.heldOutFraction ?? IJEPA_EVALUATION_DEFAULTS.folderHeldOutFraction,
-      skipCorrupt: flags.skipCorrupt ?? run?.data.skipCorrupt ?? false,
-    };
-    const data = await loadRunData(spec, log);
-    const full = flags.full !== false;
-    const encoder = flags.encoder === 'context' ? model.contextEncoder : model.targetEncoder;
-    const rows = await evaluateIJepa(encoder, config, data, {
-      shotsPerClass: flags.shots,
-      draws: flags.draws,
-      full,
-      seed: flags.seed ?? 0,
-      baselines: flags.baselines === true,
-      label: `I-JEPA ${flags.encoder} encoder`,
-      log,
-    });
-    const wallSeconds = (performance.now() - started) / 1000;
-    io.stdout.write(
-      `\ncheckpoint ${tensorsPath}${step === undefined ? '' : ` (step ${step})`}\n` +
-        `data       ${data.summary.source}: probes trained on ${data.train.count} images, scored on ${data.heldOut.count} held-out images\n\n` +
-        `${formatProbeTable(rows, flags.shots, flags.draws)}\n\n` +
-        `${protocolSentence({ shotsPerClass: flags.shots, draws: flags.draws, full })} Took ${seconds(wallSeconds)}.\n`,
-    );
-    if (flags.out !== undefined) {
-      await writeProbeReport(flags.out, io.cwd, {
-        checkpoint: tensorsPath,
-        step: step ?? null,
-        encoder: flags.encoder,
-        data: data.summary,
-        shotsPerClass: flags.shots,
-        draws: flags.draws,
-        full,
-        protocol: protocolSentence({ shotsPerClass: flags.shots, draws: flags.draws, full }),
-        rows,
-        wallSeconds,
-      }, log);
-    }
-  } finally {
-    model.dispose();
-  }
+  const location = await locateCheckpoint(flags.checkpoint, context.io.cwd);
+  const family = familyOfKind(await runCheckpointKind(location), `--checkpoint ${location.dir}/${location.name}.json`);
+  await startBackend(flags.backend, context.io);
+  await family.evalProbe(location, flags, context);
 }

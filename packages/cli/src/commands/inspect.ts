@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { describeCheckpoint, splitModuleWeights, topLevelGroup, type CheckpointDescription } from '@jepa/vision';
 import { type CheckpointFile, type CheckpointTensor } from '@jepa/core';
+import { readCheckpointArgument } from '../checkpoints/checkpoint-argument.js';
 import type { CliContext } from '../cli-context.js';
+import type { CheckpointSummary } from '../families/model-family.js';
+import { familyOfCheckpoint } from '../families/registry.js';
 import { integerAtLeast } from '../option-parsers.js';
-import { formatTextTable } from '../text-table.js';
-import { readCheckpointArgument } from './checkpoint-argument.js';
+import { formatTextTable } from '../report/text-table.js';
 
 /** The flags of `jepa inspect`. */
 export interface InspectFlags {
@@ -115,6 +116,13 @@ function foldBlocks(lines: readonly TensorLine[]): string[][] {
   return rows;
 }
 
+/** Top-level group of a key: its first segment (`encoder`, `opt`, ...), or `(root)` for bare keys. */
+function topLevelGroup(key: string, bare: boolean): string {
+  if (bare) return '(root)';
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}
+
 /** The tensors of a file grouped by top-level module, in file order. */
 function groupTensors(file: CheckpointFile, bare: boolean): Map<string, TensorLine[]> {
   const groups = new Map<string, TensorLine[]>();
@@ -130,9 +138,8 @@ function groupTensors(file: CheckpointFile, bare: boolean): Map<string, TensorLi
 }
 
 /** The text report of `jepa inspect`. */
-export function formatInspection(file: CheckpointFile, description: CheckpointDescription, flags: Pick<InspectFlags, 'all' | 'lines'>): string {
-  const weights = splitModuleWeights(file);
-  const bare = weights.layout !== 'modules';
+export function formatInspection(file: CheckpointFile, description: CheckpointSummary, flags: Pick<InspectFlags, 'all' | 'lines'>): string {
+  const bare = description.bare;
   const container = file.format === 'torch' ? 'torch.save zip' : 'safetensors';
   const out: string[] = [];
   out.push(`file      ${file.path} (${container}, ${megabytes(file.byteLength)}, ${count(file.tensors.size)} tensors)`);
@@ -167,13 +174,13 @@ export function formatInspection(file: CheckpointFile, description: CheckpointDe
 /** `jepa inspect FILE`. */
 export async function inspect(path: string, flags: InspectFlags, context: CliContext): Promise<void> {
   const file = await readCheckpointArgument(path, context.io.cwd, 'FILE');
-  const description = describeCheckpoint(file, { numHeads: flags.numHeads });
+  const description = familyOfCheckpoint(file).describe(file, { numHeads: flags.numHeads });
   if (flags.json) {
     const json = {
       file: file.path,
       format: file.format,
       byteLength: file.byteLength,
-      ...description,
+      ...description.details,
       metadata: JSON.parse(JSON.stringify(file.metadata, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v instanceof Uint8Array ? `<${v.length} bytes>` : v))),
       tensors: [...file.tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape })),
     };

@@ -1,5 +1,6 @@
 export { applyMasks, repeatInterleaveBatch } from './apply-masks.js';
 export type { NumberRange } from './mask-config-checks.js';
+export { InvalidMaskConfigError } from './mask-config-error.js';
 export {
   disposeMasks,
   indexRowsToTensor,

@@ -1,4 +1,5 @@
 import { checkInteger, checkRange, type NumberRange } from './mask-config-checks.js';
+import { InvalidMaskConfigError } from './mask-config-error.js';
 import { maskIndicesToMasks, truncateToShortest, type HostMaskSampler, type MaskIndices, type Masks } from './mask-sampler.js';
 import { roundHalfEven } from './multiblock-mask-sampler.js';
 import type { Rng } from '../random/rng.js';
@@ -74,13 +75,13 @@ export class MultiBlock3dMaskSampler implements HostMaskSampler {
     const where = 'MultiBlock3dMaskSampler';
     validateTokenGrid(config.grid, `${where}.grid`);
     if (config.grid.length !== 3) {
-      throw new Error(`${where}: grid ${formatGrid(config.grid)} is not [T, H, W]; use MultiBlockMaskSampler for [H, W] or [L] grids, or pass [1, H, W] for one-frame video.`);
+      throw new InvalidMaskConfigError(`${where}: grid ${formatGrid(config.grid)} is not [T, H, W]; use MultiBlockMaskSampler for [H, W] or [L] grids, or pass [1, H, W] for one-frame video.`);
     }
     const [frames, height, width] = config.grid as [number, number, number];
     this.grid = [frames, height, width];
     const generators = config.generators ?? VJEPA_MASK_GENERATORS;
     if (!Array.isArray(generators) || generators.length === 0) {
-      throw new Error(`${where}.generators: give at least one generator config, e.g. VJEPA_MASK_GENERATORS.`);
+      throw new InvalidMaskConfigError(`${where}.generators: give at least one generator config, e.g. VJEPA_MASK_GENERATORS.`);
     }
     this.generators = generators.map((g) => ({ ...g }));
     this.resolved = generators.map((g, i): Generator => {
@@ -91,7 +92,7 @@ export class MultiBlock3dMaskSampler implements HostMaskSampler {
       const numBlocks = checkInteger(g.numBlocks, `${at}.numBlocks`, 1);
       const maxTemporalKeep = g.maxTemporalKeep ?? 1;
       if (!(maxTemporalKeep > 0 && maxTemporalKeep <= 1)) {
-        throw new Error(`${at}.maxTemporalKeep: need 0 < maxTemporalKeep <= 1 (a fraction of the ${frames} frames), got ${maxTemporalKeep}.`);
+        throw new InvalidMaskConfigError(`${at}.maxTemporalKeep: need 0 < maxTemporalKeep <= 1 (a fraction of the ${frames} frames), got ${maxTemporalKeep}.`);
       }
       const maxKeep = g.maxKeep ?? null;
       if (maxKeep !== null) checkInteger(maxKeep, `${at}.maxKeep`, 1);
@@ -106,10 +107,10 @@ export class MultiBlock3dMaskSampler implements HostMaskSampler {
         this.blockSize(temporalScale[0], spatialScale[0], aspectRatio[1])[2],
       ];
       if (hMin < 1 || wMin < 1) {
-        throw new Error(`${at}: spatialScale ${spatialScale[0]} with aspectRatio [${aspectRatio.join(', ')}] gives an empty ${hMin}x${wMin} block on the ${height}x${width} plane; raise spatialScale or narrow aspectRatio.`);
+        throw new InvalidMaskConfigError(`${at}: spatialScale ${spatialScale[0]} with aspectRatio [${aspectRatio.join(', ')}] gives an empty ${hMin}x${wMin} block on the ${height}x${width} plane; raise spatialScale or narrow aspectRatio.`);
       }
       if (tMin === frames && hMin === height && wMin === width) {
-        throw new Error(`${at}: every block covers the whole grid ${formatGrid(this.grid)}, so the context is always empty; lower spatialScale or temporalScale.`);
+        throw new InvalidMaskConfigError(`${at}: every block covers the whole grid ${formatGrid(this.grid)}, so the context is always empty; lower spatialScale or temporalScale.`);
       }
       return resolved;
     });

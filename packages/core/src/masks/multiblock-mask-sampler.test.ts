@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { InvalidMaskConfigError } from './mask-config-error.js';
 import { disposeMasks, truncateToShortest } from './mask-sampler.js';
 import { MultiBlockMaskSampler, roundHalfEven } from './multiblock-mask-sampler.js';
 import { Rng } from '../random/rng.js';
@@ -233,6 +234,8 @@ describe('MultiBlockMaskSampler (I-JEPA multiblock, 2D)', () => {
     expect(() => new MultiBlockMaskSampler({ grid: [14, 14], minKeep: -1 })).toThrow(/minKeep/);
     expect(() => new MultiBlockMaskSampler({ grid: [14, 14], placement: 'upper' as never })).toThrow(/'official' or 'corrected'/);
     expect(() => new MultiBlockMaskSampler({ grid: [4, 4], minKeep: 10 })).toThrow(/target block can be .* not more than minKeep 10; raise targetScale/);
+    expect(() => new MultiBlockMaskSampler({ grid: [4, 4], minKeep: 10 })).toThrow(InvalidMaskConfigError);
+    expect(() => new MultiBlockMaskSampler({ grid: [14, 14], numTargetBlocks: 0 })).toThrow(InvalidMaskConfigError);
     // A block must keep MORE than minKeep tokens (official `len(mask) > min_keep`): 5 tokens need minKeep <= 4.
     const interval = { grid: [10], targetScale: [0.5, 0.5], contextScale: [0.5, 0.5] } as const;
     expect(() => new MultiBlockMaskSampler({ ...interval, minKeep: 5 })).toThrow(/5 = 5 tokens .* not more than minKeep 5/);

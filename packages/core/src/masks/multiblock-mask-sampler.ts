@@ -1,4 +1,5 @@
 import { checkInteger, checkRange, type NumberRange } from './mask-config-checks.js';
+import { InvalidMaskConfigError } from './mask-config-error.js';
 import { maskIndicesToMasks, truncateToShortest, type HostMaskSampler, type MaskIndices, type Masks } from './mask-sampler.js';
 import type { Rng } from '../random/rng.js';
 import { blockIndices, placeBlock, type BlockPlacement, type TokenBlock } from './token-block.js';
@@ -84,11 +85,11 @@ export class MultiBlockMaskSampler implements HostMaskSampler {
     const where = 'MultiBlockMaskSampler';
     validateTokenGrid(config.grid, `${where}.grid`);
     if (config.grid.length === 3) {
-      throw new Error(`${where}: grid ${formatGrid(config.grid)} is [T, H, W]; use MultiBlock3dMaskSampler (V-JEPA multiblock3d) for video grids, or pass [H, W] / [L].`);
+      throw new InvalidMaskConfigError(`${where}: grid ${formatGrid(config.grid)} is [T, H, W]; use MultiBlock3dMaskSampler (V-JEPA multiblock3d) for video grids, or pass [H, W] / [L].`);
     }
     for (const [axis, size] of config.grid.entries()) {
       if (size < 2) {
-        throw new Error(`${where}: grid ${formatGrid(config.grid)} has size ${size} on axis ${axis}; block sizes are capped at size - 1 (as in the official collator), so every axis needs at least 2 tokens. Use [L] for a single row.`);
+        throw new InvalidMaskConfigError(`${where}: grid ${formatGrid(config.grid)} has size ${size} on axis ${axis}; block sizes are capped at size - 1 (as in the official collator), so every axis needs at least 2 tokens. Use [L] for a single row.`);
       }
     }
     const d = MULTIBLOCK_MASK_DEFAULTS;
@@ -104,7 +105,7 @@ export class MultiBlockMaskSampler implements HostMaskSampler {
     this.allowOverlap = config.allowOverlap ?? d.allowOverlap;
     this.placement = config.placement ?? d.placement;
     if (this.placement !== 'official' && this.placement !== 'corrected') {
-      throw new Error(`${where}.placement: expected 'official' or 'corrected', got ${JSON.stringify(this.placement)}.`);
+      throw new InvalidMaskConfigError(`${where}.placement: expected 'official' or 'corrected', got ${JSON.stringify(this.placement)}.`);
     }
     // Every block size the random draw can produce must hold more than minKeep tokens, or the
     // official rejection loop would never end. The size is a function of one uniform u in [0, 1).
@@ -117,7 +118,7 @@ export class MultiBlockMaskSampler implements HostMaskSampler {
         const tokens = size.reduce((a, b) => a * b, 1);
         if (tokens <= this.minKeep) {
           const at = (scale[0] + (i / steps) * (scale[1] - scale[0])).toFixed(4);
-          throw new Error(`${where}: a ${kind} block can be ${size.join('x')} = ${tokens} tokens on the grid ${formatGrid(this.grid)} (scale ${at}), which is not more than minKeep ${this.minKeep}; raise ${kind}Scale, use a larger grid or lower minKeep.`);
+          throw new InvalidMaskConfigError(`${where}: a ${kind} block can be ${size.join('x')} = ${tokens} tokens on the grid ${formatGrid(this.grid)} (scale ${at}), which is not more than minKeep ${this.minKeep}; raise ${kind}Scale, use a larger grid or lower minKeep.`);
         }
       }
     }

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint, StateDictMismatchError, toTfTensor } from '@jepa/core';
+import { CliError } from '../cli-error.js';
+import type { CheckpointLocation } from './checkpoint-location.js';
+
+/** What the trainer stores in a run checkpoint's `meta` (only the parts read here). */
+export interface RunCheckpointMeta<Config> {
+  trainer?: { step?: number };
+  state?: { kind?: string; config?: Config };
+}
+
+/** A model rebuilt from a run checkpoint. */
+export interface LoadedRunCheckpoint<Model, Config> {
+  readonly model: Model;
+  /** The training config recorded in the checkpoint. */
+  readonly config: Config;
+  /** Training step the checkpoint was saved at (undefined if it does not say). */
+  readonly step: number | undefined;
+  readonly tensorsPath: string;
+}
+
+/**
+ * The `meta.state.kind` a run checkpoint's manifest records (`ijepa`, `vjepa`), read from its
+ * `.json` without loading the tensors; undefined when the manifest cannot be read or says nothing.
+ */
+export async function runCheckpointKind(location: CheckpointLocation): Promise<string | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(location.dir, `${location.name}.json`), 'utf8')) as { meta?: RunCheckpointMeta<unknown> };
+    const kind = manifest.meta?.state?.kind;
+    return typeof kind === 'string' ? kind : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How to rebuild one kind of run's model. */
+export interface RunCheckpointKind<Model, Config> {
+  /** `meta.state.kind` of the runs (`ijepa`, `vjepa`). */
+  readonly kind: string;
+  /** The model in words (`I-JEPA`) and the command that writes such runs (`jepa train ijepa`). */
+  readonly label: string;
+  readonly command: string;
+  readonly build: (config: Config) => Model;
+}
+
+/**
+ * Loads a checkpoint written by a `jepa train` command: builds the model from the config in its
+ * metadata and loads its weights strictly (the `optimizer.` moments are ignored). A checkpoint of
+ * another kind, or whose keys or shapes differ from the model, throws a {@link CliError} (listing
+ * every mismatched key), and nothing is loaded.
+ */
+export async function loadRunCheckpoint<Model extends { loadStateDict(weights: Record<string, tf.Tensor>, source?: string): void; dispose(): void }, Config extends { model: object }>(
+  location: CheckpointLocation,
+  kind: RunCheckpointKind<Model, Config>,
+): Promise<LoadedRunCheckpoint<Model, Config>> {
+  const { dir, name } = location;
+  const tensorsPath = join(dir, `${name}.safetensors`);
+  const metaPath = join(dir, `${name}.json`);
+  let loaded;
+  try {
+    loaded = await loadCheckpoint<RunCheckpointMeta<Config>>(dir, name);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const state = loaded.meta?.state;
+  if (state?.kind !== kind.kind || typeof state.config?.model !== 'object') {
+    throw new CliError(
+      `${metaPath} is not ${/^[AEIOU]/.test(kind.label) ? 'an' : 'a'} ${kind.label} training checkpoint: its meta.state.kind is ${JSON.stringify(state?.kind)} ` +
+        `(expected "${kind.kind}" with the training config). Pass a checkpoint written by \`${kind.command}\`.`,
+    );
+  }
+  const config = state.config;
+  let model: Model;
+  try {
+    model = kind.build(config);
+  } catch (error) {
+    throw new CliError(`Cannot build the ${kind.label} described by ${metaPath}: ${(error as Error).message}`);
+  }
+  const weights: Record<string, tf.Tensor> = {};
+  try {
+    for (const [key, host] of loaded.tensors) {
+      if (!key.startsWith('optimizer.')) weights[key] = toTfTensor(host, key);
+    }
+    model.loadStateDict(weights, tensorsPath);
+  } catch (error) {
+    model.dispose();
+    if (error instanceof StateDictMismatchError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    for (const t of Object.values(weights)) t.dispose();
+  }
+  return { model, config, step: loaded.meta.trainer?.step, tensorsPath };
+}

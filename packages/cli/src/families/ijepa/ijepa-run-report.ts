@@ -1,0 +1,160 @@
+import { percent, seconds } from '../../report/probe-report.js';
+import { formatMarkdownTable, formatTextTable, type Align } from '../../report/text-table.js';
+import type { DataSummary } from './image-run-data.js';
+import type { ProbeRow } from './probe-suite.js';
+
+/** Facts about the trained model recorded in the report. */
+export interface ModelSummary {
+  readonly imageSize: number;
+  readonly patchSize: number;
+  readonly inChannels: number;
+  readonly encoder: { readonly embedDim: number; readonly depth: number; readonly numHeads: number };
+  readonly predictor: { readonly embedDim: number; readonly depth: number; readonly numHeads: number };
+  /** Parameters of one encoder (the context and target encoders have the same). */
+  readonly encoderParameters: number;
+  readonly predictorParameters: number;
+}
+
+/** `report.json` of a `jepa train ijepa` run. Accuracies are fractions in [0, 1]; times in seconds. */
+export interface RunReport {
+  readonly format: 'jepa-run-report';
+  readonly version: 1;
+  readonly createdAt: string;
+  readonly runDir: string;
+  readonly backend: { readonly backend: string; readonly requested: string; readonly provider: string };
+  readonly model: ModelSummary;
+  readonly data: DataSummary;
+  readonly training: {
+    /** Steps completed in all (including those before a resume). */
+    readonly steps: number;
+    readonly stepsThisRun: number;
+    readonly resumedFromStep: number | null;
+    readonly batchSize: number;
+    readonly finalLoss: number | null;
+    /** Wall time of this invocation's training. */
+    readonly wallSeconds: number;
+    /** Training time summed over every invocation of the run (from the trainer). */
+    readonly totalTrainingSeconds: number;
+    readonly stepsPerSecond: number;
+    readonly checkpoint: string | null;
+  };
+  /** Null with `--no-eval`. */
+  readonly evaluation: {
+    readonly wallSeconds: number;
+    readonly shotsPerClass: number;
+    readonly draws: number;
+    readonly full: boolean;
+    readonly protocol: string;
+    /** The I-JEPA target encoder, then the baselines. */
+    readonly rows: readonly ProbeRow[];
+  } | null;
+  /** Collapse diagnostics of the trained target encoder's features on the held-out images (null with `--no-eval`). */
+  readonly collapse: ProbeRow['collapse'] | null;
+}
+
+const PROBE_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right'];
+
+/** Header and rows of the probe table (shared by the terminal summary, report.md and `eval probe`). */
+export function probeTable(rows: readonly ProbeRow[], shotsPerClass: number, draws: number): { header: string[]; cells: string[][] } {
+  const header = ['features', 'dim', `low-shot (${shotsPerClass}/class, ${draws} draws)`, 'full-label', 'eff. rank', 'feature std'];
+  const cells = rows.map((row) => [
+    row.label,
+    String(row.dim),
+    `${percent(row.lowShot.mean)} ± ${(100 * row.lowShot.std).toFixed(1)}`,
+    row.full ? percent(row.full.accuracy) : '-',
+    row.collapse.effectiveRank.toFixed(1),
+    row.collapse.featureStdMean.toPrecision(3),
+  ]);
+  return { header, cells };
+}
+
+/** The probe table as terminal text. */
+export function formatProbeTable(rows: readonly ProbeRow[], shotsPerClass: number, draws: number): string {
+  const { header, cells } = probeTable(rows, shotsPerClass, draws);
+  return formatTextTable(header, cells, PROBE_ALIGN);
+}
+
+/** The short summary printed at the end of `jepa train ijepa`. */
+export function formatRunSummary(report: RunReport): string {
+  const t = report.training;
+  const lines = [
+    '',
+    `run        ${report.runDir}`,
+    `backend    ${report.backend.backend} (${report.backend.provider})`,
+    `training   ${t.steps} steps of ${t.batchSize} images in ${seconds(t.wallSeconds)}` +
+      (t.resumedFromStep !== null ? ` (resumed at step ${t.resumedFromStep}; ${seconds(t.totalTrainingSeconds)} in all)` : '') +
+      `, final loss ${t.finalLoss === null ? '-' : t.finalLoss.toPrecision(5)}`,
+  ];
+  const e = report.evaluation;
+  if (e) {
+    lines.push(`evaluation ${seconds(e.wallSeconds)} on ${report.data.heldOutImages} held-out images (probes trained on ${report.data.trainImages})`);
+    lines.push('', formatProbeTable(e.rows, e.shotsPerClass, e.draws));
+  } else {
+    lines.push('evaluation skipped (--no-eval)');
+  }
+  lines.push('', `report     ${report.runDir}/report.md`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `report.md`: the same facts as `report.json`, for people. */
+export function renderReportMarkdown(report: RunReport): string {
+  const t = report.training;
+  const m = report.model;
+  const d = report.data;
+  const e = report.evaluation;
+  const out: string[] = [];
+  out.push(`# I-JEPA run report`, '');
+  out.push(`Run folder \`${report.runDir}\`, written ${report.createdAt}. Every number below was measured by this run.`, '');
+  out.push('## Setup', '');
+  out.push(
+    formatMarkdownTable(
+      ['', ''],
+      [
+        ['backend', `${report.backend.backend} (${report.backend.provider}; asked for ${report.backend.requested})`],
+        ['data', `${d.kind === 'mnist' ? 'MNIST (embedded)' : `image folder \`${d.source}\``}, ${d.imageSize} x ${d.imageSize} x ${d.channels}, ${d.classNames.length} classes`],
+        ['train / held-out images', `${d.trainImages} / ${d.heldOutImages} (held out: ${d.split})`],
+        ...(d.kind === 'folder' ? [['corrupt files skipped', String(d.skippedCorrupt)]] : []),
+        ['encoder', `ViT ${m.encoder.embedDim} wide, ${m.encoder.depth} deep, ${m.encoder.numHeads} heads, patch ${m.patchSize} (${(m.imageSize / m.patchSize) ** 2} tokens); ${m.encoderParameters.toLocaleString('en-US')} parameters`],
+        ['predictor', `${m.predictor.embedDim} wide, ${m.predictor.depth} deep, ${m.predictor.numHeads} heads; ${m.predictorParameters.toLocaleString('en-US')} parameters`],
+      ],
+    ),
+    '',
+  );
+  out.push('## Training', '');
+  out.push(
+    formatMarkdownTable(
+      ['steps', 'batch', 'final loss', 'wall time', 'steps/s', 'resumed from'],
+      [[
+        String(t.steps),
+        String(t.batchSize),
+        t.finalLoss === null ? '-' : t.finalLoss.toPrecision(5),
+        seconds(t.wallSeconds) + (t.resumedFromStep !== null ? ` (this invocation; ${seconds(t.totalTrainingSeconds)} in all)` : ''),
+        t.stepsPerSecond.toPrecision(3),
+        t.resumedFromStep === null ? '-' : `step ${t.resumedFromStep}`,
+      ]],
+      ['right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+    '![training loss](loss.png)',
+    '',
+  );
+  out.push('## Evaluation', '');
+  if (!e) {
+    out.push('Skipped (`--no-eval`). Run `jepa eval probe --checkpoint <this folder>` to evaluate later.', '');
+  } else {
+    out.push(`${e.protocol} Evaluation took ${seconds(e.wallSeconds)}.`, '');
+    const { header, cells } = probeTable(e.rows, e.shotsPerClass, e.draws);
+    out.push(formatMarkdownTable(header, cells, PROBE_ALIGN), '');
+    out.push('Low-shot accuracy is the mean ± standard deviation over the draws; eff. rank is the RankMe effective rank of the held-out features (between 1 and their dim) and feature std their mean per-dimension standard deviation; an effective rank near 1 or a std near 0 means collapsed features.', '');
+    out.push('Low-shot accuracy of each draw:', '');
+    for (const row of e.rows) out.push(`- ${row.label}: ${row.lowShot.accuracies.map((a) => percent(a)).join(', ')}`);
+    out.push('');
+  }
+  if (d.skippedFiles.length > 0) {
+    out.push('## Skipped files', '');
+    for (const f of d.skippedFiles.slice(0, 50)) out.push(`- \`${f.path}\`: ${f.reason}`);
+    if (d.skippedFiles.length > 50) out.push(`- ... and ${d.skippedFiles.length - 50} more (see report.json)`);
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,21 @@
+import type { IJepaTrainingConfig } from '@jepa/vision';
+import type { RunConfig } from '../../run-folder/run-config.js';
+import type { DataSpec } from './image-run-data.js';
+import type { ResolvedModelConfig } from './resolve-model-config.js';
+
+/** An I-JEPA training config whose model sizes are spelled out (`training` of its config.json). */
+export interface ResolvedTrainingConfig extends IJepaTrainingConfig {
+  readonly model: ResolvedModelConfig;
+}
+
+/** How an I-JEPA run is driven (not part of the model or its optimisation; may change on resume). */
+export interface RunSettings {
+  readonly checkpointEvery: number;
+  readonly logEvery: number;
+  readonly evaluate: boolean;
+  readonly shotsPerClass: number;
+  readonly draws: number;
+}
+
+/** `config.json` of a `jepa train ijepa` run folder. */
+export type IJepaRunConfig = RunConfig<ResolvedTrainingConfig, DataSpec, RunSettings>;

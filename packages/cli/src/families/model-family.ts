@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import type { BackendChoice, CheckpointFile, ProgressMode } from '@jepa/core';
+import type { CheckpointLocation } from '../checkpoints/checkpoint-location.js';
+import type { CliContext } from '../cli-context.js';
+
+/**
+ * The contract each model family (I-JEPA, V-JEPA, ...) fulfils to appear in the `jepa` command.
+ * Commands look families up in the registry (`families/registry.ts`) by the run kind recorded in a
+ * run folder or checkpoint, or by what a checkpoint file holds; adding a family adds an entry, not
+ * a copy of the commands. Families never import commands.
+ */
+export interface ModelFamily {
+  /** The run kind: `jepa train <kind>`, `kind` in a run's config.json, `meta.state.kind` of its checkpoints. */
+  readonly kind: string;
+  /** In words, e.g. `I-JEPA`. */
+  readonly label: string;
+  /** Adds `jepa train <kind>` (its options and action) to the `train` group. */
+  registerTrain(group: Command, context: CliContext): Command;
+  /** Whether a checkpoint file (official, export, bare state dict, run checkpoint) holds this family's encoder. */
+  recognizes(file: CheckpointFile): boolean;
+  /** `jepa eval probe` on a run checkpoint of this family (the backend is started). */
+  evalProbe(location: CheckpointLocation, flags: EvalProbeFlags, context: CliContext): Promise<void>;
+  /** What `jepa embed` reads besides folders and `.safetensors` tensors; absent when only those. */
+  readonly embedInputFile?: EmbedInputFile;
+  /** How to name this family's encoder in messages, e.g. `an image encoder`. */
+  readonly encoderNoun: string;
+  /** `jepa embed --help`: what a forward pass holds (`images (default 32)`) and a paragraph on this family's inputs. */
+  readonly embedHelp: { readonly batch: string; readonly text: string };
+  /** `jepa embed` with a checkpoint this family recognises (the backend is started, the input exists). */
+  embed(request: EmbedRequest, context: CliContext): Promise<void>;
+  /** `jepa inspect`: what the file holds, in this family's terms. */
+  describe(file: CheckpointFile, options: { readonly numHeads?: number }): CheckpointSummary;
+}
+
+/** Single input files a family embeds (V-JEPA: a video file). */
+export interface EmbedInputFile {
+  /** e.g. `a video file`. */
+  readonly noun: string;
+  accepts(path: string): boolean;
+}
+
+/** The flags of `jepa eval probe`; each family refuses the ones that do not apply to it. */
+export interface EvalProbeFlags {
+  checkpoint: string;
+  encoder: 'target' | 'context';
+  dataset?: string;
+  shots: number;
+  draws: number;
+  full?: boolean;
+  baselines?: boolean;
+  trainLimit?: number;
+  evalLimit?: number;
+  heldOutFraction?: number;
+  skipCorrupt?: boolean;
+  /** Default: the family's (I-JEPA 0, V-JEPA the run's seed). */
+  seed?: number;
+  /** V-JEPA on Moving MNIST: the label probed. */
+  task?: 'digit' | 'direction';
+  backend?: BackendChoice;
+  out?: string;
+}
+
+/** The flags of `jepa embed`; each family refuses the ones that do not apply to it. */
+export interface EmbedFlags {
+  checkpoint: string;
+  input: string;
+  out: string;
+  numHeads?: number;
+  encoder: 'target' | 'context';
+  batchSize?: number;
+  skipCorrupt?: boolean;
+  /** Video: frames per clip when the checkpoint cannot tell. */
+  numFrames?: number;
+  /** Video: frames between sampled frames (official sampling_rate). */
+  frameStep?: number;
+  /** Video: sample frames at about this rate instead. */
+  fps?: number;
+  /** Video: clips per video, their features averaged. */
+  numClips?: number;
+  backend?: BackendChoice;
+  progress: ProgressMode;
+}
+
+/** One `jepa embed` call, resolved by the command. */
+export interface EmbedRequest {
+  readonly file: CheckpointFile;
+  /** Absolute path of `--input`. */
+  readonly input: string;
+  /** A folder, a `.safetensors` file of preprocessed tensors, or a single file the family accepts. */
+  readonly inputKind: 'folder' | 'tensor' | 'file';
+  /** Absolute path of `--out` (a `.safetensors` file). */
+  readonly out: string;
+  readonly flags: EmbedFlags;
+}
+
+/** What `jepa inspect` prints about a file, besides its tensors. */
+export interface CheckpointSummary {
+  /** One line: what the file is. */
+  readonly summary: string;
+  /** The model in words, when the shapes say what it is. */
+  readonly model?: string;
+  /** Why no model could be read. */
+  readonly problem?: string;
+  /** A bare state dict (no top-level module names): tensors are grouped under `(root)`. */
+  readonly bare: boolean;
+  /** Elements per top-level group (`encoder`, `opt`, ...; `(root)` for bare state dicts). */
+  readonly parameters: Readonly<Record<string, number>>;
+  /** Everything the family knows, for `--json`. */
+  readonly details: Readonly<Record<string, unknown>>;
+}

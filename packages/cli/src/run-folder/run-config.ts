@@ -1,0 +1,92 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '@jepa/core';
+import { CliError } from '../cli-error.js';
+
+/**
+ * `config.json` of a run folder: everything needed to repeat, resume or evaluate the run. The
+ * `training` and `data` parts belong to the run's model family (`kind`); `run` holds how the run is
+ * driven (checkpoint cadence, evaluation settings), which may change on resume.
+ */
+export interface RunConfig<Training = unknown, Data = unknown, Run = unknown> {
+  readonly format: 'jepa-run-config';
+  readonly version: 1;
+  /** The model family (`ijepa`, `vjepa`): the `jepa train <kind>` that wrote the folder. */
+  readonly kind: string;
+  readonly command: string;
+  readonly createdAt: string;
+  /** Set when the run was resumed (the last time). */
+  readonly resumedAt?: string;
+  readonly training: Training;
+  readonly data: Data;
+  readonly run: Run;
+  readonly backend?: { readonly backend: string; readonly requested: string; readonly provider: string };
+  readonly versions?: Record<string, string>;
+}
+
+/** The file name of a run's config. */
+export const RUN_CONFIG_FILE = 'config.json';
+
+/** Formats written by earlier versions: `jepa-run-config` without a kind (I-JEPA), `jepa-vjepa-run-config`. */
+const LEGACY_KINDS: Record<string, string> = { 'jepa-run-config': 'ijepa', 'jepa-vjepa-run-config': 'vjepa' };
+
+function localRequire(): NodeRequire {
+  const url = (import.meta as { url?: string }).url;
+  return createRequire(url ?? __filename);
+}
+
+/** Versions of the packages and runtime a run used. */
+export function runtimeVersions(): Record<string, string> {
+  const require = localRequire();
+  const versionOf = (specifier: string): string => {
+    try {
+      return (require(specifier) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    '@jepa/cli': versionOf('@jepa/cli/package.json'),
+    '@jepa/core': versionOf('@jepa/core/package.json'),
+    '@jepa/vision': versionOf('@jepa/vision/package.json'),
+    '@jepa/video': versionOf('@jepa/video/package.json'),
+    '@tensorflow/tfjs': tf.version.tfjs,
+    node: process.versions.node,
+  };
+}
+
+/** Creates the run folder if needed and writes `<runDir>/config.json` atomically (temp file + rename). */
+export async function writeRunConfig(runDir: string, config: RunConfig): Promise<void> {
+  await mkdir(runDir, { recursive: true });
+  await writeFileAtomic(join(runDir, RUN_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/**
+ * Reads `<runDir>/config.json`: undefined when there is none; a {@link CliError} naming the file
+ * when it is unreadable, not JSON, or not a run config. Configs of earlier versions (no `kind`)
+ * are read with the kind their format implies.
+ */
+export async function readRunConfig(runDir: string): Promise<RunConfig | undefined> {
+  const path = join(runDir, RUN_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+  let parsed: Partial<RunConfig> & { format?: string };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch (error) {
+    throw new CliError(`${path} is not valid JSON (${(error as Error).message}). Restore it, or start a new run with another --out.`);
+  }
+  const legacyKind = typeof parsed?.format === 'string' ? LEGACY_KINDS[parsed.format] : undefined;
+  if (legacyKind === undefined || typeof parsed.training !== 'object' || parsed.training === null || typeof parsed.data !== 'object' || parsed.data === null) {
+    throw new CliError(`${path} is not a run config written by \`jepa train\` (no "format": "jepa-run-config" with training and data). Check the folder.`);
+  }
+  const kind = typeof parsed.kind === 'string' ? parsed.kind : legacyKind;
+  return { ...(parsed as RunConfig), format: 'jepa-run-config', kind, run: parsed.run ?? {} };
+}
