@@ -57,6 +57,30 @@ export function runtimeVersions(): Record<string, string> {
   };
 }
 
+/**
+ * The config.json of a run about to train: the settings with the command line, the backend and
+ * the package versions; a resumed run keeps its `createdAt` and records `resumedAt`.
+ */
+export function describeRun<Training, Data, Run>(
+  parts: { readonly kind: string; readonly argv: readonly string[]; readonly previous?: RunConfig; readonly training: Training; readonly data: Data; readonly run: Run; readonly backend: { readonly backend: string; readonly requested: string; readonly provider: string } },
+): RunConfig<Training, Data, Run> {
+  const now = new Date().toISOString();
+  const { backend, previous } = parts;
+  return {
+    format: 'jepa-run-config',
+    version: 1,
+    kind: parts.kind,
+    command: ['jepa', ...parts.argv].join(' '),
+    createdAt: previous?.createdAt ?? now,
+    ...(previous ? { resumedAt: now } : {}),
+    training: parts.training,
+    data: parts.data,
+    run: parts.run,
+    backend: { backend: backend.backend, requested: backend.requested, provider: backend.provider },
+    versions: runtimeVersions(),
+  };
+}
+
 /** Creates the run folder if needed and writes `<runDir>/config.json` atomically (temp file + rename). */
 export async function writeRunConfig(runDir: string, config: RunConfig): Promise<void> {
   await mkdir(runDir, { recursive: true });

@@ -8,7 +8,7 @@ import type { CliContext } from '../../cli-context.js';
 import { backendOption, progressOption, startBackend } from '../../common-options.js';
 import { integerAtLeast, numberIn } from '../../option-parsers.js';
 import { applyOptimizationFlags, resolveSteps } from '../../run-folder/optimization-flags.js';
-import { runtimeVersions, writeRunConfig } from '../../run-folder/run-config.js';
+import { describeRun, writeRunConfig } from '../../run-folder/run-config.js';
 import { openRunFolder, refuseChangedSettings } from '../../run-folder/run-folder.js';
 import { runTrainingSession } from '../../run-folder/training-session.js';
 import { evaluateIJepa, protocolSentence } from './ijepa-evaluation.js';
@@ -173,20 +173,7 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
     shotsPerClass: flags.shots,
     draws: flags.draws,
   };
-  const now = new Date().toISOString();
-  const runConfig: IJepaRunConfig = {
-    format: 'jepa-run-config',
-    version: 1,
-    kind: IJEPA_KIND,
-    command: ['jepa', ...context.argv].join(' '),
-    createdAt: previous?.createdAt ?? now,
-    ...(previous ? { resumedAt: now } : {}),
-    training: config,
-    data: dataSpec,
-    run: settings,
-    backend: { backend: backend.backend, requested: backend.requested, provider: backend.provider },
-    versions: runtimeVersions(),
-  };
+  const runConfig: IJepaRunConfig = describeRun({ kind: IJEPA_KIND, argv: context.argv, previous, training: config, data: dataSpec, run: settings, backend });
   // Building the trainable checks the rest (masks on this grid, batch vs data) before anything is written.
   const probeSet = takeBalanced(data.heldOut, 500);
   let trainable: IJepaTrainable;

@@ -8,7 +8,7 @@ import type { CliContext } from '../../cli-context.js';
 import { backendOption, progressOption, startBackend } from '../../common-options.js';
 import { integerAtLeast, numberIn } from '../../option-parsers.js';
 import { applyOptimizationFlags } from '../../run-folder/optimization-flags.js';
-import { runtimeVersions, writeRunConfig, type RunConfig } from '../../run-folder/run-config.js';
+import { describeRun, writeRunConfig, type RunConfig } from '../../run-folder/run-config.js';
 import { openRunFolder, refuseChangedSettings } from '../../run-folder/run-folder.js';
 import { runTrainingSession } from '../../run-folder/training-session.js';
 import { evaluateVJepa, formatVJepaProbeTable } from './vjepa-evaluation.js';
@@ -176,20 +176,7 @@ export async function trainVjepa(flags: TrainVjepaFlags, context: CliContext): P
   }
   const checkpointEvery = flags.checkpointEvery ?? previous?.run.checkpointEvery ?? Math.max(1, Math.ceil(trainingConfig.optimization.steps / 10));
   try {
-    const now = new Date().toISOString();
-    const runConfig: VJepaRunConfig = {
-      format: 'jepa-run-config',
-      version: 1,
-      kind: VJEPA_KIND,
-      command: ['jepa', ...context.argv].join(' '),
-      createdAt: previous?.createdAt ?? now,
-      ...(previous ? { resumedAt: now } : {}),
-      training: trainingConfig,
-      data: dataSpec,
-      run: { checkpointEvery },
-      backend: { backend: backend.backend, requested: backend.requested, provider: backend.provider },
-      versions: runtimeVersions(),
-    };
+    const runConfig: VJepaRunConfig = describeRun({ kind: VJEPA_KIND, argv: context.argv, previous, training: trainingConfig, data: dataSpec, run: { checkpointEvery }, backend });
     await writeRunConfig(runDir, runConfig);
     const enc = trainable.model.config.encoder;
     log.write(`run folder ${runDir}\ntraining V-JEPA: video ViT ${enc.embedDim}x${enc.depth}, grid ${trainable.model.grid.join('x')}; ${trainingConfig.optimization.steps} steps of ${trainingConfig.optimization.batchSize} clips on ${data.train.count}` +
