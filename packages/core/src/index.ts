@@ -21,7 +21,7 @@ export { TransformerBlock, ModuleList, type TransformerBlockOptions } from './nn
 export { sincos1d, sincos2d, sincos3d, sincosTable } from './pos-embed/sincos.js';
 
 // models over token grids
-export type { Encoder, Predictor, PredictorCondition, Grid, TokenIndex } from './model/contracts.js';
+export type { Encoder, Predictor, PredictorCondition, Grid, TokenGrid, TokenIndex } from './model/contracts.js';
 export type { TokenEmbedding } from './model/token-embedding.js';
 export { TransformerEncoder, type TransformerEncoderOptions } from './model/transformer-encoder.js';
 export { LinearTokenEmbedding } from './model/linear-token-embedding.js';

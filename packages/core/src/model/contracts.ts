@@ -1,7 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { TokenGrid } from '../masks/token-grid.js';
 
-/** A grid of tokens: `[L]` for sequences, `[H, W]` for images, `[T, H, W]` for video (the masks' `TokenGrid`). */
+/**
+ * A grid of tokens: `[L]` for sequences, `[H, W]` for images, `[T, H, W]` for video. Tokens are
+ * numbered in raster order (last axis fastest), as PyTorch's `flatten()` numbers them. The helpers
+ * over grids (`numTokens`, `tokenIndex`, ...) live in `masks/token-grid.ts`.
+ */
+export type TokenGrid = readonly number[];
+
+/** The same as {@link TokenGrid} (the name the model contracts use). */
 export type Grid = TokenGrid;
 
 /** Indices into a grid flattened in raster order, one row per sample: `[B, K]` int32. */
