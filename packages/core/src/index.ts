@@ -17,6 +17,7 @@ export { LayerNorm, layerNorm } from './nn/layer-norm.js';
 export { gelu } from './nn/gelu.js';
 export { Mlp } from './nn/mlp.js';
 export { Attention } from './nn/attention.js';
+export { blockCausalMask, checkAttentionMask } from './nn/attention-mask.js';
 export { TransformerBlock, ModuleList, type TransformerBlockOptions } from './nn/transformer-block.js';
 export { sincos1d, sincos2d, sincos3d, sincosTable } from './pos-embed/sincos.js';
 
