@@ -34,8 +34,11 @@ export { createVitEncoder, type VitEncoderOptions } from './model/vit-encoder.js
 
 // objective and optimisation
 export { globalNorm, clipGradientsPerModule } from './objective/gradient-clipping.js';
-export { Jepa, NonFiniteLossError, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
+export { guardedUpdate, namedGradients, NonFiniteLossError, type GuardedUpdateOptions, type GuardedUpdateResult, type NamedVariables, type UpdateHyperParameters } from './objective/guarded-update.js';
+export { Jepa, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
+export { emaTargetUpdate, frozenTargetUpdate, TARGET_UPDATES, type TargetUpdate, type TargetUpdateHyperParameters, type TargetUpdateName } from './objective/target-update.js';
 export { smoothL1Loss, l1Loss, LOSSES, type LossName, type RegressionLoss } from './objective/losses.js';
+export type { Optimizer } from './optim/optimizer.js';
 export { AdamW, decaysByDefault, type AdamWOptions } from './optim/adamw.js';
 export { emaUpdate } from './optim/ema.js';
 export { warmupCosineLr, cosineWeightDecay, linearMomentum, type WarmupCosineOptions, type CosineWeightDecayOptions, type LinearMomentumOptions } from './optim/schedules.js';
