@@ -22,11 +22,11 @@ export { TransformerBlock, ModuleList, type TransformerBlockOptions } from './nn
 export { sincos1d, sincos2d, sincos3d, sincosTable } from './pos-embed/sincos.js';
 
 // models over token grids
-export type { Encoder, Predictor, PredictorCondition, Grid, TokenGrid, TokenIndex } from './model/contracts.js';
+export type { Encoder, EncodeOptions, Predictor, Grid, TokenGrid, TokenIndex } from './model/contracts.js';
 export type { TokenEmbedding } from './model/token-embedding.js';
 export { TransformerEncoder, type TransformerEncoderOptions } from './model/transformer-encoder.js';
 export { LinearTokenEmbedding } from './model/linear-token-embedding.js';
-export { JepaPredictor, type JepaPredictorOptions } from './model/jepa-predictor.js';
+export { JepaPredictor, maskTokenPerGenerator, type JepaPredictorCondition, type JepaPredictorOptions, type PredictorCondition } from './model/jepa-predictor.js';
 export { rescaleResidualBranches } from './model/residual-init.js';
 export { jepaCheckpointParts, jepaModuleState, type JepaModuleSet } from './model/jepa-modules.js';
 export { VIT_PRESETS, matchVitPreset, resolveVitSize, type VitPresetName, type VitSize } from './model/vit-presets.js';

@@ -10,23 +10,38 @@ import { TARGET_UPDATES, type TargetUpdate, type TargetUpdateHyperParameters, ty
 
 export { NonFiniteLossError } from './guarded-update.js';
 
-/** The context and target index sets of one mask generator for one batch. */
-export interface MaskSet {
+/**
+ * The context and target index sets of one mask generator for one batch, and optionally the
+ * predictor condition that goes with them. A plain `MaskSet` (`Condition = never`) carries none
+ * and fits a `Jepa` of any condition.
+ */
+export interface MaskSet<Condition = never> {
   /** Each `[B, Kc]` int32. */
   readonly context: TokenIndex[];
   /** Each `[B, Kt]` int32. */
   readonly target: TokenIndex[];
+  /**
+   * Passed to the predictor with these index sets (e.g. `{ maskTokenIndex: 1 }` for the JEPA
+   * predictor). When absent, the Jepa's `conditionForGenerator` decides; without that, none.
+   */
+  readonly condition?: Condition;
 }
 
-/** What {@link Jepa} is made of. It knows nothing about pixels. */
-export interface JepaParts<Input> {
+/** What {@link Jepa} is made of. It knows nothing about pixels, nor about what the condition holds. */
+export interface JepaParts<Input, Condition = undefined> {
   readonly contextEncoder: Encoder<Input> & Module;
   readonly targetEncoder: Encoder<Input> & Module;
-  readonly predictor: Predictor & Module;
+  readonly predictor: Predictor<Condition> & Module;
   /** `smooth_l1` (I-JEPA, default), `l1` (V-JEPA) or a custom loss. */
   readonly loss?: LossName | RegressionLoss;
   /** Epsilon of the parameter-free layer norm on targets (`F.layer_norm` default: 1e-5). */
   readonly targetNormEps?: number;
+  /**
+   * The predictor condition of mask generator `generator` (its index in the list of `MaskSet`s)
+   * when its `MaskSet` carries none. Default: none. V-JEPA passes `maskTokenPerGenerator` so
+   * each generator has its own mask token.
+   */
+  readonly conditionForGenerator?: (generator: number) => Condition | undefined;
   /**
    * How the target encoder follows after each update: `ema` (official, default; needs
    * `momentum` in every step's hyper-parameters), `frozen` (never changes) or a custom
@@ -62,23 +77,28 @@ export interface JepaForward {
  * The JEPA objective: a target encoder gives layer-normed token targets from the full input; the
  * context encoder sees only context tokens; the predictor predicts the target tokens; the loss
  * compares them in representation space. With several mask generators (V-JEPA) each gets its own
- * context pass and predictor mask token, and the losses are averaged. After each update the target
+ * context pass and predictor condition, and the losses are averaged. After each update the target
  * encoder follows the context encoder by EMA (official), or stays frozen, or as `targetUpdate` says.
+ *
+ * `Condition` is the predictor's (`undefined` for predictors that take none); the objective passes
+ * it through without reading it.
  */
-export class Jepa<Input> {
+export class Jepa<Input, Condition = undefined> {
   readonly contextEncoder: Encoder<Input> & Module;
   readonly targetEncoder: Encoder<Input> & Module;
-  readonly predictor: Predictor & Module;
+  readonly predictor: Predictor<Condition> & Module;
   readonly lossFn: RegressionLoss;
   readonly targetNormEps: number;
   readonly targetUpdate: TargetUpdate;
+  readonly conditionForGenerator?: (generator: number) => Condition | undefined;
 
-  constructor(parts: JepaParts<Input>) {
+  constructor(parts: JepaParts<Input, Condition>) {
     this.contextEncoder = parts.contextEncoder;
     this.targetEncoder = parts.targetEncoder;
     this.predictor = parts.predictor;
     this.lossFn = typeof parts.loss === 'function' ? parts.loss : LOSSES[parts.loss ?? 'smooth_l1'];
     this.targetNormEps = parts.targetNormEps ?? 1e-5;
+    this.conditionForGenerator = parts.conditionForGenerator;
     const update = parts.targetUpdate ?? 'ema';
     if (typeof update === 'string') {
       if (!Object.hasOwn(TARGET_UPDATES, update)) {
@@ -111,30 +131,31 @@ export class Jepa<Input> {
   }
 
   /** Targets of one generator: `[B * target.length * context.length, Kt, D]`, aligned with the predictions. */
-  private gatherTargets(normed: tf.Tensor3D, masks: MaskSet): tf.Tensor3D {
+  private gatherTargets(normed: tf.Tensor3D, masks: MaskSet<Condition>): tf.Tensor3D {
     const batch = normed.shape[0];
     return repeatInterleaveBatch(applyMasks(normed, masks.target), batch, masks.context.length);
   }
 
-  private generatorLoss(input: Input, normed: tf.Tensor3D, masks: MaskSet, index: number, many: boolean) {
+  private generatorLoss(input: Input, normed: tf.Tensor3D, masks: MaskSet<Condition>, generator: number) {
+    const condition = masks.condition ?? this.conditionForGenerator?.(generator);
     const context = this.contextEncoder.encode(input, masks.context);
-    const prediction = this.predictor.predict(context, masks.context, masks.target, many ? { maskTokenIndex: index } : undefined);
+    const prediction = this.predictor.predict(context, masks.context, masks.target, condition);
     const target = this.gatherTargets(normed, masks);
     return { context, prediction, target, loss: this.lossFn(prediction, target) };
   }
 
   /** Mean loss over the generators, from precomputed layer-normed targets. */
-  private meanLoss(input: Input, normed: tf.Tensor3D, sets: readonly MaskSet[]): tf.Scalar {
-    const losses = sets.map((m, i) => this.generatorLoss(input, normed, m, i, sets.length > 1).loss);
+  private meanLoss(input: Input, normed: tf.Tensor3D, sets: readonly MaskSet<Condition>[]): tf.Scalar {
+    const losses = sets.map((m, i) => this.generatorLoss(input, normed, m, i).loss);
     return tf.div(tf.addN(losses), sets.length) as tf.Scalar;
   }
 
   /** Full forward pass with every intermediate (for tests, diagnostics and evaluation). */
-  forward(input: Input, masks: MaskSet | readonly MaskSet[]): JepaForward {
+  forward(input: Input, masks: MaskSet<Condition> | readonly MaskSet<Condition>[]): JepaForward {
     const sets = asList(masks);
     const result = tf.tidy(() => {
       const { full, normed } = this.targets(input);
-      const perGenerator = sets.map((m, i) => this.generatorLoss(input, normed, m, i, sets.length > 1));
+      const perGenerator = sets.map((m, i) => this.generatorLoss(input, normed, m, i));
       const loss = tf.div(tf.addN(perGenerator.map((g) => g.loss)), sets.length) as tf.Scalar;
       return { targetFull: full, perGenerator, loss } as unknown as tf.TensorContainer;
     });
@@ -145,7 +166,7 @@ export class Jepa<Input> {
    * Loss and gradients of the trainable parameters (by name), targets computed without a tape.
    * The caller disposes the returned tensors.
    */
-  lossAndGradients(input: Input, masks: MaskSet | readonly MaskSet[]): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
+  lossAndGradients(input: Input, masks: MaskSet<Condition> | readonly MaskSet<Condition>[]): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
     const sets = asList(masks);
     const normed = tf.tidy(() => this.targets(input).normed);
     try {
@@ -163,7 +184,7 @@ export class Jepa<Input> {
    */
   step(
     input: Input,
-    masks: MaskSet | readonly MaskSet[],
+    masks: MaskSet<Condition> | readonly MaskSet<Condition>[],
     optimizer: Optimizer,
     hyper: UpdateHyperParameters & TargetUpdateHyperParameters,
   ): GuardedUpdateResult {
