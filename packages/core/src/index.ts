@@ -19,6 +19,7 @@ export { Mlp } from './nn/mlp.js';
 export { Attention } from './nn/attention.js';
 export { blockCausalMask, checkAttentionMask } from './nn/attention-mask.js';
 export { TransformerBlock, ModuleList, type TransformerBlockOptions } from './nn/transformer-block.js';
+export { AttentivePooler, CrossAttention, CrossAttentionBlock } from './nn/cross-attention-pool.js';
 export { sincos1d, sincos2d, sincos3d, sincosTable } from './pos-embed/sincos.js';
 
 // models over token grids
