@@ -17,15 +17,17 @@ export { LayerNorm, layerNorm } from './nn/layer-norm.js';
 export { gelu } from './nn/gelu.js';
 export { Mlp } from './nn/mlp.js';
 export { Attention } from './nn/attention.js';
+export { blockCausalMask, checkAttentionMask } from './nn/attention-mask.js';
 export { TransformerBlock, ModuleList, type TransformerBlockOptions } from './nn/transformer-block.js';
+export { AttentivePooler, CrossAttention, CrossAttentionBlock } from './nn/cross-attention-pool.js';
 export { sincos1d, sincos2d, sincos3d, sincosTable } from './pos-embed/sincos.js';
 
 // models over token grids
-export type { Encoder, Predictor, PredictorCondition, Grid, TokenIndex } from './model/contracts.js';
+export type { Encoder, EncodeOptions, Predictor, Grid, TokenGrid, TokenIndex } from './model/contracts.js';
 export type { TokenEmbedding } from './model/token-embedding.js';
 export { TransformerEncoder, type TransformerEncoderOptions } from './model/transformer-encoder.js';
 export { LinearTokenEmbedding } from './model/linear-token-embedding.js';
-export { JepaPredictor, type JepaPredictorOptions } from './model/jepa-predictor.js';
+export { JepaPredictor, maskTokenPerGenerator, type JepaPredictorCondition, type JepaPredictorOptions, type PredictorCondition } from './model/jepa-predictor.js';
 export { rescaleResidualBranches } from './model/residual-init.js';
 export { jepaCheckpointParts, jepaModuleState, type JepaModuleSet } from './model/jepa-modules.js';
 export { VIT_PRESETS, matchVitPreset, resolveVitSize, type VitPresetName, type VitSize } from './model/vit-presets.js';
@@ -33,8 +35,11 @@ export { createVitEncoder, type VitEncoderOptions } from './model/vit-encoder.js
 
 // objective and optimisation
 export { globalNorm, clipGradientsPerModule } from './objective/gradient-clipping.js';
-export { Jepa, NonFiniteLossError, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
+export { guardedUpdate, namedGradients, NonFiniteLossError, type GuardedUpdateOptions, type GuardedUpdateResult, type NamedVariables, type UpdateHyperParameters } from './objective/guarded-update.js';
+export { Jepa, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
+export { emaTargetUpdate, frozenTargetUpdate, TARGET_UPDATES, type TargetUpdate, type TargetUpdateHyperParameters, type TargetUpdateName } from './objective/target-update.js';
 export { smoothL1Loss, l1Loss, LOSSES, type LossName, type RegressionLoss } from './objective/losses.js';
+export type { Optimizer } from './optim/optimizer.js';
 export { AdamW, decaysByDefault, type AdamWOptions } from './optim/adamw.js';
 export { emaUpdate } from './optim/ema.js';
 export { warmupCosineLr, cosineWeightDecay, linearMomentum, type WarmupCosineOptions, type CosineWeightDecayOptions, type LinearMomentumOptions } from './optim/schedules.js';

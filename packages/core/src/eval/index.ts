@@ -18,11 +18,8 @@ export { symmetricEigenvalues } from './symmetric-eigenvalues.js';
 export {
   ATTENTIVE_PROBE_DEFAULTS,
   AttentiveClassifier,
-  AttentivePooler,
   AttentiveProbe,
   attentiveProbeTrainer,
-  CrossAttention,
-  CrossAttentionBlock,
   trainAttentiveProbe,
 } from './attentive-probe.js';
 export type { AttentiveClassifierOptions, AttentiveProbeConfig, AttentiveProbeTraining } from './attentive-probe.js';

@@ -30,5 +30,5 @@ export {
   tokenCoords,
   tokenIndex,
   validateTokenGrid,
-  type TokenGrid,
 } from './token-grid.js';
+export type { TokenGrid } from '../model/contracts.js';

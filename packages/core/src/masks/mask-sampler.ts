@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import type { TokenGrid } from '../model/contracts.js';
 import type { Rng } from '../random/rng.js';
-import type { TokenGrid } from './token-grid.js';
 
 /**
  * Index masks for one batch, as the official collators return them: one entry per context block and

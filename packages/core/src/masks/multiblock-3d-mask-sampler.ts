@@ -1,9 +1,10 @@
+import type { TokenGrid } from '../model/contracts.js';
 import { checkInteger, checkRange, type NumberRange } from './mask-config-checks.js';
 import { InvalidMaskConfigError } from './mask-config-error.js';
 import { maskIndicesToMasks, truncateToShortest, type HostMaskSampler, type MaskIndices, type Masks } from './mask-sampler.js';
 import { roundHalfEven } from './multiblock-mask-sampler.js';
 import type { Rng } from '../random/rng.js';
-import { formatGrid, validateTokenGrid, type TokenGrid } from './token-grid.js';
+import { formatGrid, validateTokenGrid } from './token-grid.js';
 
 /** One V-JEPA mask generator (one entry of the official `cfgs_mask` list). */
 export interface MultiBlock3dGeneratorConfig {

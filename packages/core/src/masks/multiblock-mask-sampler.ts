@@ -1,9 +1,10 @@
+import type { TokenGrid } from '../model/contracts.js';
 import { checkInteger, checkRange, type NumberRange } from './mask-config-checks.js';
 import { InvalidMaskConfigError } from './mask-config-error.js';
 import { maskIndicesToMasks, truncateToShortest, type HostMaskSampler, type MaskIndices, type Masks } from './mask-sampler.js';
 import type { Rng } from '../random/rng.js';
 import { blockIndices, placeBlock, type BlockPlacement, type TokenBlock } from './token-block.js';
-import { formatGrid, numTokens, validateTokenGrid, type TokenGrid } from './token-grid.js';
+import { formatGrid, numTokens, validateTokenGrid } from './token-grid.js';
 
 /** Configuration of {@link MultiBlockMaskSampler}; every field but `grid` has a documented default. */
 export interface MultiBlockMaskConfig {

@@ -1,5 +1,6 @@
+import type { TokenGrid } from '../model/contracts.js';
 import type { Rng } from '../random/rng.js';
-import { formatGrid, type TokenGrid } from './token-grid.js';
+import { formatGrid } from './token-grid.js';
 
 /** An axis-aligned box of tokens on a grid: `start[k] <= i_k < start[k] + size[k]` on every axis. */
 export interface TokenBlock {

@@ -1,8 +1,4 @@
-/**
- * A grid of tokens: `[L]` for sequences, `[H, W]` for images, `[T, H, W]` for video. Tokens are
- * numbered in raster order (last axis fastest), as PyTorch's `flatten()` numbers them.
- */
-export type TokenGrid = readonly number[];
+import type { TokenGrid } from '../model/contracts.js';
 
 /** Throws unless `grid` has 1 to 3 positive integer sizes. `where` names the caller in the message. */
 export function validateTokenGrid(grid: TokenGrid, where = 'TokenGrid'): void {

@@ -1,13 +1,44 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyMasks, repeatInterleaveBatch } from '../masks/apply-masks.js';
+import { checkAttentionMask } from '../nn/attention-mask.js';
 import { truncatedNormal } from '../nn/init.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
 import { ModuleList, TransformerBlock } from '../nn/transformer-block.js';
 import { sincosTable } from '../pos-embed/sincos.js';
-import type { Grid, Predictor, PredictorCondition, TokenIndex } from './contracts.js';
+import type { Grid, Predictor, TokenIndex } from './contracts.js';
 import { rescaleResidualBranches } from './residual-init.js';
+
+/**
+ * The extra inputs of one {@link JepaPredictor.predict} call (its `Condition`).
+ *
+ * Shape legend: `S = Kc + Kt` tokens of one predictor sequence, `R` sequences.
+ */
+export interface JepaPredictorCondition {
+  /** Which learned mask token fills the target positions (V-JEPA: one per mask generator). Default 0. */
+  readonly maskTokenIndex?: number;
+  /**
+   * Which tokens of each predictor sequence `[Kc context tokens; Kt target tokens]` may attend to
+   * which (1 = may attend), given to every block: `[S, S]` for all sequences or `[R, S, S]` with
+   * `R = B * contextIndex.length * targetIndex.length`, in the order of the output rows.
+   */
+  readonly attentionMask?: tf.Tensor;
+}
+
+/**
+ * @deprecated Use {@link JepaPredictorCondition}: the condition is now a type parameter of
+ * `Predictor`, and this is the JEPA predictor's.
+ */
+export type PredictorCondition = JepaPredictorCondition;
+
+/**
+ * The condition that gives mask generator `generator` its own mask token (`mask_tokens.<generator>`),
+ * as the official V-JEPA: pass it as `Jepa`'s `conditionForGenerator`.
+ */
+export function maskTokenPerGenerator(generator: number): JepaPredictorCondition {
+  return { maskTokenIndex: generator };
+}
 
 /** Sizes of a {@link JepaPredictor}; defaults follow the official I-JEPA predictor. */
 export interface JepaPredictorOptions {
@@ -37,11 +68,12 @@ export interface JepaPredictorOptions {
  * The official JEPA predictor over any token grid: embeds context tokens to its width, adds the
  * positions of the context tokens, appends one mask token per target position (plus that position's
  * embedding), runs its blocks over one sequence per (target set, context set, sample), and projects
- * the target tokens back to the encoder width.
+ * the target tokens back to the encoder width. Its condition ({@link JepaPredictorCondition})
+ * picks the mask token and may restrict attention.
  *
  * Shape legend: `B` batch, `D` encoder width, `Kc` context tokens, `Kt` target tokens.
  */
-export class JepaPredictor extends Module implements Predictor {
+export class JepaPredictor extends Module implements Predictor<JepaPredictorCondition> {
   readonly grid: Grid;
   readonly numTokens: number;
   readonly predictorEmbedDim: number;
@@ -89,10 +121,11 @@ export class JepaPredictor extends Module implements Predictor {
    * @param context `[B * contextIndex.length, Kc, D]`
    * @param contextIndex each `[B, Kc]`
    * @param targetIndex each `[B, Kt]`
+   * @param condition mask-token choice (default 0) and attention mask (default none)
    * @returns `[B * contextIndex.length * targetIndex.length, Kt, D]`, ordered as the official
    *   predictor: target set major, then context set, then sample.
    */
-  predict(context: tf.Tensor3D, contextIndex: TokenIndex[], targetIndex: TokenIndex[], condition?: PredictorCondition): tf.Tensor3D {
+  predict(context: tf.Tensor3D, contextIndex: TokenIndex[], targetIndex: TokenIndex[], condition?: JepaPredictorCondition): tf.Tensor3D {
     const tokenIndex = condition?.maskTokenIndex ?? 0;
     const maskToken = this.maskTokens[tokenIndex];
     if (!maskToken) {
@@ -105,6 +138,14 @@ export class JepaPredictor extends Module implements Predictor {
     if (!Number.isInteger(batch) || contextIndex[0]!.shape[0] !== batch) {
       throw new Error(`JepaPredictor.predict: context has ${context.shape[0]} rows, which is not ${contextIndex.length} context sets x batch ${contextIndex[0]!.shape[0]}.`);
     }
+    const mask = condition?.attentionMask;
+    if (mask) {
+      const rows = batch * contextIndex.length * targetIndex.length;
+      const contextTokens = context.shape[1];
+      const targetTokens = targetIndex[0]!.shape[1];
+      checkAttentionMask(mask, rows, contextTokens + targetTokens, 'JepaPredictor.predict',
+        `Each sequence is ${contextTokens} context tokens then ${targetTokens} target tokens; rows are ${targetIndex.length} target sets x ${contextIndex.length} context sets x batch ${batch}.`);
+    }
     return tf.tidy(() => {
       const posAll = tf.tile(this.posEmbed, [batch, 1, 1]) as tf.Tensor3D;
       let x = this.predictorEmbed.apply(context);
@@ -113,7 +154,7 @@ export class JepaPredictor extends Module implements Predictor {
       const targetPos = repeatInterleaveBatch(applyMasks(posAll, targetIndex), batch, contextIndex.length);
       const predTokens = tf.add(targetPos, maskToken) as tf.Tensor3D;
       let h = tf.concat([tf.tile(x, [targetIndex.length, 1, 1]), predTokens], 1) as tf.Tensor3D;
-      for (const block of this.blocks.items) h = block.apply(h);
+      for (const block of this.blocks.items) h = block.apply(h, mask);
       h = this.norm.apply(h);
       const targets = tf.slice(h, [0, contextTokens, 0], [-1, -1, -1]) as tf.Tensor3D;
       return this.proj.apply(targets);

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyMasks } from '../masks/apply-masks.js';
+import { checkAttentionMask } from '../nn/attention-mask.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Module } from '../nn/module.js';
 import { ModuleList, TransformerBlock } from '../nn/transformer-block.js';
 import { sincosTable } from '../pos-embed/sincos.js';
-import type { Encoder, Grid, TokenIndex } from './contracts.js';
+import type { EncodeOptions, Encoder, Grid, TokenIndex } from './contracts.js';
 import { rescaleResidualBranches } from './residual-init.js';
 import type { TokenEmbedding } from './token-embedding.js';
 
@@ -30,8 +31,8 @@ export interface TransformerEncoderOptions {
 
 /**
  * A ViT-style encoder over any token grid: `embedding` -> + fixed sin-cos `pos_embed` -> optional
- * token selection -> pre-norm blocks -> LayerNorm. Parameter names match the official code
- * (`patch_embed.*`, `pos_embed`, `blocks.i.*`, `norm.*`).
+ * token selection -> pre-norm blocks (optionally under an attention mask) -> LayerNorm. Parameter
+ * names match the official code (`patch_embed.*`, `pos_embed`, `blocks.i.*`, `norm.*`).
  *
  * Shape legend: `B` batch, `N` tokens, `D` width, `K` kept tokens.
  */
@@ -68,14 +69,25 @@ export class TransformerEncoder<Input> extends Module implements Encoder<Input> 
 
   /**
    * @param input what the embedding takes (e.g. images `[B, H, W, C]`)
-   * @param keep optional token index sets, each `[B, K]`
-   * @returns `[B, N, D]`, or `[B * keep.length, K, D]`
+   * @param keep optional token index sets, each `[B, K]`; the blocks see only these tokens
+   * @param options `attentionMask`: `[N', N']` or `[B', N', N']` over the tokens the blocks see
+   *   (`N' = N`, `B' = B` without `keep`; `N' = K`, `B' = B * keep.length` with it), given to
+   *   every block; see {@link EncodeOptions}
+   * @returns `[B, N, D]`, or `[B * keep.length, K, D]` (official `apply_masks` order: all samples
+   *   for `keep[0]`, then all for `keep[1]`, ...)
    */
-  encode(input: Input, keep?: TokenIndex[]): tf.Tensor3D {
+  encode(input: Input, keep?: TokenIndex[], options: EncodeOptions = {}): tf.Tensor3D {
+    const mask = options.attentionMask;
     return tf.tidy(() => {
       let x = tf.add(this.embedding.embed(input), this.posEmbed) as tf.Tensor3D;
       if (keep && keep.length > 0) x = applyMasks(x, keep);
-      for (const block of this.blocks.items) x = block.apply(x);
+      if (mask) {
+        const hint = keep && keep.length > 0
+          ? `With keep (${keep.length} index sets of ${x.shape[1]} tokens) the mask covers the kept tokens only, not the full grid of ${this.numTokens}.`
+          : `The encoder's grid [${this.grid.join(', ')}] has ${this.numTokens} tokens.`;
+        checkAttentionMask(mask, x.shape[0], x.shape[1], 'TransformerEncoder.encode', hint);
+      }
+      for (const block of this.blocks.items) x = block.apply(x, mask);
       return this.norm.apply(x);
     });
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMul, matMul2d } from '../ops/mat-mul.js';
+import { checkAttentionMask } from './attention-mask.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
@@ -27,9 +28,11 @@ export class Attention extends Module {
   /**
    * @param x `[B, N, D]`
    * @param mask optional `[N, N]` or `[B, N, N]`, 1 where query i may attend to key j, 0 elsewhere
+   *   (e.g. `blockCausalMask`); masked keys get a score of -1e9 before the softmax
    * @returns `[B, N, D]`
    */
   apply(x: tf.Tensor3D, mask?: tf.Tensor): tf.Tensor3D {
+    if (mask) checkAttentionMask(mask, x.shape[0], x.shape[1], 'Attention');
     return tf.tidy(() => {
       const [batch, tokens, dim] = x.shape;
       const heads = this.numHeads;

@@ -1,43 +1,62 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyMasks, repeatInterleaveBatch } from '../masks/apply-masks.js';
+import type { Encoder, Predictor, TokenIndex } from '../model/contracts.js';
 import { layerNorm } from '../nn/layer-norm.js';
 import type { Module } from '../nn/module.js';
-import type { AdamW } from '../optim/adamw.js';
-import { emaUpdate } from '../optim/ema.js';
-import type { Encoder, Predictor, TokenIndex } from '../model/contracts.js';
-import { clipGradientsPerModule, globalNorm } from './gradient-clipping.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { guardedUpdate, namedGradients, type GuardedUpdateResult, type UpdateHyperParameters } from './guarded-update.js';
 import { LOSSES, type LossName, type RegressionLoss } from './losses.js';
+import { TARGET_UPDATES, type TargetUpdate, type TargetUpdateHyperParameters, type TargetUpdateName } from './target-update.js';
 
-/** The context and target index sets of one mask generator for one batch. */
-export interface MaskSet {
+export { NonFiniteLossError } from './guarded-update.js';
+
+/**
+ * The context and target index sets of one mask generator for one batch, and optionally the
+ * predictor condition that goes with them. A plain `MaskSet` (`Condition = never`) carries none
+ * and fits a `Jepa` of any condition.
+ */
+export interface MaskSet<Condition = never> {
   /** Each `[B, Kc]` int32. */
   readonly context: TokenIndex[];
   /** Each `[B, Kt]` int32. */
   readonly target: TokenIndex[];
+  /**
+   * Passed to the predictor with these index sets (e.g. `{ maskTokenIndex: 1 }` for the JEPA
+   * predictor). When absent, the Jepa's `conditionForGenerator` decides; without that, none.
+   */
+  readonly condition?: Condition;
 }
 
-/** What {@link Jepa} is made of. It knows nothing about pixels. */
-export interface JepaParts<Input> {
+/** What {@link Jepa} is made of. It knows nothing about pixels, nor about what the condition holds. */
+export interface JepaParts<Input, Condition = undefined> {
   readonly contextEncoder: Encoder<Input> & Module;
   readonly targetEncoder: Encoder<Input> & Module;
-  readonly predictor: Predictor & Module;
+  readonly predictor: Predictor<Condition> & Module;
   /** `smooth_l1` (I-JEPA, default), `l1` (V-JEPA) or a custom loss. */
   readonly loss?: LossName | RegressionLoss;
   /** Epsilon of the parameter-free layer norm on targets (`F.layer_norm` default: 1e-5). */
   readonly targetNormEps?: number;
+  /**
+   * The predictor condition of mask generator `generator` (its index in the list of `MaskSet`s)
+   * when its `MaskSet` carries none. Default: none. V-JEPA passes `maskTokenPerGenerator` so
+   * each generator has its own mask token.
+   */
+  readonly conditionForGenerator?: (generator: number) => Condition | undefined;
+  /**
+   * How the target encoder follows after each update: `ema` (official, default; needs
+   * `momentum` in every step's hyper-parameters), `frozen` (never changes) or a custom
+   * {@link TargetUpdate}.
+   */
+  readonly targetUpdate?: TargetUpdateName | TargetUpdate;
 }
 
-/** Hyper-parameters of one update. */
-export interface StepHyperParameters {
-  readonly lr: number;
-  readonly weightDecay: number;
+/**
+ * Hyper-parameters of one update with the default EMA target (what the schedules give).
+ * `Jepa.step` also takes them without `momentum` when its target update needs none (`frozen`).
+ */
+export interface StepHyperParameters extends UpdateHyperParameters {
   /** EMA momentum for the target encoder after the update. */
   readonly momentum: number;
-  /**
-   * Clip the gradient norm of the context encoder and of the predictor, each to this value (the
-   * official V-JEPA clips the two modules separately); off when undefined.
-   */
-  readonly clipGradNorm?: number;
 }
 
 /** Every intermediate of one forward pass, per mask generator. */
@@ -55,26 +74,43 @@ export interface JepaForward {
 }
 
 /**
- * The JEPA objective: an EMA target encoder gives layer-normed token targets from the full input;
- * the context encoder sees only context tokens; the predictor predicts the target tokens; the loss
+ * The JEPA objective: a target encoder gives layer-normed token targets from the full input; the
+ * context encoder sees only context tokens; the predictor predicts the target tokens; the loss
  * compares them in representation space. With several mask generators (V-JEPA) each gets its own
- * context pass and predictor mask token, and the losses are averaged.
+ * context pass and predictor condition, and the losses are averaged. After each update the target
+ * encoder follows the context encoder by EMA (official), or stays frozen, or as `targetUpdate` says.
+ *
+ * `Condition` is the predictor's (`undefined` for predictors that take none); the objective passes
+ * it through without reading it.
  */
-export class Jepa<Input> {
+export class Jepa<Input, Condition = undefined> {
   readonly contextEncoder: Encoder<Input> & Module;
   readonly targetEncoder: Encoder<Input> & Module;
-  readonly predictor: Predictor & Module;
+  readonly predictor: Predictor<Condition> & Module;
   readonly lossFn: RegressionLoss;
   readonly targetNormEps: number;
+  readonly targetUpdate: TargetUpdate;
+  readonly conditionForGenerator?: (generator: number) => Condition | undefined;
 
-  constructor(parts: JepaParts<Input>) {
+  constructor(parts: JepaParts<Input, Condition>) {
     this.contextEncoder = parts.contextEncoder;
     this.targetEncoder = parts.targetEncoder;
     this.predictor = parts.predictor;
     this.lossFn = typeof parts.loss === 'function' ? parts.loss : LOSSES[parts.loss ?? 'smooth_l1'];
     this.targetNormEps = parts.targetNormEps ?? 1e-5;
+    this.conditionForGenerator = parts.conditionForGenerator;
+    const update = parts.targetUpdate ?? 'ema';
+    if (typeof update === 'string') {
+      if (!Object.hasOwn(TARGET_UPDATES, update)) {
+        throw new Error(`Jepa: unknown targetUpdate '${update}'; use ${Object.keys(TARGET_UPDATES).map((k) => `'${k}'`).join(' or ')}, or pass a TargetUpdate object.`);
+      }
+      this.targetUpdate = TARGET_UPDATES[update];
+    } else {
+      if (typeof update?.update !== 'function') throw new Error('Jepa: targetUpdate must be \'ema\', \'frozen\' or an object with update(target, online, hyper).');
+      this.targetUpdate = update;
+    }
     if (this.contextEncoder === this.targetEncoder) {
-      throw new Error('Jepa: the context and target encoders must be two modules (the target follows by EMA); build a second encoder and copy the weights.');
+      throw new Error('Jepa: the context and target encoders must be two modules (the context encoder is trained, the target follows by EMA or stays frozen); build a second encoder and copy the weights.');
     }
   }
 
@@ -95,24 +131,31 @@ export class Jepa<Input> {
   }
 
   /** Targets of one generator: `[B * target.length * context.length, Kt, D]`, aligned with the predictions. */
-  private gatherTargets(normed: tf.Tensor3D, masks: MaskSet): tf.Tensor3D {
+  private gatherTargets(normed: tf.Tensor3D, masks: MaskSet<Condition>): tf.Tensor3D {
     const batch = normed.shape[0];
     return repeatInterleaveBatch(applyMasks(normed, masks.target), batch, masks.context.length);
   }
 
-  private generatorLoss(input: Input, normed: tf.Tensor3D, masks: MaskSet, index: number, many: boolean) {
+  private generatorLoss(input: Input, normed: tf.Tensor3D, masks: MaskSet<Condition>, generator: number) {
+    const condition = masks.condition ?? this.conditionForGenerator?.(generator);
     const context = this.contextEncoder.encode(input, masks.context);
-    const prediction = this.predictor.predict(context, masks.context, masks.target, many ? { maskTokenIndex: index } : undefined);
+    const prediction = this.predictor.predict(context, masks.context, masks.target, condition);
     const target = this.gatherTargets(normed, masks);
     return { context, prediction, target, loss: this.lossFn(prediction, target) };
   }
 
+  /** Mean loss over the generators, from precomputed layer-normed targets. */
+  private meanLoss(input: Input, normed: tf.Tensor3D, sets: readonly MaskSet<Condition>[]): tf.Scalar {
+    const losses = sets.map((m, i) => this.generatorLoss(input, normed, m, i).loss);
+    return tf.div(tf.addN(losses), sets.length) as tf.Scalar;
+  }
+
   /** Full forward pass with every intermediate (for tests, diagnostics and evaluation). */
-  forward(input: Input, masks: MaskSet | readonly MaskSet[]): JepaForward {
-    const sets = Array.isArray(masks) ? (masks as readonly MaskSet[]) : [masks as MaskSet];
+  forward(input: Input, masks: MaskSet<Condition> | readonly MaskSet<Condition>[]): JepaForward {
+    const sets = asList(masks);
     const result = tf.tidy(() => {
       const { full, normed } = this.targets(input);
-      const perGenerator = sets.map((m, i) => this.generatorLoss(input, normed, m, i, sets.length > 1));
+      const perGenerator = sets.map((m, i) => this.generatorLoss(input, normed, m, i));
       const loss = tf.div(tf.addN(perGenerator.map((g) => g.loss)), sets.length) as tf.Scalar;
       return { targetFull: full, perGenerator, loss } as unknown as tf.TensorContainer;
     });
@@ -123,54 +166,48 @@ export class Jepa<Input> {
    * Loss and gradients of the trainable parameters (by name), targets computed without a tape.
    * The caller disposes the returned tensors.
    */
-  lossAndGradients(input: Input, masks: MaskSet | readonly MaskSet[]): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
-    const sets = Array.isArray(masks) ? (masks as readonly MaskSet[]) : [masks as MaskSet];
-    const named = this.trainableParameters();
+  lossAndGradients(input: Input, masks: MaskSet<Condition> | readonly MaskSet<Condition>[]): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
+    const sets = asList(masks);
     const normed = tf.tidy(() => this.targets(input).normed);
     try {
-      const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
-        const losses = sets.map((m, i) => this.generatorLoss(input, normed, m, i, sets.length > 1).loss);
-        return tf.div(tf.addN(losses), sets.length) as tf.Scalar;
-      }), named.map(([, v]) => v));
-      const byName: Record<string, tf.Tensor> = {};
-      for (const [name, v] of named) {
-        const g = grads[v.name];
-        if (g) byName[name] = g;
-      }
-      return { loss: value, grads: byName };
+      return namedGradients(() => this.meanLoss(input, normed, sets), this.trainableParameters());
     } finally {
       normed.dispose();
     }
   }
 
   /**
-   * One training update: gradients, optional clipping, AdamW on the context encoder and predictor,
-   * then EMA of the context encoder into the target encoder. Returns the loss (read back).
+   * One training update: a {@link guardedUpdate} of the context encoder and predictor (gradients,
+   * `NonFiniteLossError` before any weight changes, optional per-module clipping, `optimizer.step`),
+   * then the target update (default: EMA of the context encoder into the target encoder).
+   * Returns the loss (read back) and the gradient norm before clipping.
    */
-  step(input: Input, masks: MaskSet | readonly MaskSet[], optimizer: AdamW, hyper: StepHyperParameters): { loss: number; gradNorm: number } {
-    const { loss, grads } = this.lossAndGradients(input, masks);
+  step(
+    input: Input,
+    masks: MaskSet<Condition> | readonly MaskSet<Condition>[],
+    optimizer: Optimizer,
+    hyper: UpdateHyperParameters & TargetUpdateHyperParameters,
+  ): GuardedUpdateResult {
+    const sets = asList(masks);
+    this.targetUpdate.check?.(hyper);
+    const normed = tf.tidy(() => this.targets(input).normed);
+    let result: GuardedUpdateResult;
     try {
-      const gradNorm = globalNorm(Object.values(grads));
-      const lossValue = loss.dataSync()[0]!;
-      if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
-        throw new NonFiniteLossError(lossValue, gradNorm);
-      }
-      if (hyper.clipGradNorm !== undefined) clipGradientsPerModule(grads, hyper.clipGradNorm);
-      optimizer.step(grads, hyper.lr, hyper.weightDecay);
-      emaUpdate(this.targetEncoder, this.contextEncoder, hyper.momentum);
-      return { loss: lossValue, gradNorm };
+      result = guardedUpdate(() => this.meanLoss(input, normed, sets), {
+        parameters: this.trainableParameters(),
+        optimizer,
+        lr: hyper.lr,
+        weightDecay: hyper.weightDecay,
+        clipGradNorm: hyper.clipGradNorm,
+      });
     } finally {
-      loss.dispose();
-      for (const g of Object.values(grads)) g.dispose();
+      normed.dispose();
     }
+    this.targetUpdate.update(this.targetEncoder, this.contextEncoder, hyper);
+    return result;
   }
 }
 
-
-/** Thrown before an update whose loss or gradients are NaN or infinite; no weight was changed. */
-export class NonFiniteLossError extends Error {
-  constructor(readonly loss: number, readonly gradNorm: number) {
-    super(`Non-finite training signal (loss ${loss}, gradient norm ${gradNorm}); the update was skipped and the weights are unchanged. Lower the learning rate, enable gradient clipping, or check the input data for NaN.`);
-    this.name = 'NonFiniteLossError';
-  }
+function asList<M>(masks: M | readonly M[]): readonly M[] {
+  return Array.isArray(masks) ? (masks as readonly M[]) : [masks as M];
 }

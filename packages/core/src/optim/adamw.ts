@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link AdamW}; defaults are PyTorch's. */
 export interface AdamWOptions {
@@ -29,7 +30,7 @@ interface Slot {
  * before the bias-corrected Adam update, `eps` added to the corrected root of the second moment.
  * Learning rate and weight decay are passed on every step so schedules stay outside.
  */
-export class AdamW {
+export class AdamW implements Optimizer {
   private readonly slots = new Map<string, Slot>();
   private steps = 0;
   readonly beta1: number;

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { pairedMaskSets } from './paired-mask-sets.js';
 
 describe('pairedMaskSets', () => {
-  it('gives one MaskSet per V-JEPA mask generator, sharing the tensors', () => {
+  it('gives one MaskSet per V-JEPA mask generator, sharing the tensors, each with its own mask token', () => {
     const masks = new MultiBlock3dMaskSampler({ grid: [2, 4, 4] }).sample(2, new Rng(0));
     const sets = pairedMaskSets(masks);
     expect(sets).toHaveLength(2);
     sets.forEach((set, i) => {
       expect(set.context).toEqual([masks.context[i]]);
       expect(set.target).toEqual([masks.target[i]]);
+      expect(set.condition).toEqual({ maskTokenIndex: i }); // generator i uses mask token i
     });
     disposeMasks(masks);
   });

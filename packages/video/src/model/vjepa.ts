@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Jepa, jepaModuleState, JepaPredictor, resolveVitSize, VJEPA_MASK_GENERATORS, withInitSeed, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
+import { Jepa, jepaModuleState, JepaPredictor, maskTokenPerGenerator, resolveVitSize, VJEPA_MASK_GENERATORS, withInitSeed, type JepaPredictorCondition, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
 import { createVideoTransformer, type VideoTransformer } from './video-transformer.js';
 
 /** Model sizes of a V-JEPA. */
@@ -94,8 +94,11 @@ export interface VJepaModel {
   readonly contextEncoder: VideoTransformer;
   readonly targetEncoder: VideoTransformer;
   readonly predictor: JepaPredictor;
-  /** Clips `[B, T, H, W, C]`; pass one `MaskSet` per mask generator. L1 loss. */
-  readonly jepa: Jepa<tf.Tensor5D>;
+  /**
+   * Clips `[B, T, H, W, C]`; pass one `MaskSet` per mask generator (generator `i` uses mask token
+   * `i` unless its `MaskSet` carries another condition). L1 loss.
+   */
+  readonly jepa: Jepa<tf.Tensor5D, JepaPredictorCondition>;
   /** All weights with the official checkpoint prefixes `encoder.`, `predictor.`, `target_encoder.` (PyTorch layout). */
   stateDict(): StateDict;
   /** Strict load of {@link stateDict}-style keys: lists every difference and loads nothing on error. */
@@ -192,7 +195,9 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
     });
     built.push(predictor);
     if (resolved.zeroInitMaskTokens) for (const token of predictor.maskTokens) tf.tidy(() => token.assign(tf.zerosLike(token)));
-    const jepa = new Jepa<tf.Tensor5D>({ contextEncoder, targetEncoder, predictor, loss: VJEPA_DEFAULTS.loss });
+    const jepa = new Jepa<tf.Tensor5D, JepaPredictorCondition>({
+      contextEncoder, targetEncoder, predictor, loss: VJEPA_DEFAULTS.loss, conditionForGenerator: maskTokenPerGenerator,
+    });
     const grid = contextEncoder.grid as readonly [number, number, number];
     return {
       config: resolved,
