@@ -38,6 +38,7 @@ export { globalNorm, clipGradientsPerModule } from './objective/gradient-clippin
 export { guardedUpdate, namedGradients, NonFiniteLossError, type GuardedUpdateOptions, type GuardedUpdateResult, type NamedVariables, type UpdateHyperParameters } from './objective/guarded-update.js';
 export { Jepa, type JepaParts, type JepaForward, type MaskSet, type StepHyperParameters } from './objective/jepa.js';
 export { emaTargetUpdate, frozenTargetUpdate, TARGET_UPDATES, type TargetUpdate, type TargetUpdateHyperParameters, type TargetUpdateName } from './objective/target-update.js';
+export { assembleJepa, type AssembledJepa, type JepaAssembly } from './objective/assemble-jepa.js';
 export { smoothL1Loss, l1Loss, LOSSES, type LossName, type RegressionLoss } from './objective/losses.js';
 export type { Optimizer } from './optim/optimizer.js';
 export { AdamW, decaysByDefault, type AdamWOptions } from './optim/adamw.js';

@@ -91,6 +91,10 @@ export class JepaPredictor extends Module implements Predictor<JepaPredictorCond
     const numMaskTokens = options.numMaskTokens ?? 1;
     if (!Number.isInteger(depth) || depth <= 0) throw new Error(`JepaPredictor: depth must be a positive integer, got ${depth}.`);
     if (!Number.isInteger(numMaskTokens) || numMaskTokens <= 0) throw new Error(`JepaPredictor: numMaskTokens must be a positive integer, got ${numMaskTokens}.`);
+    // Checked before any weight exists, so a bad size allocates (and leaks) nothing.
+    if (!Number.isInteger(options.numHeads) || options.numHeads <= 0 || width % options.numHeads !== 0) {
+      throw new Error(`JepaPredictor: width ${width} is not divisible by ${options.numHeads} heads; set predictorEmbedDim or numHeads so that numHeads divides the width.`);
+    }
     this.grid = options.grid;
     this.numTokens = options.grid.reduce((a, b) => a * b, 1);
     this.predictorEmbedDim = width;

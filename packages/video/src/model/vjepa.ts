@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Jepa, jepaModuleState, JepaPredictor, maskTokenPerGenerator, resolveVitSize, VJEPA_MASK_GENERATORS, withInitSeed, type JepaPredictorCondition, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
+import { assembleJepa, JepaPredictor, maskTokenPerGenerator, resolveVitSize, VJEPA_MASK_GENERATORS, withInitSeed, type Jepa, type JepaPredictorCondition, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
 import { createVideoTransformer, type VideoTransformer } from './video-transformer.js';
 
 /** Model sizes of a V-JEPA. */
@@ -166,51 +166,33 @@ export function createVJepa(config: VJepaModelConfig, options: CreateVJepaOption
     return withInitSeed(seed, () => createVJepa(config));
   }
   const resolved = resolveVJepaConfig(config);
-  const video = () => createVideoTransformer({
-    ...resolved.encoder,
-    numFrames: resolved.numFrames,
-    tubeletSize: resolved.tubeletSize,
-    imageSize: resolved.imageSize,
-    patchSize: resolved.patchSize,
-    inChannels: resolved.inChannels,
-    uniformPower: resolved.uniformPower,
-    patchEmbedInitStd: resolved.patchEmbedInitStd,
-  });
-  const built: Array<{ dispose(): void }> = [];
-  try {
-    const contextEncoder = video();
-    built.push(contextEncoder);
-    const targetEncoder = video();
-    built.push(targetEncoder);
-    targetEncoder.copyFrom(contextEncoder);
-    const predictor = new JepaPredictor({
-      grid: contextEncoder.grid,
-      embedDim: resolved.encoder.embedDim,
-      predictorEmbedDim: resolved.predictor.embedDim,
-      depth: resolved.predictor.depth,
-      numHeads: resolved.predictor.numHeads,
-      mlpRatio: resolved.encoder.mlpRatio ?? 4,
-      numMaskTokens: resolved.numMaskTokens,
+  const modules = assembleJepa<tf.Tensor5D, JepaPredictorCondition, VideoTransformer, JepaPredictor>({
+    createEncoder: () => createVideoTransformer({
+      ...resolved.encoder,
+      numFrames: resolved.numFrames,
+      tubeletSize: resolved.tubeletSize,
+      imageSize: resolved.imageSize,
+      patchSize: resolved.patchSize,
+      inChannels: resolved.inChannels,
       uniformPower: resolved.uniformPower,
-    });
-    built.push(predictor);
-    if (resolved.zeroInitMaskTokens) for (const token of predictor.maskTokens) tf.tidy(() => token.assign(tf.zerosLike(token)));
-    const jepa = new Jepa<tf.Tensor5D, JepaPredictorCondition>({
-      contextEncoder, targetEncoder, predictor, loss: VJEPA_DEFAULTS.loss, conditionForGenerator: maskTokenPerGenerator,
-    });
-    const grid = contextEncoder.grid as readonly [number, number, number];
-    return {
-      config: resolved,
-      grid,
-      contextEncoder,
-      targetEncoder,
-      predictor,
-      jepa,
-      ...jepaModuleState({ contextEncoder, targetEncoder, predictor }),
-    };
-  } catch (error) {
-    for (const module of built) module.dispose();
-    throw error;
-  }
+      patchEmbedInitStd: resolved.patchEmbedInitStd,
+    }),
+    createPredictor: (contextEncoder) => {
+      const predictor = new JepaPredictor({
+        grid: contextEncoder.grid,
+        embedDim: resolved.encoder.embedDim,
+        predictorEmbedDim: resolved.predictor.embedDim,
+        depth: resolved.predictor.depth,
+        numHeads: resolved.predictor.numHeads,
+        mlpRatio: resolved.encoder.mlpRatio ?? 4,
+        numMaskTokens: resolved.numMaskTokens,
+        uniformPower: resolved.uniformPower,
+      });
+      if (resolved.zeroInitMaskTokens) for (const token of predictor.maskTokens) tf.tidy(() => token.assign(tf.zerosLike(token)));
+      return predictor;
+    },
+    objective: { loss: VJEPA_DEFAULTS.loss, conditionForGenerator: maskTokenPerGenerator },
+  });
+  return { config: resolved, grid: modules.contextEncoder.grid as readonly [number, number, number], ...modules };
 }
 

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Jepa, jepaModuleState, JepaPredictor, resolveVitSize, withInitSeed, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
+import { assembleJepa, JepaPredictor, resolveVitSize, withInitSeed, type Jepa, type StateDict, type VitPresetName, type VitSize } from '@jepa/core';
 import { createVisionTransformer, type VisionTransformer } from './vit.js';
 
 /** Model sizes of an I-JEPA. */
@@ -78,25 +78,17 @@ export function createIJepa(config: IJepaModelConfig, options: CreateIJepaOption
   if (predictorSize.embedDim % predictorSize.numHeads !== 0) {
     throw new Error(`I-JEPA: predictor width ${predictorSize.embedDim} is not divisible by its ${predictorSize.numHeads} heads; set predictor.numHeads or predictor.embedDim.`);
   }
-  const vit = () => createVisionTransformer({ ...encoderSize, imageSize: config.imageSize, patchSize: config.patchSize, inChannels, patchEmbedInitStd: config.patchEmbedInitStd });
-  const contextEncoder = vit();
-  const targetEncoder = vit();
-  targetEncoder.copyFrom(contextEncoder);
-  const predictor = new JepaPredictor({
-    grid: contextEncoder.grid,
-    embedDim: encoderSize.embedDim,
-    predictorEmbedDim: predictorSize.embedDim,
-    depth: predictorSize.depth,
-    numHeads: predictorSize.numHeads,
-    mlpRatio: config.predictor?.mlpRatio ?? 4,
+  const modules = assembleJepa<tf.Tensor4D, undefined, VisionTransformer, JepaPredictor>({
+    createEncoder: () => createVisionTransformer({ ...encoderSize, imageSize: config.imageSize, patchSize: config.patchSize, inChannels, patchEmbedInitStd: config.patchEmbedInitStd }),
+    createPredictor: (contextEncoder) => new JepaPredictor({
+      grid: contextEncoder.grid,
+      embedDim: encoderSize.embedDim,
+      predictorEmbedDim: predictorSize.embedDim,
+      depth: predictorSize.depth,
+      numHeads: predictorSize.numHeads,
+      mlpRatio: config.predictor?.mlpRatio ?? 4,
+    }),
+    objective: { loss: 'smooth_l1' },
   });
-  const jepa = new Jepa<tf.Tensor4D>({ contextEncoder, targetEncoder, predictor, loss: 'smooth_l1' });
-  return {
-    config: { imageSize: config.imageSize, patchSize: config.patchSize, inChannels, encoder: encoderSize, predictor: predictorSize },
-    contextEncoder,
-    targetEncoder,
-    predictor,
-    jepa,
-    ...jepaModuleState({ contextEncoder, targetEncoder, predictor }),
-  };
+  return { config: { imageSize: config.imageSize, patchSize: config.patchSize, inChannels, encoder: encoderSize, predictor: predictorSize }, ...modules };
 }
