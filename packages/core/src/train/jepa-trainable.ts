@@ -32,8 +32,8 @@ export interface JepaTrainableSetup<Model, Config, Sampler> {
   readonly sampleCount: number;
   /** The model to train; the trainable owns it from now on (and disposes it, also when this constructor throws). */
   readonly model: Model;
-  /** Mask sampler over the model's token grid. */
-  readonly sampler: Sampler;
+  /** Makes the mask sampler over the model's token grid (called once; should it throw, the model is disposed). */
+  readonly createSampler: (model: Model) => Sampler;
   /** AdamW settings (betas, eps); the optimizer is made over `model.jepa.trainableParameters()`. */
   readonly optimizer?: AdamWOptions;
 }
@@ -79,7 +79,7 @@ export abstract class JepaTrainable<Input extends tf.Tensor, Model extends JepaT
   private epochOrder: { epoch: number; order: Int32Array } | null = null;
 
   constructor(setup: JepaTrainableSetup<Model, Config, Sampler>) {
-    const { kind, config, seed, batchSize, sampleCount, model, sampler } = setup;
+    const { kind, config, seed, batchSize, sampleCount, model } = setup;
     try {
       const problems: string[] = [];
       if (typeof kind !== 'string' || kind.length === 0) problems.push(`kind must be a non-empty string (got ${JSON.stringify(kind)})`);
@@ -93,10 +93,16 @@ export abstract class JepaTrainable<Input extends tf.Tensor, Model extends JepaT
       model.dispose();
       throw error;
     }
+    try {
+      this.sampler = setup.createSampler(model);
+    } catch (error) {
+      this.optimizer.dispose();
+      model.dispose();
+      throw error;
+    }
     this.kind = kind;
     this.config = config;
     this.model = model;
-    this.sampler = sampler;
     this.batchSize = batchSize;
     this.sampleCount = sampleCount;
     this.stepsPerEpoch = Math.floor(sampleCount / batchSize);

@@ -79,14 +79,6 @@ export class VJepaTrainable extends JepaTrainable<tf.Tensor5D, VJepaModel, VJepa
     const source = isClipBatchSource(clips) ? clips : decodedClipSource(clips);
     validateVJepaTrainingConfig(config, source);
     resolveVJepaConfig(config.model);
-    const model = createVJepa(config.model, { seed: config.seed });
-    let sampler: MultiBlock3dMaskSampler;
-    try {
-      sampler = new MultiBlock3dMaskSampler({ grid: model.grid, generators: config.masks ?? VJEPA_MASK_GENERATORS });
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
     const o = config.optimization;
     super({
       kind: 'vjepa',
@@ -94,8 +86,8 @@ export class VJepaTrainable extends JepaTrainable<tf.Tensor5D, VJepaModel, VJepa
       seed: config.seed,
       batchSize: o.batchSize,
       sampleCount: source.count,
-      model,
-      sampler,
+      model: createVJepa(config.model, { seed: config.seed }),
+      createSampler: (model) => new MultiBlock3dMaskSampler({ grid: model.grid, generators: config.masks ?? VJEPA_MASK_GENERATORS }),
       optimizer: {
         beta1: o.betas?.[0] ?? VJEPA_DEFAULTS.optimization.betas[0],
         beta2: o.betas?.[1] ?? VJEPA_DEFAULTS.optimization.betas[1],

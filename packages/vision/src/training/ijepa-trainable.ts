@@ -87,7 +87,6 @@ export function validateTrainingConfig(config: IJepaTrainingConfig, dataset: Lab
 export class IJepaTrainable extends JepaTrainable<tf.Tensor4D, IJepaModel, IJepaTrainingConfig, MultiBlockMaskSampler> {
   constructor(config: IJepaTrainingConfig, readonly dataset: LabeledImages, readonly probeSet?: LabeledImages) {
     validateTrainingConfig(config, dataset);
-    const model = createIJepa(config.model, { seed: config.seed });
     const o = config.optimization;
     super({
       kind: 'ijepa',
@@ -95,8 +94,8 @@ export class IJepaTrainable extends JepaTrainable<tf.Tensor4D, IJepaModel, IJepa
       seed: config.seed,
       batchSize: o.batchSize,
       sampleCount: dataset.count,
-      model,
-      sampler: new MultiBlockMaskSampler({ ...config.masks, grid: model.contextEncoder.grid }),
+      model: createIJepa(config.model, { seed: config.seed }),
+      createSampler: (built) => new MultiBlockMaskSampler({ ...config.masks, grid: built.contextEncoder.grid }),
       optimizer: { beta1: o.betas?.[0], beta2: o.betas?.[1] },
     });
   }
