@@ -32,4 +32,35 @@ describe('model training state', () => {
     for (const x of [optA, optB, a, b]) x.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('checks every moment and the optimizer step before loading any weight, naming what is wrong', () => {
+    const before = tf.memory().numTensors;
+    const a = new Linear(3, 2);
+    const parameters = a.trainableParameters().map(([n, p]) => [n, p.variable] as const);
+    const optA = new AdamW(parameters);
+    const saved = saveModelTrainingState('toy', {}, a, optA);
+    const host = hostOf(saved.tensors as Record<string, tf.Tensor>);
+    saved.dispose!();
+    const b = new Linear(3, 2);
+    const bParameters = b.trainableParameters().map(([n, p]) => [n, p.variable] as const);
+    const optB = new AdamW(bParameters);
+    const untouched = Array.from(b.weight.dataSync());
+    const meta = { kind: 'toy', optimizerStep: 0 };
+    const variant = (change: (m: Map<string, HostTensor>) => void) => {
+      const copy = new Map(host);
+      change(copy);
+      return copy;
+    };
+    const misShaped = variant((m) => m.set('optimizer.weight.exp_avg', { dtype: 'F32', shape: [2, 2], data: new Float32Array(4) }));
+    expect(() => loadModelTrainingState('toy', b, optB, misShaped, meta, 'ckpt', bParameters)).toThrow(/ckpt: the optimizer moments do not match[\s\S]*optimizer.weight.exp_avg: expected \[3, 2\], got \[2, 2\]/);
+    const extra = variant((m) => m.set('optimizer.other.exp_avg', { dtype: 'F32', shape: [1], data: new Float32Array(1) }));
+    expect(() => loadModelTrainingState('toy', b, optB, extra, meta, 'ckpt')).toThrow(/unexpected optimizer.other.exp_avg/);
+    const missing = variant((m) => m.delete('optimizer.bias.exp_avg_sq'));
+    expect(() => loadModelTrainingState('toy', b, optB, missing, meta, 'ckpt')).toThrow(/missing optimizer.bias.exp_avg_sq/);
+    expect(() => loadModelTrainingState('toy', b, optB, host, { optimizerStep: 0 }, 'ckpt')).toThrow(/ckpt: a checkpoint without a kind tag/);
+    expect(() => loadModelTrainingState('toy', b, optB, host, { kind: 'toy', optimizerStep: 1.5 }, 'ckpt')).toThrow(/meta.optimizerStep must be/);
+    expect(Array.from(b.weight.dataSync())).toEqual(untouched);
+    for (const x of [optA, optB, a, b]) x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -5,6 +5,9 @@ import { Rng } from '../random/rng.js';
 import { NonFiniteLossError } from '../objective/jepa.js';
 import type { StepMetrics, Trainable, TrainableState } from './trainable.js';
 
+/** The `kind` tag of a {@link ToyTrainable}'s state. */
+export const TOY_KIND = 'toy';
+
 /** Options of {@link ToyTrainable}. */
 export interface ToyTrainableOptions {
   /** Seed of the data/noise stream. Default 1. */
@@ -22,7 +25,8 @@ export interface ToyTrainableOptions {
 /**
  * A tiny deterministic Trainable for the trainer's tests (not part of the public API): SGD with
  * momentum on `|w|^2` plus seeded noise, a bias pulled towards noise, and a JSON-side counter.
- * Everything that changes is in `saveState`, so resuming is bit-exact.
+ * Everything that changes is in `saveState`, so resuming is bit-exact, and `loadState` is strict;
+ * it passes the `@jepa/core/testing` conformance checks.
  */
 export class ToyTrainable implements Trainable {
   readonly weight: tf.Variable;
@@ -61,26 +65,36 @@ export class ToyTrainable implements Trainable {
     return { loss, lr: this.lr, gradNorm };
   }
 
-  saveState(): TrainableState {
-    return {
-      tensors: { 'model.weight': this.weight, 'model.bias': this.bias, 'optimizer.velocity': this.velocity },
-      meta: { rng: this.rng.getState(), stepsSeen: this.stepsSeen },
-    };
+  /** The variables by their checkpoint names. */
+  protected variables(): Record<string, tf.Variable> {
+    return { 'model.weight': this.weight, 'model.bias': this.bias, 'optimizer.velocity': this.velocity };
   }
 
+  saveState(): TrainableState {
+    return { tensors: this.variables(), meta: { kind: TOY_KIND, rng: this.rng.getState(), stepsSeen: this.stepsSeen } };
+  }
+
+  /** Strict: another kind, a missing, unexpected or mis-shaped tensor, or a bad RNG state throw naming it, and nothing is loaded. */
   loadState(tensors: Map<string, HostTensor>, meta: Record<string, unknown>): void {
-    const targets: Record<string, tf.Variable> = { 'model.weight': this.weight, 'model.bias': this.bias, 'optimizer.velocity': this.velocity };
+    if (meta.kind !== TOY_KIND) throw new Error(`ToyTrainable.loadState: a ${String(meta.kind)} state, not a ${TOY_KIND} one; nothing was loaded.`);
+    const targets = this.variables();
+    const problems: string[] = [];
     for (const [key, variable] of Object.entries(targets)) {
       const host = tensors.get(key);
-      if (!host) throw new Error(`ToyTrainable.loadState: tensor '${key}' is missing.`);
-      const value = toTfTensor(host, key);
-      try {
-        variable.assign(value);
-      } finally {
-        value.dispose();
-      }
+      if (!host) problems.push(`missing ${key}`);
+      else if (host.shape.join(',') !== variable.shape.join(',')) problems.push(`${key}: expected [${variable.shape}], got [${host.shape}]`);
     }
-    this.rng = Rng.fromState(meta.rng as number[]);
+    for (const key of tensors.keys()) if (!(key in targets)) problems.push(`unexpected ${key}`);
+    if (!Number.isSafeInteger(meta.stepsSeen)) problems.push(`meta.stepsSeen must be an integer, got ${JSON.stringify(meta.stepsSeen)}`);
+    if (problems.length > 0) throw new Error(`ToyTrainable.loadState: the state does not match; nothing was loaded:\n  ${problems.join('\n  ')}`);
+    const rng = Rng.fromState(meta.rng as number[]);
+    const values = Object.keys(targets).map((key) => toTfTensor(tensors.get(key)!, key));
+    try {
+      Object.values(targets).forEach((variable, i) => variable.assign(values[i]!));
+    } finally {
+      tf.dispose(values);
+    }
+    this.rng = rng;
     this.stepsSeen = meta.stepsSeen as number;
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { train } from '@jepa/core';
+import { checkTrainableConformance } from '@jepa/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMovingMnistDataset } from '../data/moving-mnist.js';
 import { sevenSegmentDigits } from '../data/test-digits.js';
@@ -125,6 +126,12 @@ describe('V-JEPA training run', () => {
       a.dispose();
       b.dispose();
     }
+  });
+
+  it('passes the trainable conformance suite on clips in memory: exact resume through checkpoint files, no tensor leaks, strict loading', async () => {
+    const probeSet = subsetDecodedClips(clips, [0, 3, 6, 9, 11]);
+    const report = await checkTrainableConformance({ create: () => new VJepaTrainable(config, clips, probeSet) });
+    expect(report).toEqual({ passed: ['exact resume', 'no tensor leaks', 'strict loading'], skipped: [] });
   });
 
   it('rejects a config that does not fit the clips, naming the fields', () => {

@@ -1,18 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import * as tf from '@tensorflow/tfjs';
 import {
-  AdamW,
-  collapseMetrics,
-  loadModelTrainingState,
+  JepaTrainable,
   MultiBlock3dMaskSampler,
-  Rng,
-  saveModelTrainingState,
   VJEPA_MASK_GENERATORS,
-  type HostTensor,
+  type JepaPredictorCondition,
+  type Masks,
+  type MaskSet,
   type MultiBlock3dGeneratorConfig,
-  type StepMetrics,
-  type Trainable,
-  type TrainableState,
+  type StepHyperParameters,
 } from '@jepa/core';
 import { pairedMaskSets } from '../model/paired-mask-sets.js';
 import { createVJepa, resolveVJepaConfig, VJEPA_DEFAULTS, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
@@ -65,68 +61,47 @@ export function validateVJepaTrainingConfig(config: VJepaTrainingConfig, clips: 
 }
 
 /**
- * One V-JEPA training run, as a core {@link Trainable}, over clips held in memory
- * ({@link DecodedClips}) or any {@link ClipBatchSource} (e.g. `streamDatasetClips`, which decodes
- * while training; its next batches are requested ahead of time). The official
- * multi-block 3-D masks (one context pass and one predictor mask token per generator), L1 on
- * layer-normed targets, AdamW with the schedules of {@link vjepaStepHyperParameters}. Every random
- * choice of update `s` (batch order, masks) comes from streams derived from `(seed, s)`, so a
- * resumed run repeats an uninterrupted one exactly. Its state is the three modules and the AdamW moments.
+ * One V-JEPA training run, as a core `Trainable` on the {@link JepaTrainable} skeleton (root
+ * `Rng(seed)`, shuffled epochs, masks, the update, diagnostics, strict save/load as kind `vjepa`),
+ * over clips held in memory ({@link DecodedClips}) or any {@link ClipBatchSource} (e.g.
+ * `streamDatasetClips`, which decodes while training). What is V-JEPA's own: the clips of update
+ * `s` (requested `prefetchBatches` updates ahead, normalised; `dataWait` reported when they load in
+ * the background), the official multi-block 3-D masks paired per generator (one context pass and
+ * one predictor mask token each), and the schedules of {@link vjepaStepHyperParameters}.
  * Call {@link close} when done (it stops background decoding, then disposes).
  */
-export class VJepaTrainable implements Trainable {
-  readonly model: VJepaModel;
-  readonly optimizer: AdamW;
-  readonly sampler: MultiBlock3dMaskSampler;
-  private readonly root: Rng;
-  private readonly stepsPerEpoch: number;
-  private epochOrder: { epoch: number; order: Int32Array } | null = null;
+export class VJepaTrainable extends JepaTrainable<tf.Tensor5D, VJepaModel, VJepaTrainingConfig, MultiBlock3dMaskSampler, JepaPredictorCondition> {
   /** The clip source: in-memory clips or a streaming decoder. */
   readonly source: ClipBatchSource;
   private readonly inFlight = new Map<number, Promise<Float32Array>>();
   private readonly stopLoading = new AbortController();
 
-  constructor(readonly config: VJepaTrainingConfig, clips: DecodedClips | ClipBatchSource, readonly probeSet?: DecodedClips) {
-    this.source = isClipBatchSource(clips) ? clips : decodedClipSource(clips);
-    setMaxListeners(0, this.stopLoading.signal); // one listener per clip being decoded ahead
-    validateVJepaTrainingConfig(config, this.source);
+  constructor(config: VJepaTrainingConfig, clips: DecodedClips | ClipBatchSource, readonly probeSet?: DecodedClips) {
+    const source = isClipBatchSource(clips) ? clips : decodedClipSource(clips);
+    validateVJepaTrainingConfig(config, source);
     resolveVJepaConfig(config.model);
-    this.model = createVJepa(config.model, { seed: config.seed });
     const o = config.optimization;
-    this.optimizer = new AdamW(this.model.jepa.trainableParameters(), {
-      beta1: o.betas?.[0] ?? VJEPA_DEFAULTS.optimization.betas[0],
-      beta2: o.betas?.[1] ?? VJEPA_DEFAULTS.optimization.betas[1],
-      eps: VJEPA_DEFAULTS.optimization.eps,
+    super({
+      kind: 'vjepa',
+      config,
+      seed: config.seed,
+      batchSize: o.batchSize,
+      sampleCount: source.count,
+      model: createVJepa(config.model, { seed: config.seed }),
+      createSampler: (model) => new MultiBlock3dMaskSampler({ grid: model.grid, generators: config.masks ?? VJEPA_MASK_GENERATORS }),
+      optimizer: {
+        beta1: o.betas?.[0] ?? VJEPA_DEFAULTS.optimization.betas[0],
+        beta2: o.betas?.[1] ?? VJEPA_DEFAULTS.optimization.betas[1],
+        eps: VJEPA_DEFAULTS.optimization.eps,
+      },
     });
-    try {
-      this.sampler = new MultiBlock3dMaskSampler({ grid: this.model.grid, generators: config.masks ?? VJEPA_MASK_GENERATORS });
-    } catch (error) {
-      this.dispose();
-      throw error;
-    }
-    this.root = new Rng(config.seed);
-    this.stepsPerEpoch = Math.floor(this.source.count / o.batchSize);
-  }
-
-  /** The epoch (0-based) update `step` (1-based) belongs to. */
-  epochOf(step: number): number {
-    return Math.floor((step - 1) / this.stepsPerEpoch);
+    this.source = source;
+    setMaxListeners(0, this.stopLoading.signal); // one listener per clip being decoded ahead
   }
 
   /** Learning rate, weight decay, EMA momentum (and clipping after warm-up) of update `step`. */
-  hyperParameters(step: number) {
+  hyperParameters(step: number): StepHyperParameters {
     return vjepaStepHyperParameters(step, this.config.optimization);
-  }
-
-  /** The clip indices of update `step` (a shuffled pass per epoch, from `(seed, epoch)`). */
-  batchIndices(step: number): Int32Array {
-    const { batchSize } = this.config.optimization;
-    const epoch = this.epochOf(step);
-    if (this.epochOrder?.epoch !== epoch) {
-      this.epochOrder = { epoch, order: this.root.derive(`epoch-${epoch}`).shuffle(Int32Array.from({ length: this.source.count }, (_, i) => i)) };
-    }
-    const position = ((step - 1) % this.stepsPerEpoch) * batchSize;
-    return this.epochOrder.order.slice(position, position + batchSize);
   }
 
   /**
@@ -147,57 +122,36 @@ export class VJepaTrainable implements Trainable {
     return normalizeClipData(await batch, this.source.channels, this.config.normalization);
   }
 
-  async trainStep(step: number): Promise<StepMetrics> {
-    const { batchSize } = this.config.optimization;
+  protected async inputFor(step: number): Promise<tf.Tensor5D> {
     const { numFrames, height, width, channels } = this.source;
-    const waitStarted = performance.now();
-    const pixels = await this.batchFor(step);
-    const dataWait = (performance.now() - waitStarted) / 1000;
-    const masks = this.sampler.sample(batchSize, this.root.derive(`masks-${step}`));
-    const clips = tf.tensor5d(pixels, [batchSize, numFrames, height, width, channels]);
-    const hyper = this.hyperParameters(step);
-    try {
-      const { loss, gradNorm } = this.model.jepa.step(clips, pairedMaskSets(masks), this.optimizer, hyper);
-      return {
-        loss, gradNorm, lr: hyper.lr, weightDecay: hyper.weightDecay, momentum: hyper.momentum, epoch: this.epochOf(step),
-        ...(this.source.prefetchBatches > 0 ? { dataWait } : {}),
-      };
-    } finally {
-      tf.dispose([clips, ...masks.context, ...masks.target]);
-    }
+    return tf.tensor5d(await this.batchFor(step), [this.batchSize, numFrames, height, width, channels]);
   }
 
-  /** Representation-collapse diagnostic of the target encoder on the probe set. */
-  async diagnostics(): Promise<Record<string, number>> {
-    if (!this.probeSet) return {};
-    const features = await extractClipFeatures(this.model.targetEncoder, this.probeSet, { normalization: this.config.normalization });
-    return collapseMetrics(features, this.model.targetEncoder.embedDim);
+  /** V-JEPA pairs `context[i]` with `target[i]`: one mask set per generator. */
+  protected override maskSetsOf(masks: Masks): MaskSet<JepaPredictorCondition>[] {
+    return pairedMaskSets(masks);
   }
 
-  saveState(): TrainableState {
-    return saveModelTrainingState('vjepa', this.config, this.model, this.optimizer);
+  protected override reportsDataWait(): boolean {
+    return this.source.prefetchBatches > 0;
   }
 
-  loadState(tensors: Map<string, HostTensor>, meta: Record<string, unknown>, source = 'checkpoint'): void {
-    loadModelTrainingState('vjepa', this.model, this.optimizer, tensors, meta, source);
+  protected async probeFeatures(): Promise<Float32Array | undefined> {
+    if (!this.probeSet) return undefined;
+    return extractClipFeatures(this.model.targetEncoder, this.probeSet, { normalization: this.config.normalization });
   }
 
-  /** Stops loading batches ahead, waits for the source's background work to end, then disposes. */
-  async close(): Promise<void> {
+  /** Stops loading batches ahead and waits for the source's background work to end (then {@link close} disposes). */
+  protected override async closeData(): Promise<void> {
     this.stopLoading.abort(new Error('the V-JEPA training run was closed'));
     await Promise.allSettled(this.inFlight.values());
     this.inFlight.clear();
-    try {
-      await this.source.close?.();
-    } finally {
-      this.dispose();
-    }
+    await this.source.close?.();
   }
 
   /** Frees the model and optimizer tensors (see {@link close} for a source that decodes in the background). */
-  dispose(): void {
+  override dispose(): void {
     this.stopLoading.abort(new Error('the V-JEPA training run was disposed'));
-    this.optimizer.dispose();
-    this.model.dispose();
+    super.dispose();
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { train } from '@jepa/core';
+import { checkTrainableConformance } from '@jepa/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../data/mnist-dataset.js';
 import { subsetLabeledImages } from '@jepa/core';
@@ -71,6 +72,12 @@ describe('I-JEPA training run', () => {
       a.dispose();
       b.dispose();
     }
+  });
+
+  it('passes the trainable conformance suite: exact resume through checkpoint files, no tensor leaks, strict loading', async () => {
+    const probeSet = subsetLabeledImages(mnist, Array.from({ length: 16 }, (_, i) => i * 100 + 50));
+    const report = await checkTrainableConformance({ create: () => new IJepaTrainable(config, data, probeSet) });
+    expect(report).toEqual({ passed: ['exact resume', 'no tensor leaks', 'strict loading'], skipped: [] });
   });
 
   it('rejects a config that does not fit the data, naming the fields', () => {

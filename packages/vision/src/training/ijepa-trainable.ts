@@ -1,19 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  AdamW,
   cosineWeightDecay,
+  JepaTrainable,
   linearMomentum,
-  collapseMetrics,
-  loadModelTrainingState,
   MultiBlockMaskSampler,
-  Rng,
-  saveModelTrainingState,
   warmupCosineLr,
-  type HostTensor,
   type MultiBlockMaskConfig,
+  type StepHyperParameters,
   type StepMetrics,
-  type Trainable,
-  type TrainableState,
 } from '@jepa/core';
 import { sampleBatch } from '../data/batches.js';
 import type { LabeledImages } from '@jepa/core';
@@ -84,52 +78,42 @@ export function validateTrainingConfig(config: IJepaTrainingConfig, dataset: Lab
 }
 
 /**
- * One I-JEPA training run as a {@link Trainable}: every random choice of update `s` (batch
- * order, crops, masks) comes from streams derived from `(seed, s)`, so a resumed run repeats an
- * uninterrupted one exactly. Its state is the three modules and the AdamW moments.
+ * One I-JEPA training run as a core `Trainable`, on the {@link JepaTrainable} skeleton (root
+ * `Rng(seed)`, shuffled epochs, masks, the update, diagnostics, strict save/load as kind `ijepa`).
+ * What is I-JEPA's own: the images of update `s` (the epoch's shuffled batch, random resized crops
+ * from `root.derive('augment-<s>')`, normalisation), the warm-up cosine learning rate, cosine
+ * weight decay and linear EMA momentum, and every target block predicted from the context block.
  */
-export class IJepaTrainable implements Trainable {
-  readonly model: IJepaModel;
-  readonly optimizer: AdamW;
-  readonly sampler: MultiBlockMaskSampler;
-  private readonly root: Rng;
-  private readonly stepsPerEpoch: number;
-  private epochOrder: { epoch: number; order: Int32Array } | null = null;
-
-  constructor(readonly config: IJepaTrainingConfig, readonly dataset: LabeledImages, readonly probeSet?: LabeledImages) {
+export class IJepaTrainable extends JepaTrainable<tf.Tensor4D, IJepaModel, IJepaTrainingConfig, MultiBlockMaskSampler> {
+  constructor(config: IJepaTrainingConfig, readonly dataset: LabeledImages, readonly probeSet?: LabeledImages) {
     validateTrainingConfig(config, dataset);
-    this.model = createIJepa(config.model, { seed: config.seed });
     const o = config.optimization;
-    this.optimizer = new AdamW(this.model.jepa.trainableParameters(), { beta1: o.betas?.[0], beta2: o.betas?.[1] });
-    this.sampler = new MultiBlockMaskSampler({ ...config.masks, grid: this.model.contextEncoder.grid });
-    this.root = new Rng(config.seed);
-    this.stepsPerEpoch = Math.floor(dataset.count / o.batchSize);
+    super({
+      kind: 'ijepa',
+      config,
+      seed: config.seed,
+      batchSize: o.batchSize,
+      sampleCount: dataset.count,
+      model: createIJepa(config.model, { seed: config.seed }),
+      createSampler: (built) => new MultiBlockMaskSampler({ ...config.masks, grid: built.contextEncoder.grid }),
+      optimizer: { beta1: o.betas?.[0], beta2: o.betas?.[1] },
+    });
   }
 
-  /** The epoch (0-based) update `step` (1-based) belongs to. */
-  epochOf(step: number): number {
-    return Math.floor((step - 1) / this.stepsPerEpoch);
-  }
-
-  /** Learning rate, weight decay and EMA momentum of update `step`. */
-  hyperParameters(step: number) {
+  /** Learning rate, weight decay and EMA momentum of update `step`, and `clipGradNorm` when the config sets one. */
+  hyperParameters(step: number): StepHyperParameters {
     const o = this.config.optimization;
     return {
       lr: warmupCosineLr(step, { warmupSteps: o.warmupSteps, totalSteps: o.steps, startLr: o.startLr, refLr: o.lr, finalLr: o.finalLr }),
       weightDecay: cosineWeightDecay(step, { totalSteps: o.steps, refWeightDecay: o.weightDecay, finalWeightDecay: o.finalWeightDecay }),
       momentum: linearMomentum(step, { totalSteps: o.steps, start: o.ema[0], end: o.ema[1] }),
+      ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
     };
   }
 
   /** The images of update `step`, augmented and normalised: `[B, H, W, C]`. */
   batchFor(step: number): Float32Array {
-    const { batchSize } = this.config.optimization;
-    const epoch = this.epochOf(step);
-    if (this.epochOrder?.epoch !== epoch) {
-      this.epochOrder = { epoch, order: this.root.derive(`epoch-${epoch}`).shuffle(Int32Array.from({ length: this.dataset.count }, (_, i) => i)) };
-    }
-    const position = ((step - 1) % this.stepsPerEpoch) * batchSize;
-    const indices = this.epochOrder.order.subarray(position, position + batchSize);
+    const indices = this.batchIndices(step);
     const rng = this.root.derive(`augment-${step}`);
     const { cropScale, cropRatio } = this.config.augmentation;
     const { height, width, channels } = this.dataset;
@@ -139,38 +123,18 @@ export class IJepaTrainable implements Trainable {
     return normalizeBatch(batch.images, batch.batchSize, height, width, channels, this.config.normalization);
   }
 
-  trainStep(step: number): StepMetrics {
-    const { batchSize } = this.config.optimization;
+  /** One update on the images of {@link batchFor} (synchronous). */
+  override trainStep(step: number): StepMetrics {
+    return super.trainStep(step) as StepMetrics;
+  }
+
+  protected inputFor(step: number): tf.Tensor4D {
     const { height, width, channels } = this.dataset;
-    const pixels = this.batchFor(step);
-    const masks = this.sampler.sample(batchSize, this.root.derive(`masks-${step}`));
-    const images = tf.tensor4d(pixels, [batchSize, height, width, channels]);
-    const hyper = this.hyperParameters(step);
-    try {
-      const { loss, gradNorm } = this.model.jepa.step(images, masks, this.optimizer, { ...hyper, clipGradNorm: this.config.optimization.clipGradNorm });
-      return { loss, gradNorm, lr: hyper.lr, weightDecay: hyper.weightDecay, momentum: hyper.momentum, epoch: this.epochOf(step) };
-    } finally {
-      tf.dispose([images, ...masks.context, ...masks.target]);
-    }
+    return tf.tensor4d(this.batchFor(step), [this.batchSize, height, width, channels]);
   }
 
-  /** Representation-collapse diagnostic of the target encoder on the probe set. */
-  async diagnostics(): Promise<Record<string, number>> {
-    if (!this.probeSet) return {};
-    const features = await extractFeatures(this.model.targetEncoder, this.probeSet, { normalization: this.config.normalization });
-    return collapseMetrics(features, this.model.targetEncoder.embedDim);
-  }
-
-  saveState(): TrainableState {
-    return saveModelTrainingState('ijepa', this.config, this.model, this.optimizer);
-  }
-
-  loadState(tensors: Map<string, HostTensor>, meta: Record<string, unknown>, source = 'checkpoint'): void {
-    loadModelTrainingState('ijepa', this.model, this.optimizer, tensors, meta, source);
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-    this.model.dispose();
+  protected async probeFeatures(): Promise<Float32Array | undefined> {
+    if (!this.probeSet) return undefined;
+    return extractFeatures(this.model.targetEncoder, this.probeSet, { normalization: this.config.normalization });
   }
 }
