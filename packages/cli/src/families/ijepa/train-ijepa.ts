@@ -56,7 +56,7 @@ Examples:
       --steps 3 --batch-size 8 --train-limit 200 --eval-limit 100    # a smoke test in seconds
 
 The run folder holds config.json, checkpoints/, metrics.jsonl, loss.png/loss.svg, report.md and report.json.
-Defaults come from MNIST_IJEPA_RECIPE (packages/vision/src/mnist-recipe.ts).`;
+Defaults come from MNIST_IJEPA_RECIPE (packages/vision/src/training/mnist-recipe.ts).`;
 
 /** Adds `ijepa` to the `train` command group. */
 export function registerTrainIjepa(group: Command, context: CliContext): Command {
