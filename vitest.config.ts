@@ -11,7 +11,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    projects: ['core', 'vision', 'video', 'cli'].map((name) => ({
+    projects: ['core', 'vision', 'video', 'hierarchy', 'cli'].map((name) => ({
       extends: true as const,
       test: { name, include: [`packages/${name}/src/**/*.test.ts`], environment: 'node' },
     })).concat([{ extends: true as const, test: { name: 'apps', include: ['apps/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts'], environment: 'node' } }]),

@@ -27,6 +27,8 @@ export type { Encoder, EncodeOptions, Predictor, Grid, TokenGrid, TokenIndex } f
 export type { TokenEmbedding } from './model/token-embedding.js';
 export { TransformerEncoder, type TransformerEncoderOptions } from './model/transformer-encoder.js';
 export { LinearTokenEmbedding } from './model/linear-token-embedding.js';
+export type { WorldModel } from './model/world-model.js';
+export type { Plan, PlanCost, Planner, PlanningProblem } from './planning/planner.js';
 export { JepaPredictor, maskTokenPerGenerator, type JepaPredictorCondition, type JepaPredictorOptions, type PredictorCondition } from './model/jepa-predictor.js';
 export { rescaleResidualBranches } from './model/residual-init.js';
 export { jepaCheckpointParts, jepaModuleState, type JepaModuleSet } from './model/jepa-modules.js';

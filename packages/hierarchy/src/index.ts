@@ -1,0 +1,3 @@
+// @jepa/hierarchy public API: seeded environments, action-conditioned world models, latent planners.
+export * from './env/index.js';
+export * from './planning/index.js';
