@@ -26,3 +26,13 @@ export function truncatedNormal(shape: number[], std = 0.02, seed?: number): tf.
   const s = seed ?? (initSeed === null ? undefined : initSeed++);
   return tf.tidy(() => tf.clipByValue(tf.randomNormal(shape, 0, std, 'float32', s), -2, 2));
 }
+
+/**
+ * A uniform init in `[-bound, bound]`, as PyTorch's default for recurrent layers
+ * (`U(-1/sqrt(hidden), 1/sqrt(hidden))`); seeded like {@link truncatedNormal} inside {@link withInitSeed}.
+ */
+export function uniformInit(shape: number[], bound: number, seed?: number): tf.Tensor {
+  if (!(bound > 0)) throw new Error(`uniformInit: bound must be > 0, got ${bound}.`);
+  const s = seed ?? (initSeed === null ? undefined : initSeed++);
+  return tf.randomUniform(shape, -bound, bound, 'float32', s);
+}
