@@ -1,3 +1,4 @@
 // @jepa/hierarchy public API: seeded environments, action-conditioned world models, latent planners.
 export * from './env/index.js';
 export * from './planning/index.js';
+export * from './model/index.js';

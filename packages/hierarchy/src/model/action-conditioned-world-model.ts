@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadPrefixedStrict, type Encoder, type Module, type StateDict, type WorldModel } from '@jepa/core';
+import type { ActionPredictor } from './action-predictor.js';
+import type { InverseDynamicsModel } from './inverse-dynamics-model.js';
+
+/** The modules of an {@link ActionConditionedWorldModel}. */
+export interface WorldModelParts {
+  /** Frames `[B, H, W, C]` to latent states `[B, 1, D]` (any core `Encoder` with one token per frame). */
+  readonly encoder: Encoder<tf.Tensor4D> & Module;
+  readonly predictor: ActionPredictor;
+  /** Trained with the world model to keep its latents informative about actions (eb_jepa); not used to plan. */
+  readonly inverseDynamics?: InverseDynamicsModel;
+}
+
+/**
+ * A JEPA world model: an encoder of frames and an action-conditioned predictor of the next latent
+ * state, as the core `WorldModel` (what planners use), with checkpoint-style state under the names
+ * `encoder.*`, `predictor.*` and `inverse_dynamics.*`.
+ *
+ * Shape legend: `S` samples, `H` horizon, `D` latent width, `A` action size.
+ */
+export class ActionConditionedWorldModel implements WorldModel<tf.Tensor4D> {
+  readonly encoder: Encoder<tf.Tensor4D> & Module;
+  readonly predictor: ActionPredictor;
+  readonly inverseDynamics: InverseDynamicsModel | undefined;
+  readonly actionDim: number;
+  readonly latentDim: number;
+
+  constructor(parts: WorldModelParts) {
+    this.encoder = parts.encoder;
+    this.predictor = parts.predictor;
+    this.inverseDynamics = parts.inverseDynamics;
+    if (this.encoder.embedDim !== this.predictor.latentDim) {
+      throw new Error(`ActionConditionedWorldModel: the encoder gives ${this.encoder.embedDim}-wide latents but the predictor reads ${this.predictor.latentDim}; build them with one latent width.`);
+    }
+    this.actionDim = this.predictor.actionDim;
+    this.latentDim = this.predictor.latentDim;
+  }
+
+  /** @param frames `[S, H, W, C]` @returns `[S, 1, D]` */
+  encode(frames: tf.Tensor4D): tf.Tensor3D {
+    return this.encoder.encode(frames);
+  }
+
+  /** @param z0 `[S, 1, D]` @param actions `[S, H, A]` @returns `[S, H, 1, D]` */
+  rollout(z0: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor4D {
+    return this.predictor.rollout(z0, actions);
+  }
+
+  /** The modules by their checkpoint prefixes. */
+  modules(): Record<string, Module> {
+    return { encoder: this.encoder, predictor: this.predictor, ...(this.inverseDynamics ? { inverse_dynamics: this.inverseDynamics } : {}) };
+  }
+
+  /** Trainable variables under their prefixed names (`encoder.stages.0.proj.weight`, ...). */
+  trainableParameters(): Array<[string, tf.Variable]> {
+    return Object.entries(this.modules()).flatMap(([prefix, module]) => module.trainableParameters(`${prefix}.`).map(([name, p]) => [name, p.variable] as [string, tf.Variable]));
+  }
+
+  /** All weights with their module prefixes (PyTorch layout); the caller disposes them. */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [prefix, module] of Object.entries(this.modules())) {
+      for (const [key, tensor] of Object.entries(module.stateDict())) out[`${prefix}.${key}`] = tensor;
+    }
+    return out;
+  }
+
+  /** Strict load of {@link stateDict}-style keys: every difference is listed and nothing is loaded on error. */
+  loadStateDict(dict: StateDict, source?: string): void {
+    loadPrefixedStrict(this.modules(), dict, source);
+  }
+
+  dispose(): void {
+    for (const module of Object.values(this.modules())) module.dispose();
+  }
+}
