@@ -16,7 +16,7 @@ export interface DrawnSigregDirections {
   readonly numDirections?: number;
 }
 
-/** Options of {@link sigregLoss}: where the directions come from, and the Epps-Pulley quadrature. */
+/** Options of {@link sigregLoss}: where the directions come from (given `directions` win over an `rng`), and the Epps-Pulley quadrature. */
 export type SigregOptions = (GivenSigregDirections | DrawnSigregDirections) & EppsPulleyOptions;
 
 /** Defaults of {@link sigregLoss}, as the LeJEPA reference (MINIMAL.md's `SIGReg`, `EppsPulley`). */
