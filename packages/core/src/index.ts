@@ -43,6 +43,7 @@ export { Jepa, type JepaParts, type JepaForward, type MaskSet, type StepHyperPar
 export { emaTargetUpdate, frozenTargetUpdate, TARGET_UPDATES, type TargetUpdate, type TargetUpdateHyperParameters, type TargetUpdateName } from './objective/target-update.js';
 export { assembleJepa, type AssembledJepa, type JepaAssembly } from './objective/assemble-jepa.js';
 export { smoothL1Loss, l1Loss, LOSSES, type LossName, type RegressionLoss } from './objective/losses.js';
+export * from './objective/regularizers/index.js';
 export type { Optimizer } from './optim/optimizer.js';
 export { AdamW, decaysByDefault, type AdamWOptions } from './optim/adamw.js';
 export { emaUpdate } from './optim/ema.js';
