@@ -24,6 +24,10 @@ export function commandLineMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof MissingHeadsError) return `${message} On the command line: --num-heads N.`;
   if (error instanceof MissingClipFramesError) return `${message} On the command line: --num-frames N.`;
+  // The wasm backend's Emscripten runtime aborts (its only signal is this message) when a step needs more than its 4 GiB.
+  if (/^Aborted\(/.test(message)) {
+    return `${message}\nThe wasm backend stopped: most likely a training step needed more than its 4 GiB of memory. Lower --batch-size (or the image size, frames or model size), or use --backend tensorflow when @tensorflow/tfjs-node is installed.`;
+  }
   return message;
 }
 

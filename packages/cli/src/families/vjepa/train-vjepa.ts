@@ -47,7 +47,7 @@ const r = MOVING_MNIST_VJEPA_RECIPE;
 const EXAMPLES = `
 Examples:
   $ jepa train vjepa                                    # Moving MNIST (written as mp4, decoded by ffmpeg), ${r.optimization.steps} steps
-  $ jepa train vjepa --dataset videos/index.csv --image-size 64 --num-frames 16 --patch-size 8
+  $ jepa train vjepa --dataset videos/index.csv --image-size 64 --num-frames 16 --patch-size 8 --batch-size 4
   $ jepa train vjepa --decode stream --steps 100        # Moving MNIST decoded while training (metrics.jsonl: dataWait)
   $ jepa train vjepa --out runs/mm --resume             # continue a run from its newest checkpoint
 
