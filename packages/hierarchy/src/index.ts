@@ -2,3 +2,4 @@
 export * from './env/index.js';
 export * from './planning/index.js';
 export * from './model/index.js';
+export * from './training/index.js';
