@@ -1,3 +1,4 @@
+import { sampleNormal } from './normal.js';
 import type { UniformSource } from './uniform-source.js';
 
 /**
@@ -36,7 +37,7 @@ function standardTruncated(rng: UniformSource, a: number, b: number): number {
   if (b - a >= Math.sqrt(2 * Math.PI)) {
     // Acceptance P(a < Z < b) >= P(0 < Z < 2.5) ~ 0.49.
     for (;;) {
-      const z = standardNormal(rng);
+      const z = sampleNormal(rng);
       if (z >= a && z <= b) return z;
     }
   }
@@ -64,11 +65,4 @@ function tail(rng: UniformSource, a: number, b: number): number {
     const d = z - rate;
     if (rng.uniform() <= Math.exp(-0.5 * d * d)) return z;
   }
-}
-
-/** Box-Muller from two uniforms (keeps no spare value, so the source's stream alone is the state). */
-function standardNormal(rng: UniformSource): number {
-  const u1 = 1 - rng.uniform(); // (0, 1]: log stays finite
-  const u2 = rng.uniform();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
