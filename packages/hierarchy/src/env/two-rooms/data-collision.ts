@@ -1,6 +1,6 @@
 import { twoRoomsWallGeometry, type TwoRoomsLayout } from './layout.js';
 import { readVector2 } from './vector-args.js';
-import { TWO_ROOMS_WORLD, type Vector2 } from './world.js';
+import { TWO_ROOMS_WORLD, type TwoRoomsVector } from './world.js';
 
 /**
  * Collision model A of the reference, the one its data generator uses
@@ -18,7 +18,7 @@ import { TWO_ROOMS_WORLD, type Vector2 } from './world.js';
  * All in world pixels. A purely vertical move (dx = 0) never strictly crosses a face, so the
  * reference's slope `dy / dx` is never needed then; intercepts here are computed parametrically.
  */
-export function isMoveRejectedByDataCollision(layout: TwoRoomsLayout, from: Vector2, to: Vector2): boolean {
+export function isMoveRejectedByDataCollision(layout: TwoRoomsLayout, from: TwoRoomsVector, to: TwoRoomsVector): boolean {
   const { borderLow, borderHigh } = TWO_ROOMS_WORLD;
   const [x0, y0] = from;
   const [x1, y1] = to;
@@ -59,10 +59,10 @@ export function isMoveRejectedByDataCollision(layout: TwoRoomsLayout, from: Vect
  * @param action the intended displacement `[dx, dy]`.
  * @returns the next position.
  */
-export function stepWithDataCollision(layout: TwoRoomsLayout, position: ArrayLike<number>, action: ArrayLike<number>): Vector2 {
+export function stepWithDataCollision(layout: TwoRoomsLayout, position: ArrayLike<number>, action: ArrayLike<number>): TwoRoomsVector {
   const from = readVector2(position, 'stepWithDataCollision', 'position');
   const [dx, dy] = readVector2(action, 'stepWithDataCollision', 'action');
-  const to: Vector2 = [from[0] + dx, from[1] + dy];
+  const to: TwoRoomsVector = [from[0] + dx, from[1] + dy];
   return isMoveRejectedByDataCollision(layout, from, to) ? from : to;
 }
 

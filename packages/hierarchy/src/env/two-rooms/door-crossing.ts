@@ -2,16 +2,16 @@ import { sampleTruncatedNormal, uniformInt, uniformRange, type UniformSource } f
 import { TWO_ROOMS_DATA_DEFAULTS, type TwoRoomsDataConfig } from './data-config.js';
 import { twoRoomsWallGeometry, type TwoRoomsLayout } from './layout.js';
 import { sampleRandomWalkActions } from './random-walk.js';
-import { TWO_ROOMS_WORLD, type Vector2 } from './world.js';
+import { TWO_ROOMS_WORLD, type TwoRoomsVector } from './world.js';
 
 /** A door-crossing start and actions, as {@link sampleDoorCrossing} builds them. */
 export interface DoorCrossing {
   /** Start position, world pixels, clamped to `[4.01, 59.99]^2`. */
-  readonly start: Vector2;
+  readonly start: TwoRoomsVector;
   /** `[T, 2]` intended displacements, world pixels. */
   readonly actions: Float64Array;
   /** The point in the doorway the walk is built through, world pixels. */
-  readonly doorPoint: Vector2;
+  readonly doorPoint: TwoRoomsVector;
   /** Index of the position that lands on `doorPoint` when nothing intervenes (unclamped start, no rejected move). */
   readonly doorIndex: number;
   /** Whether the walk goes from the right room to the left one (the reversed construction). */
@@ -41,7 +41,7 @@ export function sampleDoorCrossing(
 ): DoorCrossing {
   const steps = config.steps;
   const { left, right, doorLow, doorHigh } = twoRoomsWallGeometry(layout);
-  const doorPoint: Vector2 = [uniformRange(rng, left, right), sampleTruncatedNormal(rng, layout.doorY, config.doorPointStd, doorLow, doorHigh)];
+  const doorPoint: TwoRoomsVector = [uniformRange(rng, left, right), sampleTruncatedNormal(rng, layout.doorY, config.doorPointStd, doorLow, doorHigh)];
   const crossingIndex = uniformInt(rng, 1, steps + 1);
   const heading = Math.PI + ((rng.uniform() - 0.5) * Math.PI) / 2;
   const walkLeft = sampleRandomWalkActions(rng, steps, heading, config);

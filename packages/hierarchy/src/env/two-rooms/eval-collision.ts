@@ -1,7 +1,7 @@
 import { sampleNormal, type UniformSource } from '@jepa/core/random';
 import { twoRoomsWallGeometry, type TwoRoomsLayout } from './layout.js';
 import { readVector2 } from './vector-args.js';
-import { TWO_ROOMS_WORLD, type Vector2 } from './world.js';
+import { TWO_ROOMS_WORLD, type TwoRoomsVector } from './world.js';
 
 /**
  * One step of collision model B of the reference, the one its evaluation environment uses
@@ -50,7 +50,7 @@ export function stepWithEvalCollision(
   position: ArrayLike<number>,
   action: ArrayLike<number>,
   rng: UniformSource,
-): Vector2 {
+): TwoRoomsVector {
   const [x1, y1] = readVector2(position, 'stepWithEvalCollision', 'position');
   const [ax, ay] = readVector2(action, 'stepWithEvalCollision', 'action');
   if (rng === null || typeof rng !== 'object' || typeof rng.uniform !== 'function') {

@@ -3,7 +3,7 @@ import { isMoveRejectedByDataCollision } from './data-collision.js';
 import { stepWithEvalCollision } from './eval-collision.js';
 import { checkTwoRoomsLayout, type TwoRoomsLayout } from './layout.js';
 import { readVector2 } from './vector-args.js';
-import type { Vector2 } from './world.js';
+import type { TwoRoomsVector } from './world.js';
 
 /** Which collision model a replay uses: `'data'` (reject the move, stay put) or `'eval'` (stop at the contact plus noise). */
 export type TwoRoomsCollisionModel = 'data' | 'eval';
@@ -47,7 +47,7 @@ export function replayTwoRooms(request: TwoRoomsReplayRequest): Float64Array {
  * Positions `[T + 1, 2]` of actions `[T, 2]` (flat) under collision model A, from `start`
  * (internal: arguments are trusted; the data generator and {@link replayTwoRooms} use it).
  */
-export function simulateDataCollision(layout: TwoRoomsLayout, start: Vector2, actions: ArrayLike<number>): Float64Array {
+export function simulateDataCollision(layout: TwoRoomsLayout, start: TwoRoomsVector, actions: ArrayLike<number>): Float64Array {
   const steps = actions.length / 2;
   const positions = new Float64Array((steps + 1) * 2);
   let x = start[0];
@@ -67,10 +67,10 @@ export function simulateDataCollision(layout: TwoRoomsLayout, start: Vector2, ac
   return positions;
 }
 
-function simulateEvalCollision(layout: TwoRoomsLayout, start: Vector2, actions: ArrayLike<number>, rng: UniformSource): Float64Array {
+function simulateEvalCollision(layout: TwoRoomsLayout, start: TwoRoomsVector, actions: ArrayLike<number>, rng: UniformSource): Float64Array {
   const steps = actions.length / 2;
   const positions = new Float64Array((steps + 1) * 2);
-  let position: Vector2 = start;
+  let position: TwoRoomsVector = start;
   positions[0] = start[0];
   positions[1] = start[1];
   for (let t = 0; t < steps; t++) {

@@ -1,6 +1,6 @@
 import { uniformRange, type UniformSource } from '@jepa/core/random';
 import { isInsideTwoRoomsWall, twoRoomsWallGeometry, type TwoRoomsLayout } from './layout.js';
-import { TWO_ROOMS_WORLD, type Vector2 } from './world.js';
+import { TWO_ROOMS_WORLD, type TwoRoomsVector } from './world.js';
 
 /**
  * A random-walk start as the reference draws it (`DotDataset.generate_state`): uniform on
@@ -8,7 +8,7 @@ import { TWO_ROOMS_WORLD, type Vector2 } from './world.js';
  * outside the door) gets a new x, uniform on `[4, wallX - 1]` or on `[wallX + 1, 60]` with
  * probability 1/2 each (y is kept).
  */
-export function sampleTwoRoomsStart(rng: UniformSource, layout: TwoRoomsLayout): Vector2 {
+export function sampleTwoRoomsStart(rng: UniformSource, layout: TwoRoomsLayout): TwoRoomsVector {
   const { borderLow, borderHigh } = TWO_ROOMS_WORLD;
   const x = uniformRange(rng, borderLow, borderHigh);
   const y = uniformRange(rng, borderLow, borderHigh);

@@ -1,10 +1,10 @@
-import type { Vector2 } from './world.js';
+import type { TwoRoomsVector } from './world.js';
 
 /**
  * Reads a 2-vector argument (`[x, y]`, a typed array of length 2, ...) and checks that both
  * entries are finite numbers; the message names `where` and `name` (internal helper).
  */
-export function readVector2(value: ArrayLike<number>, where: string, name: string): Vector2 {
+export function readVector2(value: ArrayLike<number>, where: string, name: string): TwoRoomsVector {
   if (value === null || typeof value !== 'object' || value.length !== 2) {
     throw new TypeError(`${where}: ${name} must be [x, y] in world pixels (an array of 2 numbers); got ${describe(value)}.`);
   }

@@ -40,4 +40,4 @@ export const TWO_ROOMS_WORLD = {
  * A point or a displacement in world pixels: `[x, y]` (x the column, y the row). Positions and
  * actions both use it; an action is the displacement added to the position.
  */
-export type Vector2 = readonly [x: number, y: number];
+export type TwoRoomsVector = readonly [x: number, y: number];
