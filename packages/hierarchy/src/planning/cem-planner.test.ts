@@ -31,14 +31,22 @@ describe('CemPlanner', () => {
 
   it('finds the analytic optimum of a quadratic cost under a linear world model', () => {
     withProblem(goalValues, (problem) => {
-      const plan = new CemPlanner().plan({ ...problem, horizon: 3 }, new Rng(1));
-      const actions = Array.from(plan.actions);
-      expect(actions.slice(0, 2)[0]).toBeCloseTo(optimalFirstAction[0]!, 1);
-      expect(actions.slice(0, 2)[1]).toBeCloseTo(optimalFirstAction[1]!, 1);
-      for (const later of actions.slice(2)) expect(Math.abs(later)).toBeLessThan(0.05);
-      expect(plan.cost).toBeLessThan(1e-3);
-      expect(plan.horizon).toBe(3);
-      expect(plan.actionDim).toBe(2);
+      for (const seed of [1, 2, 3]) {
+        // One action (2-D search): the optimum to float precision.
+        const single = new CemPlanner().plan({ ...problem, horizon: 1 }, new Rng(seed));
+        expect(single.actions[0]).toBeCloseTo(optimalFirstAction[0]!, 3);
+        expect(single.actions[1]).toBeCloseTo(optimalFirstAction[1]!, 3);
+        expect(single.cost).toBeLessThan(1e-6);
+        // Three actions (6-D): close to it (the elite std can collapse before the mean arrives,
+        // seed 3 stops at cost ~6e-3), against 1.875 for the zero plan.
+        const plan = new CemPlanner().plan({ ...problem, horizon: 3 }, new Rng(seed));
+        const actions = Array.from(plan.actions);
+        expect(Math.abs(actions[0]! - optimalFirstAction[0]!)).toBeLessThan(0.2);
+        expect(Math.abs(actions[1]! - optimalFirstAction[1]!)).toBeLessThan(0.2);
+        for (const later of actions.slice(2)) expect(Math.abs(later)).toBeLessThan(0.2);
+        expect(plan.cost).toBeLessThan(1e-2);
+        expect([plan.horizon, plan.actionDim]).toEqual([3, 2]);
+      }
     });
   });
 
