@@ -4,9 +4,11 @@ import type { Rng } from '../random/rng.js';
 
 /**
  * Scores sampled plans: predicted latents `[S, H, N, D]` against a goal `[1, N, D]`, to costs `[S]`
- * (lower is better). Runs inside the planner's `tf.tidy`.
+ * (lower is better). `start` `[1, N, D]` is the state the rollout began from (the problem's
+ * `start`), for costs that score it too, as the eb_jepa reference's `t = 0` term; most ignore it.
+ * Runs inside the planner's `tf.tidy`.
  */
-export type PlanCost = (predicted: tf.Tensor4D, goal: tf.Tensor3D) => tf.Tensor1D;
+export type PlanCost = (predicted: tf.Tensor4D, goal: tf.Tensor3D, start: tf.Tensor3D) => tf.Tensor1D;
 
 /** What a planner is asked: reach `goal` from `start` under `model`, with `horizon` actions. */
 export interface PlanningProblem<Observation = tf.Tensor> {

@@ -1,0 +1,118 @@
+import type { Plan, PlanCost, Planner, PlanningProblem, Rng } from '@jepa/core';
+import { checkFinite, checkInteger, checkMaxNorm, checkNonNegative, checkPositive } from './check-option.js';
+import { clipActionNorms } from './clip-action-norms.js';
+import { sampleGaussianActions } from './gaussian-actions.js';
+import { latentDistanceCost } from './latent-distance-cost.js';
+import { lowestCostIndices } from './lowest-cost-indices.js';
+import { PlanScorer } from './plan-scorer.js';
+
+/** Options of {@link CemPlanner}; every default is the eb_jepa reference's (`planning_cem.yaml`). */
+export interface CemPlannerOptions {
+  /** Action sequences sampled per iteration (`num_samples`). Default 200. */
+  readonly samples?: number;
+  /** Refinement iterations (`n_iters`). Default 20. */
+  readonly iterations?: number;
+  /** Lowest-cost sequences the distribution is refitted to (`num_elites`); at least 2. Default 20. */
+  readonly elites?: number;
+  /** Starting mean of every action entry. Default 0. */
+  readonly initialMean?: number;
+  /** Starting std of every action entry (`var_scale`). Default 1.5. */
+  readonly initialStd?: number;
+  /**
+   * Every sampled per-step action is rescaled onto this L2 ball (`max_norms`, the reference's
+   * formula, see `clipActionNorms`); `null` samples unclipped. Default 2.45.
+   */
+  readonly maxActionNorm?: number | null;
+  /** Floor on the refitted std (keeps the search from collapsing). Default 0 (none, as the reference). */
+  readonly minStd?: number;
+  /**
+   * Start from `problem.initialPlan` (e.g. the last plan shifted by the actions executed) instead
+   * of `initialMean`; the std still starts at `initialStd`. Default false: the reference
+   * re-initialises every call.
+   */
+  readonly warmStart?: boolean;
+  /**
+   * The returned mean was never rolled out itself: score it with one extra one-sample rollout
+   * (counted in the plan's compute) so `Plan.cost` is its cost. With false, `Plan.cost` is NaN and
+   * the compute is exactly the reference's. Default true.
+   */
+  readonly scoreReturnedPlan?: boolean;
+  /** Cost when the problem brings none. Default `latentDistanceCost()` (summed over the horizon). */
+  readonly cost?: PlanCost;
+}
+
+/** The eb_jepa reference's CEM settings (`planning_cem.yaml`). */
+export const CEM_REFERENCE_OPTIONS = {
+  samples: 200,
+  iterations: 20,
+  elites: 20,
+  initialMean: 0,
+  initialStd: 1.5,
+  maxActionNorm: 2.45,
+  minStd: 0,
+  warmStart: false,
+} as const satisfies CemPlannerOptions;
+
+/**
+ * The cross-entropy method as eb_jepa's `CEMPlanner.plan`: sample `S` action sequences from a
+ * diagonal Gaussian `[H, A]` (clipped per step to `maxActionNorm`), roll them all out in one
+ * `model.rollout` call, refit mean and unbiased std (`K - 1`) to the `K` lowest-cost sequences,
+ * repeat; the plan is the final mean. Normal draws come from the `Rng` passed to `plan`, so a
+ * seed fixes the plan.
+ */
+export class CemPlanner implements Planner {
+  readonly name = 'cem';
+  readonly samples: number;
+  readonly iterations: number;
+  readonly elites: number;
+  readonly initialMean: number;
+  readonly initialStd: number;
+  readonly maxActionNorm: number | null;
+  readonly minStd: number;
+  readonly warmStart: boolean;
+  readonly scoreReturnedPlan: boolean;
+  readonly cost: PlanCost;
+
+  constructor(options: CemPlannerOptions = {}) {
+    const where = 'CemPlanner';
+    const reference = CEM_REFERENCE_OPTIONS;
+    this.samples = checkInteger(where, 'samples', options.samples ?? reference.samples, 2);
+    this.iterations = checkInteger(where, 'iterations', options.iterations ?? reference.iterations, 1);
+    this.elites = checkInteger(where, 'elites (the unbiased std needs 2; at most samples)', options.elites ?? reference.elites, 2, this.samples);
+    this.initialMean = checkFinite(where, 'initialMean', options.initialMean ?? reference.initialMean);
+    this.initialStd = checkPositive(where, 'initialStd', options.initialStd ?? reference.initialStd);
+    // `null` means no clipping, so only `undefined` takes the default.
+    this.maxActionNorm = checkMaxNorm(where, 'maxActionNorm', options.maxActionNorm === undefined ? reference.maxActionNorm : options.maxActionNorm);
+    this.minStd = checkNonNegative(where, 'minStd', options.minStd ?? reference.minStd);
+    this.warmStart = options.warmStart ?? reference.warmStart;
+    this.scoreReturnedPlan = options.scoreReturnedPlan ?? true;
+    this.cost = options.cost ?? latentDistanceCost();
+  }
+
+  plan<Observation>(problem: PlanningProblem<Observation>, rng: Rng): Plan {
+    const scorer = new PlanScorer(this.name, problem, this.cost);
+    const size = scorer.sequenceSize;
+    const { actionDim } = scorer;
+    const mean = scorer.initialMean(this.initialMean, this.warmStart);
+    const std = new Float64Array(size).fill(this.initialStd);
+    const actions = new Float32Array(this.samples * size);
+    for (let iteration = 0; iteration < this.iterations; iteration++) {
+      sampleGaussianActions(rng, mean, std, actions);
+      if (this.maxActionNorm !== null) clipActionNorms(actions, actionDim, this.maxActionNorm);
+      const costs = scorer.score(actions, this.samples);
+      const elites = lowestCostIndices(costs, this.elites);
+      for (let j = 0; j < size; j++) {
+        let sum = 0;
+        for (const e of elites) sum += actions[e * size + j]!;
+        const m = sum / elites.length;
+        let squares = 0;
+        for (const e of elites) squares += (actions[e * size + j]! - m) ** 2;
+        mean[j] = m;
+        std[j] = Math.max(Math.sqrt(squares / (elites.length - 1)), this.minStd);
+      }
+    }
+    const plan = Float32Array.from(mean);
+    const cost = this.scoreReturnedPlan ? scorer.score(plan, 1)[0]! : NaN;
+    return scorer.finish(plan, cost);
+  }
+}
