@@ -3,3 +3,4 @@ export * from './env/index.js';
 export * from './planning/index.js';
 export * from './model/index.js';
 export * from './training/index.js';
+export * from './two-rooms/index.js';

@@ -19,7 +19,10 @@ export interface WorldModelParts {
  *
  * Shape legend: `S` samples, `H` horizon, `D` latent width, `A` action size.
  */
-export class ActionConditionedWorldModel implements WorldModel<tf.Tensor4D> {
+/** Frames for {@link ActionConditionedWorldModel.encode}: a tensor `[S, H, W, C]`, or the same values flat in a `Float32Array`. */
+export type FrameObservation = tf.Tensor4D | Float32Array;
+
+export class ActionConditionedWorldModel implements WorldModel<FrameObservation> {
   readonly encoder: Encoder<tf.Tensor4D> & Module;
   readonly predictor: ActionPredictor;
   readonly inverseDynamics: InverseDynamicsModel | undefined;
@@ -37,9 +40,26 @@ export class ActionConditionedWorldModel implements WorldModel<tf.Tensor4D> {
     this.latentDim = this.predictor.latentDim;
   }
 
-  /** @param frames `[S, H, W, C]` @returns `[S, 1, D]` */
-  encode(frames: tf.Tensor4D): tf.Tensor3D {
-    return this.encoder.encode(frames);
+  /**
+   * @param frames `[S, H, W, C]` as a tensor, or flat in a `Float32Array` (S whole frames of the
+   *   encoder's size; the tensor made from it is disposed here)
+   * @returns `[S, 1, D]`
+   */
+  encode(frames: FrameObservation): tf.Tensor3D {
+    if (!(frames instanceof Float32Array)) return this.encoder.encode(frames);
+    const [height, width, channels] = this.frameShape();
+    const perFrame = height * width * channels;
+    if (frames.length === 0 || frames.length % perFrame !== 0) {
+      throw new Error(`ActionConditionedWorldModel.encode: ${frames.length} values are not whole ${height} x ${width} x ${channels} frames.`);
+    }
+    return tf.tidy(() => this.encoder.encode(tf.tensor4d(frames, [frames.length / perFrame, height, width, channels])));
+  }
+
+  /** `[H, W, C]` of the frames the encoder takes (from its options when it has `imageSize` and `inChannels`). */
+  frameShape(): [number, number, number] {
+    const options = (this.encoder as unknown as { options?: { imageSize?: number; inChannels?: number } }).options;
+    if (!options?.imageSize || !options.inChannels) throw new Error('ActionConditionedWorldModel: the encoder does not say its frame size (options.imageSize, options.inChannels); pass frames as a tensor.');
+    return [options.imageSize, options.imageSize, options.inChannels];
   }
 
   /** @param z0 `[S, 1, D]` @param actions `[S, H, A]` @returns `[S, H, 1, D]` */

@@ -32,6 +32,12 @@ export interface CemPlannerOptions {
    */
   readonly warmStart?: boolean;
   /**
+   * Executed steps each sampled action is held for (default 1: one sampled action per step, as the
+   * reference). With `k > 1` the search runs over `ceil(H / k)` actions: fewer dimensions and
+   * straight-line exploration, which finds detours (a door) that per-step noise averages out.
+   */
+  readonly actionRepeat?: number;
+  /**
    * The returned mean was never rolled out itself: score it with one extra one-sample rollout
    * (counted in the plan's compute) so `Plan.cost` is its cost. With false, `Plan.cost` is NaN and
    * the compute is exactly the reference's. Default true.
@@ -70,6 +76,7 @@ export class CemPlanner implements Planner {
   readonly maxActionNorm: number | null;
   readonly minStd: number;
   readonly warmStart: boolean;
+  readonly actionRepeat: number;
   readonly scoreReturnedPlan: boolean;
   readonly cost: PlanCost;
 
@@ -85,12 +92,13 @@ export class CemPlanner implements Planner {
     this.maxActionNorm = checkMaxNorm(where, 'maxActionNorm', options.maxActionNorm === undefined ? reference.maxActionNorm : options.maxActionNorm);
     this.minStd = checkNonNegative(where, 'minStd', options.minStd ?? reference.minStd);
     this.warmStart = options.warmStart ?? reference.warmStart;
+    this.actionRepeat = checkInteger(where, 'actionRepeat', options.actionRepeat ?? 1, 1);
     this.scoreReturnedPlan = options.scoreReturnedPlan ?? true;
     this.cost = options.cost ?? latentDistanceCost();
   }
 
   plan<Observation>(problem: PlanningProblem<Observation>, rng: Rng): Plan {
-    const scorer = new PlanScorer(this.name, problem, this.cost);
+    const scorer = new PlanScorer(this.name, problem, this.cost, this.actionRepeat);
     const size = scorer.sequenceSize;
     const { actionDim } = scorer;
     const mean = scorer.initialMean(this.initialMean, this.warmStart);

@@ -46,6 +46,12 @@ export interface MppiPlannerOptions {
   /** Start from `problem.initialPlan` instead of `initialMean`. Default false (the reference re-initialises). */
   readonly warmStart?: boolean;
   /**
+   * Executed steps each sampled action is held for (default 1: one sampled action per step, as the
+   * reference). With `k > 1` the search runs over `ceil(H / k)` actions: fewer dimensions and
+   * straight-line exploration, which finds detours (a door) that per-step noise averages out.
+   */
+  readonly actionRepeat?: number;
+  /**
    * With `execute: 'mean'`, score the returned mean with one extra one-sample rollout (counted);
    * false leaves `Plan.cost` NaN. Default true. A sampled elite already has its cost.
    */
@@ -86,6 +92,7 @@ export class MppiPlanner implements Planner {
   readonly minStd: number;
   readonly execute: MppiExecutedPlan;
   readonly warmStart: boolean;
+  readonly actionRepeat: number;
   readonly scoreReturnedPlan: boolean;
   readonly cost: PlanCost;
 
@@ -106,12 +113,13 @@ export class MppiPlanner implements Planner {
     }
     this.execute = execute;
     this.warmStart = options.warmStart ?? reference.warmStart;
+    this.actionRepeat = checkInteger(where, 'actionRepeat', options.actionRepeat ?? 1, 1);
     this.scoreReturnedPlan = options.scoreReturnedPlan ?? true;
     this.cost = options.cost ?? latentDistanceCost();
   }
 
   plan<Observation>(problem: PlanningProblem<Observation>, rng: Rng): Plan {
-    const scorer = new PlanScorer(this.name, problem, this.cost);
+    const scorer = new PlanScorer(this.name, problem, this.cost, this.actionRepeat);
     const size = scorer.sequenceSize;
     const mean = scorer.initialMean(this.initialMean, this.warmStart);
     const std = new Float64Array(size).fill(this.initialStd);

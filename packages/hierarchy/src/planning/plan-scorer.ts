@@ -11,6 +11,10 @@ import type { Plan, PlanCost, PlanningProblem, WorldModel } from '@jepa/core';
 export class PlanScorer<Observation = tf.Tensor> {
   readonly horizon: number;
   readonly actionDim: number;
+  /** Executed steps each sampled action is held for (1: one decision per step, as the reference). */
+  readonly actionRepeat: number;
+  /** Sampled actions per sequence: `ceil(H / actionRepeat)`. */
+  readonly decisions: number;
   /** Calls of `model.rollout` so far. */
   rolloutCalls = 0;
   /** Predicted latent steps so far (samples x horizon, summed over calls). */
@@ -22,8 +26,9 @@ export class PlanScorer<Observation = tf.Tensor> {
   private readonly initialPlan: Float32Array | undefined;
   private readonly startedAt = performance.now();
 
-  constructor(private readonly plannerName: string, problem: PlanningProblem<Observation>, defaultCost: PlanCost) {
+  constructor(private readonly plannerName: string, problem: PlanningProblem<Observation>, defaultCost: PlanCost, actionRepeat = 1) {
     const where = `${plannerName}.plan`;
+    if (!Number.isInteger(actionRepeat) || actionRepeat < 1) throw new Error(`${where}: actionRepeat must be a positive integer, got ${String(actionRepeat)}.`);
     const { model, start, goal, horizon } = problem;
     if (!Number.isInteger(model.actionDim) || model.actionDim < 1) {
       throw new Error(`${where}: problem.model.actionDim must be a positive integer, got ${String(model.actionDim)}.`);
@@ -46,37 +51,58 @@ export class PlanScorer<Observation = tf.Tensor> {
     this.goal = goal;
     this.horizon = horizon;
     this.actionDim = model.actionDim;
+    this.actionRepeat = actionRepeat;
+    this.decisions = Math.ceil(horizon / actionRepeat);
     this.cost = problem.cost ?? defaultCost;
     this.initialPlan = plan;
   }
 
-  /** Entries of one action sequence, `H * A`. */
+  /** Entries of one sampled action sequence: `ceil(H / actionRepeat) * A` (`H * A` without repeats). */
   get sequenceSize(): number {
-    return this.horizon * this.actionDim;
+    return this.decisions * this.actionDim;
   }
 
   /**
-   * The sampling distribution's starting mean `[H, A]`: `value` everywhere, or, with `warmStart`
-   * and a `problem.initialPlan`, that plan's actions followed by `value` where it is shorter
-   * (a longer one is cut to the horizon).
+   * The sampling distribution's starting mean over the sampled actions: `value` everywhere, or,
+   * with `warmStart` and a `problem.initialPlan` (executed-step actions `[H', A]`), that plan's
+   * actions (every `actionRepeat`-th) followed by `value` where it is shorter.
    */
   initialMean(value: number, warmStart: boolean): Float64Array {
     const mean = new Float64Array(this.sequenceSize).fill(value);
     if (warmStart && this.initialPlan !== undefined) {
-      const count = Math.min(this.initialPlan.length, mean.length);
-      for (let i = 0; i < count; i++) mean[i] = this.initialPlan[i]!;
+      const A = this.actionDim;
+      const available = this.initialPlan.length / A;
+      for (let d = 0; d < this.decisions && d * this.actionRepeat < available; d++) {
+        for (let a = 0; a < A; a++) mean[d * A + a] = this.initialPlan[d * this.actionRepeat * A + a]!;
+      }
     }
     return mean;
   }
 
-  /**
-   * Costs of `samples` action sequences (`actions` `[S, H, A]` row-major), from one
-   * `model.rollout` of the start state repeated `S` times; every tensor made here is disposed.
-   */
-  score(actions: Float32Array, samples: number): Float64Array {
-    if (actions.length !== samples * this.sequenceSize) {
-      throw new Error(`${this.plannerName}: ${actions.length} action entries for ${samples} sequences of [${this.horizon}, ${this.actionDim}].`);
+  /** Sampled sequences `[S, ceil(H / k), A]` to executed-step sequences `[S, H, A]`, each action held `k` steps. */
+  expand(decisions: ArrayLike<number>, samples: number): Float32Array {
+    if (this.actionRepeat === 1) return decisions instanceof Float32Array ? decisions : Float32Array.from(decisions);
+    const A = this.actionDim;
+    const out = new Float32Array(samples * this.horizon * A);
+    for (let s = 0; s < samples; s++) {
+      for (let h = 0; h < this.horizon; h++) {
+        const from = (s * this.decisions + Math.floor(h / this.actionRepeat)) * A;
+        for (let a = 0; a < A; a++) out[(s * this.horizon + h) * A + a] = decisions[from + a]!;
+      }
     }
+    return out;
+  }
+
+  /**
+   * Costs of `samples` sampled action sequences (`[S, ceil(H / k), A]` row-major; `[S, H, A]`
+   * without repeats), from one `model.rollout` of the start state repeated `S` times over the
+   * expanded `[S, H, A]` actions; every tensor made here is disposed.
+   */
+  score(sampled: Float32Array, samples: number): Float64Array {
+    if (sampled.length !== samples * this.sequenceSize) {
+      throw new Error(`${this.plannerName}: ${sampled.length} action entries for ${samples} sequences of [${this.decisions}, ${this.actionDim}].`);
+    }
+    const actions = this.expand(sampled, samples);
     let costs: Float64Array | undefined;
     tf.tidy(() => {
       const z0 = samples === 1 ? this.start : tf.tile(this.start, [samples, 1, 1]);
@@ -98,10 +124,10 @@ export class PlanScorer<Observation = tf.Tensor> {
     return costs!;
   }
 
-  /** The plan `[H, A]` with its cost and the compute spent since construction. */
-  finish(actions: ArrayLike<number>, cost: number): Plan {
+  /** The plan (sampled actions, expanded to `[H, A]`) with its cost and the compute spent since construction. */
+  finish(sampled: ArrayLike<number>, cost: number): Plan {
     return {
-      actions: Float32Array.from(actions),
+      actions: Float32Array.from(this.expand(sampled, 1)),
       horizon: this.horizon,
       actionDim: this.actionDim,
       cost,

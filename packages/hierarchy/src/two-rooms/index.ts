@@ -1,0 +1,8 @@
+export { twoRoomsFrameSource } from './two-rooms-frame-source.js';
+export {
+  evaluateTwoRoomsPlanning,
+  type TwoRoomsEpisodeResult,
+  type TwoRoomsPlanningOptions,
+  type TwoRoomsPlanningReport,
+} from './two-rooms-planning.js';
+export { wilsonInterval } from './wilson-interval.js';
