@@ -6,3 +6,4 @@ export {
   type TwoRoomsPlanningReport,
 } from './two-rooms-planning.js';
 export { wilsonInterval } from './wilson-interval.js';
+export { TWO_ROOMS_PLANNING, TWO_ROOMS_RECIPE } from './two-rooms-recipe.js';

@@ -1,0 +1,49 @@
+import type { CemPlannerOptions } from '../planning/cem-planner.js';
+import type { MppiPlannerOptions } from '../planning/mppi-planner.js';
+import type { WorldModelTrainingConfig } from '../training/world-model-trainable.js';
+
+/**
+ * The default Two Rooms world-model recipe (used by `jepa train world-model --env two-rooms` and
+ * apps/two-rooms): eb_jepa's AC-JEPA objective scaled to train in about 20 minutes on two CPU
+ * cores (wasm). Frames are rendered at 32 x 32 (the reference renders 65 x 65) and encoded by a
+ * 3-stage 2 x 2 stride-2 convolutional encoder to a 128-wide latent (the reference: an IMPALA
+ * encoder to 512); the GRU predictor, the 8-step autoregressive prediction loss, the anti-collapse
+ * coefficients (variance 16, covariance 8, temporal similarity 12, inverse dynamics 1), AdamW 1e-3
+ * with 10 % warm-up and cosine decay to 1e-5, and per-module clipping at 2 are the reference's.
+ * Batches are 64 windows of 17 frames (the reference: 384) from 4,000 offline trajectories.
+ */
+export const TWO_ROOMS_RECIPE = {
+  dataset: { trajectories: 4000, seed: 1 },
+  training: {
+    model: {
+      imageSize: 32,
+      inChannels: 2,
+      actionDim: 2,
+      encoder: { stages: [16, 32, 32], latentDim: 128 },
+      predictor: { kind: 'gru' },
+      inverseDynamics: { hiddenDim: 256 },
+    },
+    loss: {
+      predictionSteps: 8,
+      prediction: 'rollout',
+      regularizers: { variance: { weight: 16, target: 1 }, covariance: { weight: 8 }, temporal: { weight: 12 } },
+      inverseDynamicsWeight: 1,
+    },
+    windowLength: 17,
+    optimization: { steps: 2500, batchSize: 64, lr: 1e-3, startLr: 0, finalLr: 1e-5, warmupSteps: 250, weightDecay: 1e-5, clipGradNorm: 2 },
+    seed: 0,
+  },
+} as const satisfies { dataset: { trajectories: number; seed: number }; training: WorldModelTrainingConfig };
+
+/**
+ * Planning defaults for Two Rooms episodes (the evaluation protocol is the reference's: 200 actions,
+ * success under 4.5 px). The search is smaller than the reference's (200 samples x 20 iterations,
+ * replanning every step over up to 90 actions: about 10 minutes per episode here) so that 100
+ * episodes fit in a CPU evaluation; each sampled action is held `actionRepeat` steps.
+ */
+export const TWO_ROOMS_PLANNING = {
+  horizon: 90,
+  replanEvery: 4,
+  cem: { samples: 100, iterations: 10, elites: 10, actionRepeat: 10 } satisfies CemPlannerOptions,
+  mppi: { samples: 100, iterations: 10, elites: 10, actionRepeat: 10 } satisfies MppiPlannerOptions,
+} as const;
