@@ -6,7 +6,7 @@ import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { backendOption, progressOption, startBackend } from '../common-options.js';
 import type { EmbedFlags } from '../families/model-family.js';
-import { familyOfCheckpoint, familyOfInputFile, inputFileNouns, MODEL_FAMILIES } from '../families/registry.js';
+import { familyOfCheckpoint, familyOfInputFile, inputFileNouns, MODEL_FAMILIES, unsupportedCommand } from '../families/registry.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 
 export { FEATURES_FORMAT } from '../report/features-file.js';
@@ -20,7 +20,7 @@ Examples:
   $ jepa embed --checkpoint runs/mm --input runs/mm/data/test/videos --out mm-test.safetensors
   $ jepa embed --checkpoint ../shared/fixtures/vjepa-tiny/checkpoint.pth.tar --num-heads 3 --input clips.safetensors --out clips-features.safetensors
 
-${MODEL_FAMILIES.map((family) => family.embedHelp.text).join('\n\n')}
+${MODEL_FAMILIES.flatMap((family) => (family.embedHelp ? [family.embedHelp.text] : [])).join('\n\n')}
 
 The output holds 'features' [n, D] (float32, the encoder's tokens averaged, as the I-JEPA evaluation does; for
 video over the whole tubelet grid); the names are in its metadata ("files", JSON) and in a sidecar <out>.json.`;
@@ -43,7 +43,7 @@ export function registerEmbed(program: Command, context: CliContext): Command {
     .requiredOption('--out <file>', 'the .safetensors file to write (overwritten)')
     .option('--num-heads <n>', 'encoder attention heads, when the checkpoint matches no preset and does not record them', integerAtLeast(1))
     .addOption(new Option('--encoder <which>', 'target: the EMA target encoder (the paper\'s evaluation choice); context: the context encoder').choices(['target', 'context']).default('target'))
-    .option('--batch-size <n>', `${MODEL_FAMILIES.map((family) => family.embedHelp.batch).join(' or ')} per forward pass`, integerAtLeast(1))
+    .option('--batch-size <n>', `${MODEL_FAMILIES.flatMap((family) => (family.embedHelp ? [family.embedHelp.batch] : [])).join(' or ')} per forward pass`, integerAtLeast(1))
     .option('--skip-corrupt', 'folder input: skip images or videos that fail to decode (listed in the output metadata) instead of stopping')
     .option('--num-frames <n>', 'video: frames per clip, when the checkpoint cannot tell (its pos_embed is no sin-cos table)', integerAtLeast(1))
     .option('--frame-step <n>', 'video: frames between sampled frames (the official sampling_rate; default 4)', integerAtLeast(1))
@@ -77,8 +77,9 @@ export async function embed(flags: EmbedFlags, context: CliContext): Promise<voi
   }
   // Only the encoder asked for is read when the file has it (an official training checkpoint's other modules and optimizer state are skipped).
   const file = await readCheckpointArgument(flags.checkpoint, io.cwd, '--checkpoint', { only: [flags.encoder === 'context' ? 'encoder' : 'target_encoder'] });
-  await startBackend(flags.backend, io);
   const family = familyOfCheckpoint(file);
+  if (!family.embed) throw unsupportedCommand(family, 'jepa embed', flags.checkpoint, 'it writes the average-pooled features of an image or video encoder');
+  await startBackend(flags.backend, io);
   if (inputKind === 'file' && !family.embedInputFile?.accepts(input)) {
     const owner = familyOfInputFile(input)!;
     throw new CliError(`--input ${input}: ${owner.embedInputFile!.noun} needs a ${owner.label} checkpoint; ${file.path} holds ${family.encoderNoun}. Pass a folder or a .safetensors tensor instead.`);

@@ -5,7 +5,7 @@ import { runCheckpointKind } from '../checkpoints/run-checkpoint.js';
 import type { CliContext } from '../cli-context.js';
 import { backendOption, startBackend } from '../common-options.js';
 import type { EvalProbeFlags } from '../families/model-family.js';
-import { familyOfKind } from '../families/registry.js';
+import { familyOfKind, unsupportedCommand } from '../families/registry.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 
 const EXAMPLES = `
@@ -62,6 +62,7 @@ export function registerEvalProbe(group: Command, context: CliContext): Command 
 export async function evalProbe(flags: EvalProbeFlags, context: CliContext): Promise<void> {
   const location = await locateCheckpoint(flags.checkpoint, context.io.cwd);
   const family = familyOfKind(await runCheckpointKind(location), `--checkpoint ${location.dir}/${location.name}.json`);
+  if (!family.evalProbe) throw unsupportedCommand(family, 'jepa eval probe', flags.checkpoint, 'it probes the frozen encoder of an I-JEPA or V-JEPA run with labelled images or clips');
   await startBackend(flags.backend, context.io);
   await family.evalProbe(location, flags, context);
 }

@@ -4,10 +4,14 @@ import type { CheckpointLocation } from '../checkpoints/checkpoint-location.js';
 import type { CliContext } from '../cli-context.js';
 
 /**
- * The contract each model family (I-JEPA, V-JEPA, ...) fulfils to appear in the `jepa` command.
- * Commands look families up in the registry (`families/registry.ts`) by the run kind recorded in a
- * run folder or checkpoint, or by what a checkpoint file holds; adding a family adds an entry, not
- * a copy of the commands. Families never import commands.
+ * The contract each model family (I-JEPA, V-JEPA, world models, ...) fulfils to appear in the
+ * `jepa` command. Commands look families up in the registry (`families/registry.ts`) by the run kind
+ * recorded in a run folder or checkpoint, or by what a checkpoint file holds; adding a family adds an
+ * entry, not a copy of the commands. Families never import commands.
+ *
+ * Only `train <kind>` and `inspect` apply to every family. A family that has no encoder to probe or
+ * embed leaves `evalProbe` / `embed` out, and the commands say so with its {@link ModelFamily.instead};
+ * a family that can plan brings a {@link PlanCapability} for `jepa plan`.
  */
 export interface ModelFamily {
   /** The run kind: `jepa train <kind>`, `kind` in a run's config.json, `meta.state.kind` of its checkpoints. */
@@ -16,20 +20,65 @@ export interface ModelFamily {
   readonly label: string;
   /** Adds `jepa train <kind>` (its options and action) to the `train` group. */
   registerTrain(group: Command, context: CliContext): Command;
-  /** Whether a checkpoint file (official, export, bare state dict, run checkpoint) holds this family's encoder. */
+  /** Whether a checkpoint file (official, export, bare state dict, run checkpoint) holds this family's model. */
   recognizes(file: CheckpointFile): boolean;
-  /** `jepa eval probe` on a run checkpoint of this family (the backend is started). */
-  evalProbe(location: CheckpointLocation, flags: EvalProbeFlags, context: CliContext): Promise<void>;
+  /** `jepa eval probe` on a run checkpoint of this family (the backend is started); absent when the family has nothing to probe. */
+  evalProbe?(location: CheckpointLocation, flags: EvalProbeFlags, context: CliContext): Promise<void>;
   /** What `jepa embed` reads besides folders and `.safetensors` tensors; absent when only those. */
   readonly embedInputFile?: EmbedInputFile;
   /** How to name this family's encoder in messages, e.g. `an image encoder`. */
   readonly encoderNoun: string;
-  /** `jepa embed --help`: what a forward pass holds (`images (default 32)`) and a paragraph on this family's inputs. */
-  readonly embedHelp: { readonly batch: string; readonly text: string };
-  /** `jepa embed` with a checkpoint this family recognises (the backend is started, the input exists). */
-  embed(request: EmbedRequest, context: CliContext): Promise<void>;
+  /** `jepa embed --help`: what a forward pass holds (`images (default 32)`) and a paragraph on this family's inputs; absent without `embed`. */
+  readonly embedHelp?: { readonly batch: string; readonly text: string };
+  /** `jepa embed` with a checkpoint this family recognises (the backend is started, the input exists); absent when the family does not embed. */
+  embed?(request: EmbedRequest, context: CliContext): Promise<void>;
+  /** `jepa plan` on a run checkpoint of this family; absent when the family cannot plan. */
+  readonly plan?: PlanCapability;
+  /**
+   * For the commands this family does not support: what to run instead, given the `--checkpoint`
+   * argument as typed (e.g. "evaluate it with `jepa plan --checkpoint runs/a`").
+   */
+  instead?(checkpoint: string): string;
   /** `jepa inspect`: what the file holds, in this family's terms. */
   describe(file: CheckpointFile, options: { readonly numHeads?: number }): CheckpointSummary;
+}
+
+/** `jepa plan` for a family whose runs are world models: episodes planned in its environment, reported in a folder. */
+export interface PlanCapability {
+  /** `jepa plan --help`: the environments and where the defaults come from (one paragraph). */
+  readonly help: string;
+  /** Plans the episodes of `request` and writes the reports (the backend is started, `out` may be written). */
+  run(request: PlanRequest, context: CliContext): Promise<void>;
+}
+
+/** The flags of `jepa plan` (undefined: the family's default, e.g. `TWO_ROOMS_PLANNING`). */
+export interface PlanFlags {
+  checkpoint: string;
+  planner: 'cem' | 'mppi' | 'oracle';
+  /** The search used by `--planner oracle` (it plans through the true simulator). */
+  oraclePlanner: 'cem' | 'mppi';
+  episodes: number;
+  seed: number;
+  horizon?: number;
+  replanEvery?: number;
+  samples?: number;
+  iterations?: number;
+  elites?: number;
+  actionRepeat?: number;
+  /** Episodes drawn as pictures. */
+  pictures: number;
+  out?: string;
+  force?: boolean;
+  backend?: BackendChoice;
+  progress: ProgressMode;
+}
+
+/** One `jepa plan` call, resolved by the command. */
+export interface PlanRequest {
+  readonly location: CheckpointLocation;
+  /** Absolute path of the report folder (it holds no plan report, or `--force` was given). */
+  readonly out: string;
+  readonly flags: PlanFlags;
 }
 
 /** Single input files a family embeds (V-JEPA: a video file). */

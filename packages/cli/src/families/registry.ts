@@ -31,6 +31,23 @@ export function familyOfKind(kind: string | undefined, where: string): ModelFami
   return family;
 }
 
+/** The families whose runs `jepa plan` takes. */
+export function planningFamilies(): ModelFamily[] {
+  return MODEL_FAMILIES.filter((family) => family.plan !== undefined);
+}
+
+/**
+ * The error of a command (`jepa eval probe`, `jepa embed`, `jepa plan`) given a checkpoint of a
+ * family that does not support it: what the checkpoint is and what to run instead.
+ * @param checkpoint the `--checkpoint` argument as typed.
+ * @param why what the command needs, e.g. `it probes encoders with labelled data`.
+ */
+export function unsupportedCommand(family: ModelFamily, command: string, checkpoint: string, why: string): CliError {
+  const article = /^[AEIOU]/i.test(family.label) ? 'an' : 'a';
+  const instead = family.instead?.(checkpoint);
+  return new CliError(`--checkpoint ${checkpoint}: is ${article} ${family.label} run (\`jepa train ${family.kind}\`), which \`${command}\` does not take (${why})${instead ? `; ${instead}` : ''}.`);
+}
+
 /** The family whose encoder a checkpoint file holds; the fallback family takes whatever no other recognises, and explains. */
 export function familyOfCheckpoint(file: CheckpointFile): ModelFamily {
   return MODEL_FAMILIES.find((family) => family.recognizes(file)) ?? FALLBACK_FAMILY;
