@@ -22,3 +22,15 @@ export function numberIn(lowExclusive: number, highInclusive = Infinity): (value
     return parsed;
   };
 }
+
+/** A commander argument parser for a comma-separated list of integers `>= min` (`8,16,32`). */
+export function integerListAtLeast(min: number): (value: string) => number[] {
+  return (value: string) => {
+    const parts = value.split(',').map((part) => part.trim());
+    const parsed = parts.map(Number);
+    if (parts.some((part) => part === '') || parsed.some((n) => !Number.isSafeInteger(n) || n < min)) {
+      throw new InvalidArgumentError(`Expected a comma-separated list of integers >= ${min} (e.g. 16,32,32).`);
+    }
+    return parsed;
+  };
+}

@@ -4,8 +4,8 @@ import type { TextStream } from '../cli-io.js';
 
 /** Progress over a known number of items (images embedded, ...). */
 export interface ItemProgress {
-  /** `done` items of the total are finished. */
-  update(done: number): void;
+  /** `done` items of the total are finished; `note` says something about the last one (shown on its line, or beside the bar). */
+  update(done: number, note?: string): void;
   /** Ends the display (a bar is finished with a newline); idempotent. */
   stop(): void;
 }
@@ -25,22 +25,22 @@ function localRequire(): NodeRequire {
 
 /**
  * A progress display for `total` items labelled `label`: a cli-progress bar on a terminal (or
- * with `bar`), about 20 plain lines in logs (`lines`), or nothing (`none`). `auto` picks a bar
- * on a TTY.
+ * with `bar`), plain lines in logs (`lines`: about 20, or one every `options.linesEvery` items),
+ * or nothing (`none`). `auto` picks a bar on a TTY.
  */
-export function createItemProgress(mode: ProgressMode, stream: TextStream, label: string, total: number, unit: string): ItemProgress {
+export function createItemProgress(mode: ProgressMode, stream: TextStream, label: string, total: number, unit: string, options: { readonly linesEvery?: number } = {}): ItemProgress {
   const resolved = mode === 'auto' ? (stream.isTTY === true ? 'bar' : 'lines') : mode;
   if (resolved === 'none' || total === 0) return { update() {}, stop() {} };
   const started = performance.now();
   if (resolved === 'lines') {
-    const every = Math.max(1, Math.ceil(total / 20));
+    const every = options.linesEvery ?? Math.max(1, Math.ceil(total / 20));
     let next = every;
     return {
-      update(done) {
+      update(done, note) {
         if (done < next && done < total) return;
         next = (Math.floor(done / every) + 1) * every;
         const seconds = (performance.now() - started) / 1000;
-        stream.write(`${label} ${done}/${total} ${unit} (${Math.floor((100 * done) / total)}%, ${(done / Math.max(seconds, 1e-9)).toFixed(1)} ${unit}/s)\n`);
+        stream.write(`${label} ${done}/${total} ${unit} (${Math.floor((100 * done) / total)}%, ${(done / Math.max(seconds, 1e-9)).toFixed(1)} ${unit}/s)${note ? `: ${note}` : ''}\n`);
       },
       stop() {},
     };
@@ -49,18 +49,18 @@ export function createItemProgress(mode: ProgressMode, stream: TextStream, label
   const { SingleBar } = localRequire()('cli-progress') as { SingleBar: new (options: Record<string, unknown>) => SingleBar };
   const bar = new SingleBar({
     stream,
-    format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | eta {eta_formatted}`,
+    format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | eta {eta_formatted}{note}`,
     barCompleteChar: '\u2588',
     barIncompleteChar: '\u2591',
     hideCursor: false,
     noTTYOutput: true,
     notTTYSchedule: 10_000,
   });
-  bar.start(total, 0);
+  bar.start(total, 0, { note: '' });
   let stopped = false;
   return {
-    update(done) {
-      if (!stopped) bar.update(done);
+    update(done, note) {
+      if (!stopped) bar.update(done, { note: note ? ` | ${note}` : '' });
     },
     stop() {
       if (!stopped) bar.stop();

@@ -52,6 +52,7 @@ export function runtimeVersions(): Record<string, string> {
     '@jepa/core': versionOf('@jepa/core/package.json'),
     '@jepa/vision': versionOf('@jepa/vision/package.json'),
     '@jepa/video': versionOf('@jepa/video/package.json'),
+    '@jepa/hierarchy': versionOf('@jepa/hierarchy/package.json'),
     '@tensorflow/tfjs': tf.version.tfjs,
     node: process.versions.node,
   };

@@ -13,6 +13,8 @@ export interface TrainingSessionOptions {
   readonly stepsPerEpoch?: number;
   readonly checkpointEvery: number;
   readonly logEvery?: number;
+  /** Steps between calls of the trainable's `diagnostics` (collapse measures); default the trainer's (`checkpointEvery`). */
+  readonly diagnosticsEvery?: number;
   /** `auto` to continue from the newest checkpoint in the run folder. */
   readonly resume: 'auto' | false;
   readonly progress: ProgressMode;
@@ -42,6 +44,7 @@ export async function runTrainingSession(options: TrainingSessionOptions, contex
     ...(options.stepsPerEpoch !== undefined ? { stepsPerEpoch: options.stepsPerEpoch } : {}),
     checkpointEvery: options.checkpointEvery,
     ...(options.logEvery !== undefined ? { logEvery: options.logEvery } : {}),
+    ...(options.diagnosticsEvery !== undefined ? { diagnosticsEvery: options.diagnosticsEvery } : {}),
     resume: options.resume,
     progress: options.progress,
     stream: io.stderr,
