@@ -3,13 +3,14 @@ import { CliError } from '../cli-error.js';
 import { ijepaFamily } from './ijepa/ijepa-family.js';
 import type { ModelFamily } from './model-family.js';
 import { vjepaFamily } from './vjepa/vjepa-family.js';
+import { worldModelFamily } from './world-model/world-model-family.js';
 
 /**
  * The model families of the `jepa` command, in the order help texts list them. A checkpoint file is
  * matched by what it holds (families recognise disjoint files: a V-JEPA file has a 5-D tubelet
  * weight, an I-JEPA file a 4-D patch weight, a run checkpoint its kind).
  */
-export const MODEL_FAMILIES: readonly ModelFamily[] = [ijepaFamily, vjepaFamily];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [ijepaFamily, vjepaFamily, worldModelFamily];
 
 /** The family that takes what no other family claims (I-JEPA); its loaders explain what is wrong with such input. */
 export const FALLBACK_FAMILY: ModelFamily = ijepaFamily;
