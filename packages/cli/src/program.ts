@@ -4,6 +4,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerEvalProbe } from './commands/eval-probe.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPlan } from './commands/plan.js';
 import { registerTrain } from './commands/train.js';
 import { runtimeVersions } from './run-folder/run-config.js';
 
@@ -15,6 +16,8 @@ Examples:
   $ jepa eval probe --checkpoint runs/mnist            # linear-probe a trained encoder
   $ jepa train vjepa --out runs/mm                     # V-JEPA on Moving MNIST (written as mp4, decoded by ffmpeg), probed
   $ jepa eval probe --checkpoint runs/mm --task direction   # probe the V-JEPA run's motion direction instead of the digit
+  $ jepa train world-model --env two-rooms --out runs/two-rooms   # an action-conditioned world model on Two Rooms trajectories
+  $ jepa plan --checkpoint runs/two-rooms --planner cem --episodes 100 --out runs/two-rooms-plan   # its planning success rate
   $ jepa inspect IN1K-vit.h.14-300e.pth.tar            # what an official PyTorch checkpoint holds (nothing is executed)
   $ jepa convert IN1K-vit.h.14-300e.pth.tar vith14.safetensors   # to safetensors, official names kept
   $ jepa embed --checkpoint IN1K-vit.h.14-300e.pth.tar --input photos/ --out features.safetensors
@@ -26,14 +29,14 @@ Backends: --backend auto picks @tensorflow/tfjs-node-gpu, then tfjs-node, then w
 
 /**
  * The `jepa` command line: `train <kind>` for every model family of the registry
- * (`families/registry.ts`), `eval probe`, `inspect`, `convert` and `embed` (one file per command in
- * `commands/`; what differs between families lives in `families/<kind>/`).
+ * (`families/registry.ts`), `eval probe`, `plan`, `inspect`, `convert` and `embed` (one file per
+ * command in `commands/`; what differs between families lives in `families/<kind>/`).
  * Commander's output goes through `context.io`, and it throws instead of exiting (see `runCli`).
  */
 export function createProgram(context: CliContext): Command {
   const { io } = context;
   const program = new Command('jepa')
-    .description('Train and evaluate JEPA (joint-embedding predictive architecture) models with TensorFlow.js.')
+    .description('Train and evaluate JEPA (joint-embedding predictive architecture) models, and plan with JEPA world models, with TensorFlow.js.')
     .version(runtimeVersions()['@jepa/cli']!, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
@@ -55,6 +58,7 @@ export function createProgram(context: CliContext): Command {
     .summary('evaluate a trained model (probe)')
     .description('Evaluate trained JEPA checkpoints.');
   registerEvalProbe(evaluate, context);
+  registerPlan(program, context);
 
   registerInspect(program, context);
   registerConvert(program, context);

@@ -1,6 +1,7 @@
 import { elementCount, type CheckpointFile } from '@jepa/core';
 import type { WorldModelTrainingConfig } from '@jepa/hierarchy';
 import type { CheckpointSummary, ModelFamily } from '../model-family.js';
+import { planWorldModel, WORLD_MODEL_PLAN_HELP } from './plan-world-model.js';
 import { registerTrainWorldModel } from './train-world-model.js';
 import { describeWorldModelConfig, WORLD_MODEL_RUN_KIND } from './world-model-run.js';
 
@@ -22,6 +23,7 @@ export const worldModelFamily: ModelFamily = {
   encoderNoun: 'a world model (a frame encoder with an action-conditioned predictor)',
   registerTrain: (group, context) => registerTrainWorldModel(group, context),
   recognizes: (file) => metaOf(file)?.state?.kind === WORLD_MODEL_RUN_KIND,
+  plan: { help: WORLD_MODEL_PLAN_HELP, run: (request, context) => planWorldModel(request, context) },
   instead: (checkpoint) => `evaluate it by planning with \`jepa plan --checkpoint ${checkpoint}\` (success rate of reaching goals in its environment)`,
   describe(file): CheckpointSummary {
     const parameters: Record<string, number> = {};

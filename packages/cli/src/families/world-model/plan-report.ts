@@ -1,0 +1,92 @@
+import type { TwoRoomsEpisodeResult } from '@jepa/hierarchy';
+import { percent, seconds } from '../../report/probe-report.js';
+import { formatMarkdownTable } from '../../report/text-table.js';
+import type { WorldModelEnvironment } from './world-model-run.js';
+
+/** `plan-report.json` of `jepa plan`. Rates are fractions in [0, 1]; distances world pixels; times seconds. */
+export interface PlanReport {
+  readonly format: 'jepa-plan-report';
+  readonly version: 1;
+  readonly createdAt: string;
+  readonly env: WorldModelEnvironment;
+  /** The checkpoint planned with (the oracle reads only its meta) and its training step. */
+  readonly checkpoint: { readonly path: string; readonly step: number | null; readonly runDir: string | null };
+  /** `cem`, `mppi` or `oracle`. */
+  readonly planner: string;
+  /** As the evaluation names it: `cem`, `mppi (oracle)`, ... */
+  readonly plannerLabel: string;
+  /** The search (`cem`/`mppi`), the horizon and replanning, and every resolved option of the planner. */
+  readonly plannerOptions: Readonly<Record<string, unknown>>;
+  readonly protocol: {
+    readonly seed: number;
+    readonly firstEpisode: number;
+    readonly plannedSteps: number;
+    readonly successDistance: number;
+    /** Frame side the model observes (null for the oracle, which observes positions). */
+    readonly imageSize: number | null;
+  };
+  readonly requestedEpisodes: number;
+  /** Ctrl-C stopped it: `episodes` is fewer than `requestedEpisodes`. */
+  readonly stoppedEarly: boolean;
+  readonly episodes: number;
+  readonly successes: number;
+  readonly successRate: number;
+  /** 95 % Wilson interval of the success rate. */
+  readonly ci95: readonly [number, number];
+  readonly meanFinalDistance: number;
+  readonly meanStartDistance: number;
+  readonly secondsPerEpisode: number;
+  readonly planningSecondsPerEpisode: number;
+  /** Planning compute per episode: plans, model rollout calls, predicted latent steps (samples x horizon summed). */
+  readonly compute: { readonly plansPerEpisode: number; readonly rolloutCallsPerEpisode: number; readonly predictedStepsPerEpisode: number };
+  readonly wallSeconds: number;
+  /** The files written beside the report: PNGs of the first episodes, and one animated GIF (of the first drawn episode that succeeded, else the first). */
+  readonly pictures: { readonly png: readonly string[]; readonly gif: string | null; readonly gifEpisode: number | null };
+  /** Every episode, without its path. */
+  readonly results: ReadonlyArray<Omit<TwoRoomsEpisodeResult, 'path'>>;
+}
+
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/** `plan-report.md`: the summary table, the planner, the pictures and every episode. */
+export function renderPlanReport(report: PlanReport): string {
+  const summary = formatMarkdownTable(
+    ['planner', 'episodes', 'success rate', '95 % interval', 'final distance (mean)', 's / episode', 'plans / episode', 'rollout calls / episode', 'predicted steps / episode'],
+    [[
+      report.plannerLabel,
+      String(report.episodes),
+      `${percent(report.successRate)} (${report.successes}/${report.episodes})`,
+      `${percent(report.ci95[0])} - ${percent(report.ci95[1])}`,
+      `${fmt(report.meanFinalDistance)} px`,
+      fmt(report.secondsPerEpisode, 2),
+      fmt(report.compute.plansPerEpisode),
+      fmt(report.compute.rolloutCallsPerEpisode),
+      count(report.compute.predictedStepsPerEpisode),
+    ]],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const options = Object.entries(report.plannerOptions).map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(', ');
+  const episodes = formatMarkdownTable(
+    ['episode', 'result', 'start distance', 'final distance', 'wall x', 'door y', 'plans', 's'],
+    report.results.map((r) => [String(r.index), r.success ? 'reached' : 'missed', `${fmt(r.startDistance)} px`, `${fmt(r.finalDistance)} px`, String(r.layout.wallX), String(r.layout.doorY), String(r.plans), fmt(r.seconds, 2)]),
+    ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const pictures = [
+    ...report.pictures.png.map((name) => `![${name}](${name})`),
+    ...(report.pictures.gif ? [`\nEpisode ${report.pictures.gifEpisode}, animated:\n\n![${report.pictures.gif}](${report.pictures.gif})`] : []),
+  ].join('\n');
+  const source = report.planner === 'oracle' ? 'the true simulator (oracle; the checkpoint is not used)' : `the world model of \`${report.checkpoint.path}\` (step ${report.checkpoint.step ?? '?'})`;
+  return (
+    `# Planning in ${report.env === 'two-rooms' ? 'Two Rooms' : report.env}\n\n` +
+    `Planned through ${source}: ${report.episodes} episodes (seed ${report.protocol.seed}), ${report.protocol.plannedSteps} actions each; ` +
+    `success when the final distance to the goal is below ${report.protocol.successDistance} px. ` +
+    `Wall time ${seconds(report.wallSeconds)}.${report.stoppedEarly ? ` Stopped early: ${report.episodes} of ${report.requestedEpisodes} episodes.` : ''}\n\n` +
+    `${summary}\n\nPlanner options: ${options}.\n\n` +
+    `## Pictures\n\n` +
+    (report.pictures.png.length > 0
+      ? `Walls dark, start green, goal red inside its success ring, the executed path blue ending in a dark blue dot.\n\n${pictures}\n\n`
+      : 'None drawn (--pictures 0).\n\n') +
+    `## Episodes\n\n${episodes}\n`
+  );
+}

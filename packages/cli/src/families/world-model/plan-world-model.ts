@@ -1,0 +1,211 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Planner } from '@jepa/core';
+import {
+  CemPlanner,
+  createWorldModel,
+  evaluateTwoRoomsPlanning,
+  MppiPlanner,
+  TWO_ROOMS_PLANNING,
+  TWO_ROOMS_WORLD,
+  wilsonInterval,
+  type ActionConditionedWorldModel,
+  type TwoRoomsEpisodeResult,
+  type WorldModelTrainingConfig,
+} from '@jepa/hierarchy';
+import { loadRunCheckpoint, type RunCheckpointMeta } from '../../checkpoints/run-checkpoint.js';
+import { CliError, toCliError } from '../../cli-error.js';
+import type { CliContext } from '../../cli-context.js';
+import { createItemProgress } from '../../report/item-progress.js';
+import { percent } from '../../report/probe-report.js';
+import { readRunConfig } from '../../run-folder/run-config.js';
+import type { PlanRequest } from '../model-family.js';
+import { writeEpisodeGif, writeEpisodePngs } from './plan-pictures.js';
+import { renderPlanReport, type PlanReport } from './plan-report.js';
+import { WORLD_MODEL_ENVIRONMENTS, WORLD_MODEL_RUN_KIND, type WorldModelDataSpec } from './world-model-run.js';
+
+/** `jepa plan --help`: what the world-model family plans and where its defaults come from. */
+export const WORLD_MODEL_PLAN_HELP = `World-model runs (\`jepa train world-model\`) plan Two Rooms episodes as eb_jepa evaluates them: per
+episode a new layout, a start in one room and a goal in the other, one zero-action step, then 200 planned
+actions with the evaluation collision model; success when the final distance to the goal is below
+${TWO_ROOMS_WORLD.successDistance} px. The planner encodes the current frame and the goal frame, searches actions whose predicted
+latents end near the goal's (summed latent distance), executes the first --replan-every of them, and
+replans; each plan looks min(--horizon, steps left) actions ahead. --planner oracle plans through the
+true simulator instead of the model (positions as latents, contact noise off), with --oracle-planner's
+search: it separates planner failures from model failures. Defaults (TWO_ROOMS_PLANNING,
+packages/hierarchy/src/two-rooms/two-rooms-recipe.ts): horizon ${TWO_ROOMS_PLANNING.horizon}, replan every ${TWO_ROOMS_PLANNING.replanEvery}; CEM ${TWO_ROOMS_PLANNING.cem.samples} samples x ${TWO_ROOMS_PLANNING.cem.iterations} iterations
+(${TWO_ROOMS_PLANNING.cem.elites} elites, action repeat ${TWO_ROOMS_PLANNING.cem.actionRepeat}); MPPI ${TWO_ROOMS_PLANNING.mppi.samples} x ${TWO_ROOMS_PLANNING.mppi.iterations} (${TWO_ROOMS_PLANNING.mppi.elites} elites, action repeat ${TWO_ROOMS_PLANNING.mppi.actionRepeat}).`;
+
+/** The resolved options of a planner (its own fields, functions such as the cost left out), for the report. */
+function plannerFields(planner: Planner): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(planner).filter(([, value]) => typeof value !== 'function' && (typeof value !== 'object' || value === null)));
+}
+
+/** The run's environment, from its config.json (Two Rooms when the checkpoint sits outside a run folder). */
+async function runEnvironment(runDir: string | undefined): Promise<string> {
+  if (!runDir) return 'two-rooms';
+  const config = await readRunConfig(runDir);
+  return (config?.data as Partial<WorldModelDataSpec> | undefined)?.env ?? 'two-rooms';
+}
+
+/** `meta` of a run checkpoint, read from its `.json` without the tensors. */
+async function readCheckpointMeta(path: string): Promise<RunCheckpointMeta<WorldModelTrainingConfig>> {
+  try {
+    return (JSON.parse(await readFile(path, 'utf8')) as { meta?: RunCheckpointMeta<WorldModelTrainingConfig> }).meta ?? {};
+  } catch (error) {
+    throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `jepa plan` on a world-model run: builds the planner (flags over `TWO_ROOMS_PLANNING`), loads the
+ * world model strictly from the checkpoint (not for `--planner oracle`), plans the episodes one by
+ * one (progress after each; Ctrl-C stops after the current one and reports those done), then writes
+ * `plan-report.json`, `plan-report.md` and the pictures into `out`.
+ */
+export async function planWorldModel(request: PlanRequest, context: CliContext): Promise<void> {
+  const { location, out, flags } = request;
+  const { io } = context;
+  const log = io.stderr;
+  const checkpointJson = join(location.dir, `${location.name}.json`);
+  const env = await runEnvironment(location.runDir);
+  if (!(WORLD_MODEL_ENVIRONMENTS as readonly string[]).includes(env)) {
+    throw new CliError(`--checkpoint ${flags.checkpoint}: the run's environment is "${env}", which this version of jepa cannot plan in (known: ${WORLD_MODEL_ENVIRONMENTS.join(', ')}).`);
+  }
+
+  // 1. The planner: the flags over TWO_ROOMS_PLANNING's search for CEM or MPPI.
+  const search = flags.planner === 'oracle' ? flags.oraclePlanner : flags.planner;
+  const defaults = TWO_ROOMS_PLANNING[search];
+  const searchOptions = {
+    ...defaults,
+    samples: flags.samples ?? defaults.samples,
+    iterations: flags.iterations ?? defaults.iterations,
+    elites: flags.elites ?? defaults.elites,
+    actionRepeat: flags.actionRepeat ?? defaults.actionRepeat,
+  };
+  const horizon = flags.horizon ?? TWO_ROOMS_PLANNING.horizon;
+  const replanEvery = flags.replanEvery ?? TWO_ROOMS_PLANNING.replanEvery;
+  let planner: Planner;
+  try {
+    planner = search === 'cem' ? new CemPlanner(searchOptions) : new MppiPlanner(searchOptions);
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} On the command line: --samples, --iterations, --elites, --action-repeat.`, 1, { cause: error });
+  }
+
+  // 2. The model, strictly (the oracle needs none: it reads the checkpoint's meta only).
+  let model: ActionConditionedWorldModel | undefined;
+  let step: number | undefined;
+  let trainingConfig: WorldModelTrainingConfig | undefined;
+  if (flags.planner === 'oracle') {
+    const meta = await readCheckpointMeta(checkpointJson);
+    step = meta.trainer?.step;
+    trainingConfig = meta.state?.config;
+  } else {
+    const loaded = await loadRunCheckpoint(location, { kind: WORLD_MODEL_RUN_KIND, label: 'world model', command: 'jepa train world-model', build: (config: WorldModelTrainingConfig) => createWorldModel(config.model) });
+    model = loaded.model;
+    step = loaded.step;
+    trainingConfig = loaded.config;
+  }
+  const imageSize = trainingConfig?.model?.imageSize ?? TWO_ROOMS_WORLD.size;
+
+  // 3. Episodes, one call each (the evaluation derives every episode's randomness from the seed and
+  //    its index, so this equals one call over all of them), with a pause in between for Ctrl-C.
+  const results: TwoRoomsEpisodeResult[] = [];
+  let plannerLabel: string = flags.planner;
+  const started = performance.now();
+  const label = flags.planner === 'oracle' ? `planning (oracle, ${search})` : `planning (${search})`;
+  const progress = createItemProgress(flags.progress, log, label, flags.episodes, 'episodes', { linesEvery: 1 });
+  log.write(
+    `${flags.planner === 'oracle' ? 'oracle: planning through the true simulator' : `world model of ${checkpointJson} (step ${step ?? '?'})`}; ` +
+      `${flags.episodes} episodes, seed ${flags.seed}; ${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}\n`,
+  );
+  try {
+    for (let i = 0; i < flags.episodes && !context.signal?.aborted; i++) {
+      let episode;
+      try {
+        episode = evaluateTwoRoomsPlanning(model ?? 'oracle', {
+          episodes: 1,
+          firstEpisode: i,
+          seed: flags.seed,
+          imageSize,
+          planner,
+          horizon: (stepsLeft) => Math.min(horizon, stepsLeft),
+          replanEvery,
+        });
+      } catch (error) {
+        throw toCliError(error, `episode ${i}: `);
+      }
+      plannerLabel = episode.planner;
+      const result = episode.results[0]!;
+      results.push(result);
+      const successes = results.filter((r) => r.success).length;
+      progress.update(
+        results.length,
+        `episode ${result.index} ${result.success ? 'reached' : 'missed'} (${result.finalDistance.toFixed(1)} px, ${result.seconds.toFixed(1)} s); ` +
+          `success ${successes}/${results.length} (${percent(successes / results.length)})`,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    progress.stop();
+    model?.dispose();
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (results.length === 0) {
+    log.write('stopped before the first episode ended; nothing written\n');
+    context.exitCode = 130;
+    return;
+  }
+
+  // 4. Pictures and reports.
+  await mkdir(out, { recursive: true });
+  const drawn = results.slice(0, flags.pictures);
+  const pngs = await writeEpisodePngs(out, drawn);
+  const animated = drawn.find((r) => r.success) ?? drawn[0];
+  const gif = animated ? await writeEpisodeGif(out, animated) : null;
+  const successes = results.filter((r) => r.success).length;
+  const mean = (f: (r: TwoRoomsEpisodeResult) => number) => results.reduce((total, r) => total + f(r), 0) / results.length;
+  const stoppedEarly = results.length < flags.episodes;
+  const report: PlanReport = {
+    format: 'jepa-plan-report',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    env: env as PlanReport['env'],
+    checkpoint: { path: checkpointJson, step: step ?? null, runDir: location.runDir ?? null },
+    planner: flags.planner,
+    plannerLabel,
+    plannerOptions: { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, ...plannerFields(planner) },
+    protocol: {
+      seed: flags.seed,
+      firstEpisode: 0,
+      plannedSteps: results[0]!.path.length / 2 - 1,
+      successDistance: TWO_ROOMS_WORLD.successDistance,
+      imageSize: flags.planner === 'oracle' ? null : imageSize,
+    },
+    requestedEpisodes: flags.episodes,
+    stoppedEarly,
+    episodes: results.length,
+    successes,
+    successRate: successes / results.length,
+    ci95: wilsonInterval(successes, results.length),
+    meanFinalDistance: mean((r) => r.finalDistance),
+    meanStartDistance: mean((r) => r.startDistance),
+    secondsPerEpisode: mean((r) => r.seconds),
+    planningSecondsPerEpisode: mean((r) => r.planningSeconds),
+    compute: { plansPerEpisode: mean((r) => r.plans), rolloutCallsPerEpisode: mean((r) => r.rolloutCalls), predictedStepsPerEpisode: mean((r) => r.predictedSteps) },
+    wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+    pictures: { png: pngs, gif, gifEpisode: animated?.index ?? null },
+    results: results.map(({ path: _path, ...rest }) => rest),
+  };
+  await writeFile(join(out, 'plan-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = renderPlanReport(report);
+  await writeFile(join(out, 'plan-report.md'), markdown);
+  io.stdout.write(
+    `${plannerLabel}: ${successes}/${results.length} episodes reached the goal (${percent(report.successRate)}, 95 % interval ${percent(report.ci95[0])} - ${percent(report.ci95[1])}), ` +
+      `${report.secondsPerEpisode.toFixed(1)} s per episode\nreport: ${join(out, 'plan-report.md')}\n`,
+  );
+  if (stoppedEarly) {
+    log.write(`stopped after ${results.length} of ${flags.episodes} episodes; the report covers those\n`);
+    context.exitCode = 130;
+  }
+}
