@@ -1,6 +1,8 @@
 export { twoRoomsFrameSource } from './two-rooms-frame-source.js';
 export {
   evaluateTwoRoomsPlanning,
+  summarizeTwoRoomsEpisodes,
+  type TwoRoomsEpisodeSummary,
   type TwoRoomsEpisodeResult,
   type TwoRoomsPlanningOptions,
   type TwoRoomsPlanningReport,

@@ -50,19 +50,44 @@ export interface TwoRoomsEpisodeResult {
   readonly seconds: number;
 }
 
-/** Success rate over episodes, with its 95 % Wilson interval and the planning compute. */
-export interface TwoRoomsPlanningReport {
-  readonly planner: string;
+/** What a set of episodes adds up to: success rate with its 95 % Wilson interval, distances, time and planning compute per episode. */
+export interface TwoRoomsEpisodeSummary {
   readonly episodes: number;
   readonly successes: number;
   readonly successRate: number;
   readonly ci95: readonly [number, number];
   readonly meanFinalDistance: number;
+  readonly meanStartDistance: number;
   readonly secondsPerEpisode: number;
   readonly planningSecondsPerEpisode: number;
   readonly plansPerEpisode: number;
   readonly predictedStepsPerEpisode: number;
   readonly rolloutCallsPerEpisode: number;
+}
+
+/** Adds up episode results (at least one). */
+export function summarizeTwoRoomsEpisodes(results: readonly TwoRoomsEpisodeResult[]): TwoRoomsEpisodeSummary {
+  if (results.length === 0) throw new RangeError('summarizeTwoRoomsEpisodes: no episode results to summarise.');
+  const successes = results.filter((r) => r.success).length;
+  const mean = (f: (r: TwoRoomsEpisodeResult) => number) => results.reduce((total, r) => total + f(r), 0) / results.length;
+  return {
+    episodes: results.length,
+    successes,
+    successRate: successes / results.length,
+    ci95: wilsonInterval(successes, results.length),
+    meanFinalDistance: mean((r) => r.finalDistance),
+    meanStartDistance: mean((r) => r.startDistance),
+    secondsPerEpisode: mean((r) => r.seconds),
+    planningSecondsPerEpisode: mean((r) => r.planningSeconds),
+    plansPerEpisode: mean((r) => r.plans),
+    predictedStepsPerEpisode: mean((r) => r.predictedSteps),
+    rolloutCallsPerEpisode: mean((r) => r.rolloutCalls),
+  };
+}
+
+/** The result of {@link evaluateTwoRoomsPlanning}: the summary, the planner's name and every episode. */
+export interface TwoRoomsPlanningReport extends TwoRoomsEpisodeSummary {
+  readonly planner: string;
   readonly results: readonly TwoRoomsEpisodeResult[];
 }
 
@@ -127,20 +152,9 @@ export function evaluateTwoRoomsPlanning(model: WorldModel<FrameObservation> | '
     results.push(result);
     options.onEpisode?.(result, i + 1, episodes);
   }
-  const successes = results.filter((r) => r.success).length;
-  const mean = (f: (r: TwoRoomsEpisodeResult) => number) => results.reduce((a, r) => a + f(r), 0) / results.length;
   return {
     planner: model === 'oracle' ? `${planner.name} (oracle)` : planner.name,
-    episodes,
-    successes,
-    successRate: successes / episodes,
-    ci95: wilsonInterval(successes, episodes),
-    meanFinalDistance: mean((r) => r.finalDistance),
-    secondsPerEpisode: mean((r) => r.seconds),
-    planningSecondsPerEpisode: mean((r) => r.planningSeconds),
-    plansPerEpisode: mean((r) => r.plans),
-    predictedStepsPerEpisode: mean((r) => r.predictedSteps),
-    rolloutCallsPerEpisode: mean((r) => r.rolloutCalls),
+    ...summarizeTwoRoomsEpisodes(results),
     results,
   };
 }

@@ -8,7 +8,7 @@ import {
   MppiPlanner,
   TWO_ROOMS_PLANNING,
   TWO_ROOMS_WORLD,
-  wilsonInterval,
+  summarizeTwoRoomsEpisodes,
   type ActionConditionedWorldModel,
   type TwoRoomsEpisodeResult,
   type WorldModelTrainingConfig,
@@ -163,8 +163,8 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   const pngs = await writeEpisodePngs(out, drawn);
   const animated = drawn.find((r) => r.success) ?? drawn[0];
   const gif = animated ? await writeEpisodeGif(out, animated) : null;
-  const successes = results.filter((r) => r.success).length;
-  const mean = (f: (r: TwoRoomsEpisodeResult) => number) => results.reduce((total, r) => total + f(r), 0) / results.length;
+  const summary = summarizeTwoRoomsEpisodes(results);
+  const { successes } = summary;
   const stoppedEarly = results.length < flags.episodes;
   const report: PlanReport = {
     format: 'jepa-plan-report',
@@ -184,15 +184,15 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     },
     requestedEpisodes: flags.episodes,
     stoppedEarly,
-    episodes: results.length,
+    episodes: summary.episodes,
     successes,
-    successRate: successes / results.length,
-    ci95: wilsonInterval(successes, results.length),
-    meanFinalDistance: mean((r) => r.finalDistance),
-    meanStartDistance: mean((r) => r.startDistance),
-    secondsPerEpisode: mean((r) => r.seconds),
-    planningSecondsPerEpisode: mean((r) => r.planningSeconds),
-    compute: { plansPerEpisode: mean((r) => r.plans), rolloutCallsPerEpisode: mean((r) => r.rolloutCalls), predictedStepsPerEpisode: mean((r) => r.predictedSteps) },
+    successRate: summary.successRate,
+    ci95: summary.ci95,
+    meanFinalDistance: summary.meanFinalDistance,
+    meanStartDistance: summary.meanStartDistance,
+    secondsPerEpisode: summary.secondsPerEpisode,
+    planningSecondsPerEpisode: summary.planningSecondsPerEpisode,
+    compute: { plansPerEpisode: summary.plansPerEpisode, rolloutCallsPerEpisode: summary.rolloutCallsPerEpisode, predictedStepsPerEpisode: summary.predictedStepsPerEpisode },
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
     pictures: { png: pngs, gif, gifEpisode: animated?.index ?? null },
     results: results.map(({ path: _path, ...rest }) => rest),
