@@ -1,10 +1,9 @@
 import type { Plan, PlanCost, Planner, PlanningProblem, Rng } from '@jepa/core';
-import { checkFinite, checkInteger, checkMaxNorm, checkNonNegative, checkPositive } from './check-option.js';
 import { clipActionNorms } from './clip-action-norms.js';
 import { sampleGaussianActions } from './gaussian-actions.js';
-import { latentDistanceCost } from './latent-distance-cost.js';
 import { lowestCostIndices } from './lowest-cost-indices.js';
 import { PlanScorer } from './plan-scorer.js';
+import { SamplingPlanner } from './sampling-planner.js';
 
 /** Options of {@link CemPlanner}; every default is the eb_jepa reference's (`planning_cem.yaml`). */
 export interface CemPlannerOptions {
@@ -66,35 +65,11 @@ export const CEM_REFERENCE_OPTIONS = {
  * repeat; the plan is the final mean. Normal draws come from the `Rng` passed to `plan`, so a
  * seed fixes the plan.
  */
-export class CemPlanner implements Planner {
+export class CemPlanner extends SamplingPlanner implements Planner {
   readonly name = 'cem';
-  readonly samples: number;
-  readonly iterations: number;
-  readonly elites: number;
-  readonly initialMean: number;
-  readonly initialStd: number;
-  readonly maxActionNorm: number | null;
-  readonly minStd: number;
-  readonly warmStart: boolean;
-  readonly actionRepeat: number;
-  readonly scoreReturnedPlan: boolean;
-  readonly cost: PlanCost;
 
   constructor(options: CemPlannerOptions = {}) {
-    const where = 'CemPlanner';
-    const reference = CEM_REFERENCE_OPTIONS;
-    this.samples = checkInteger(where, 'samples', options.samples ?? reference.samples, 2);
-    this.iterations = checkInteger(where, 'iterations', options.iterations ?? reference.iterations, 1);
-    this.elites = checkInteger(where, 'elites (the unbiased std needs 2; at most samples)', options.elites ?? reference.elites, 2, this.samples);
-    this.initialMean = checkFinite(where, 'initialMean', options.initialMean ?? reference.initialMean);
-    this.initialStd = checkPositive(where, 'initialStd', options.initialStd ?? reference.initialStd);
-    // `null` means no clipping, so only `undefined` takes the default.
-    this.maxActionNorm = checkMaxNorm(where, 'maxActionNorm', options.maxActionNorm === undefined ? reference.maxActionNorm : options.maxActionNorm);
-    this.minStd = checkNonNegative(where, 'minStd', options.minStd ?? reference.minStd);
-    this.warmStart = options.warmStart ?? reference.warmStart;
-    this.actionRepeat = checkInteger(where, 'actionRepeat', options.actionRepeat ?? 1, 1);
-    this.scoreReturnedPlan = options.scoreReturnedPlan ?? true;
-    this.cost = options.cost ?? latentDistanceCost();
+    super('CemPlanner', options, CEM_REFERENCE_OPTIONS, { minimumSamples: 2, minimumElites: 2, elitesNote: 'elites (the unbiased std needs 2; at most samples)' });
   }
 
   plan<Observation>(problem: PlanningProblem<Observation>, rng: Rng): Plan {

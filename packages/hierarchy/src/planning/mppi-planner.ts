@@ -1,10 +1,10 @@
 import type { Plan, PlanCost, Planner, PlanningProblem, Rng } from '@jepa/core';
-import { checkFinite, checkInteger, checkMaxNorm, checkNonNegative, checkPositive } from './check-option.js';
+import { checkPositive } from './check-option.js';
 import { clipActionNorms } from './clip-action-norms.js';
 import { sampleGaussianActions } from './gaussian-actions.js';
-import { latentDistanceCost } from './latent-distance-cost.js';
 import { lowestCostIndices } from './lowest-cost-indices.js';
 import { PlanScorer } from './plan-scorer.js';
+import { SamplingPlanner } from './sampling-planner.js';
 
 /** Which plan {@link MppiPlanner} returns. */
 export type MppiExecutedPlan = 'mean' | 'sampled-elite';
@@ -80,42 +80,21 @@ export const MPPI_REFERENCE_OPTIONS = {
  * `exp(-(c - c_min) / temperature)`, set the mean to their weighted mean and the std to their
  * weighted (biased) std, repeat. Draws come from the `Rng` passed to `plan`.
  */
-export class MppiPlanner implements Planner {
+export class MppiPlanner extends SamplingPlanner implements Planner {
   readonly name = 'mppi';
-  readonly samples: number;
-  readonly iterations: number;
-  readonly elites: number;
-  readonly initialMean: number;
-  readonly initialStd: number;
   readonly temperature: number;
-  readonly maxActionNorm: number | null;
-  readonly minStd: number;
   readonly execute: MppiExecutedPlan;
-  readonly warmStart: boolean;
-  readonly actionRepeat: number;
-  readonly scoreReturnedPlan: boolean;
-  readonly cost: PlanCost;
 
   constructor(options: MppiPlannerOptions = {}) {
     const where = 'MppiPlanner';
     const reference = MPPI_REFERENCE_OPTIONS;
-    this.samples = checkInteger(where, 'samples', options.samples ?? reference.samples, 1);
-    this.iterations = checkInteger(where, 'iterations', options.iterations ?? reference.iterations, 1);
-    this.elites = checkInteger(where, 'elites (at most samples)', options.elites ?? reference.elites, 1, this.samples);
-    this.initialMean = checkFinite(where, 'initialMean', options.initialMean ?? reference.initialMean);
-    this.initialStd = checkPositive(where, 'initialStd', options.initialStd ?? reference.initialStd);
+    super(where, options, reference, { minimumSamples: 1, minimumElites: 1, elitesNote: 'elites (at most samples)' });
     this.temperature = checkPositive(where, 'temperature (the reference multiplies by 0.005, i.e. temperature 200)', options.temperature ?? reference.temperature);
-    this.maxActionNorm = checkMaxNorm(where, 'maxActionNorm', options.maxActionNorm === undefined ? reference.maxActionNorm : options.maxActionNorm);
-    this.minStd = checkNonNegative(where, 'minStd', options.minStd ?? reference.minStd);
     const execute = options.execute ?? reference.execute;
     if (execute !== 'mean' && execute !== 'sampled-elite') {
       throw new Error(`${where}: execute must be 'mean' or 'sampled-elite', got ${JSON.stringify(execute)}.`);
     }
     this.execute = execute;
-    this.warmStart = options.warmStart ?? reference.warmStart;
-    this.actionRepeat = checkInteger(where, 'actionRepeat', options.actionRepeat ?? 1, 1);
-    this.scoreReturnedPlan = options.scoreReturnedPlan ?? true;
-    this.cost = options.cost ?? latentDistanceCost();
   }
 
   plan<Observation>(problem: PlanningProblem<Observation>, rng: Rng): Plan {

@@ -1,10 +1,10 @@
-import type { TwoRoomsEpisodeResult } from '@jepa/hierarchy';
+import type { TwoRoomsEpisodeResult, TwoRoomsEpisodeSummary } from '@jepa/hierarchy';
 import { percent, seconds } from '../../report/probe-report.js';
 import { formatMarkdownTable } from '../../report/text-table.js';
 import type { WorldModelEnvironment } from './world-model-run.js';
 
 /** `plan-report.json` of `jepa plan`. Rates are fractions in [0, 1]; distances world pixels; times seconds. */
-export interface PlanReport {
+export interface PlanReport extends TwoRoomsEpisodeSummary {
   readonly format: 'jepa-plan-report';
   readonly version: 1;
   readonly createdAt: string;
@@ -28,17 +28,6 @@ export interface PlanReport {
   readonly requestedEpisodes: number;
   /** Ctrl-C stopped it: `episodes` is fewer than `requestedEpisodes`. */
   readonly stoppedEarly: boolean;
-  readonly episodes: number;
-  readonly successes: number;
-  readonly successRate: number;
-  /** 95 % Wilson interval of the success rate. */
-  readonly ci95: readonly [number, number];
-  readonly meanFinalDistance: number;
-  readonly meanStartDistance: number;
-  readonly secondsPerEpisode: number;
-  readonly planningSecondsPerEpisode: number;
-  /** Planning compute per episode: plans, model rollout calls, predicted latent steps (samples x horizon summed). */
-  readonly compute: { readonly plansPerEpisode: number; readonly rolloutCallsPerEpisode: number; readonly predictedStepsPerEpisode: number };
   readonly wallSeconds: number;
   /** The files written beside the report: PNGs of the first episodes, and one animated GIF (of the first drawn episode that succeeded, else the first). */
   readonly pictures: { readonly png: readonly string[]; readonly gif: string | null; readonly gifEpisode: number | null };
@@ -60,9 +49,9 @@ export function renderPlanReport(report: PlanReport): string {
       `${percent(report.ci95[0])} - ${percent(report.ci95[1])}`,
       `${fmt(report.meanFinalDistance)} px`,
       fmt(report.secondsPerEpisode, 2),
-      fmt(report.compute.plansPerEpisode),
-      fmt(report.compute.rolloutCallsPerEpisode),
-      count(report.compute.predictedStepsPerEpisode),
+      fmt(report.plansPerEpisode),
+      fmt(report.rolloutCallsPerEpisode),
+      count(report.predictedStepsPerEpisode),
     ]],
     ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
