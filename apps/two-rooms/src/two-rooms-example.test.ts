@@ -27,7 +27,7 @@ describe('apps/two-rooms', () => {
       episodes: 1,
       ablation: true,
       recipe: tiny,
-      planning: { horizon: 20, replanEvery: 50, cem: search, mppi: search },
+      planning: { horizon: 20, replanEvery: 50, cost: 'final', cem: search, mppi: search },
       backend: 'cpu',
       progress: 'none',
       log: (line) => lines.push(line),

@@ -15,6 +15,8 @@ import {
   MppiPlanner,
   readTwoRoomsDatasetFile,
   TWO_ROOMS_PLANNING,
+  latentDistanceCost,
+  type LatentDistanceReduction,
   TWO_ROOMS_RECIPE,
   twoRoomsFrameSource,
   WorldModelTrainable,
@@ -35,6 +37,8 @@ export interface TwoRoomsRecipe {
 export interface TwoRoomsPlanning {
   readonly horizon: number;
   readonly replanEvery: number;
+  /** Latent distance at the plan's end (`'final'`) or summed over its steps (`'sum'`, the reference). */
+  readonly cost: LatentDistanceReduction;
   readonly cem: CemPlannerOptions;
   readonly mppi: MppiPlannerOptions;
 }
@@ -78,7 +82,7 @@ export interface TwoRoomsExampleReport {
   readonly backend: string;
   readonly data: { readonly trajectories: number; readonly actionsPerTrajectory: number; readonly seed: number };
   readonly training: ReadonlyArray<{ readonly model: string; readonly steps: number; readonly seconds: number; readonly secondsPerStep: number; readonly finalLoss: number | null }>;
-  readonly planning: { readonly episodes: number; readonly seed: number; readonly horizon: number; readonly replanEvery: number; readonly cem: CemPlannerOptions; readonly mppi: MppiPlannerOptions };
+  readonly planning: { readonly episodes: number; readonly seed: number; readonly horizon: number; readonly replanEvery: number; readonly cost: LatentDistanceReduction; readonly cem: CemPlannerOptions; readonly mppi: MppiPlannerOptions };
   readonly rows: readonly PlannerRow[];
   readonly wallSeconds: number;
 }
@@ -137,6 +141,7 @@ export async function runTwoRoomsExample(options: TwoRoomsExampleOptions): Promi
       planner,
       horizon,
       replanEvery: planning.replanEvery,
+      cost: latentDistanceCost({ reduction: planning.cost }),
       onEpisode: (result, done, total) =>
         log(`  ${label} ${done}/${total}: episode ${result.index} ${result.success ? 'reached' : 'missed'} (${result.finalDistance.toFixed(1)} px, ${result.seconds.toFixed(1)} s)`),
     });
@@ -184,7 +189,7 @@ export async function runTwoRoomsExample(options: TwoRoomsExampleOptions): Promi
     backend: backend.backend,
     data: { trajectories: dataset.trajectories, actionsPerTrajectory: dataset.steps, seed: dataset.source?.seed ?? recipe.dataset.seed },
     training,
-    planning: { episodes: options.episodes, seed: 0, horizon: planning.horizon, replanEvery: planning.replanEvery, cem: planning.cem, mppi: planning.mppi },
+    planning: { episodes: options.episodes, seed: 0, horizon: planning.horizon, replanEvery: planning.replanEvery, cost: planning.cost, cem: planning.cem, mppi: planning.mppi },
     rows,
     wallSeconds: +((performance.now() - started) / 1000).toFixed(1),
   };
@@ -199,7 +204,7 @@ export async function runTwoRoomsExample(options: TwoRoomsExampleOptions): Promi
     join(options.outDir, 'report.md'),
     `# Two Rooms: a JEPA world model, planned with CEM, MPPI and the oracle\n\n` +
       `- backend ${backend.backend}; ${dataset.trajectories} offline trajectories of ${dataset.steps} actions\n${trained}\n` +
-      `- planning: ${options.episodes} episodes per planner (seed 0), 200 actions each, success under 4.5 px; horizon min(${planning.horizon}, steps left), replan every ${planning.replanEvery}\n\n` +
+      `- planning: ${options.episodes} episodes per planner (seed 0), 200 actions each, success under 4.5 px; horizon min(${planning.horizon}, steps left), replan every ${planning.replanEvery}, ${planning.cost === 'final' ? 'latent distance at the plan\'s end' : 'latent distance summed over the plan'}\n\n` +
       `${table}\n\nWall time ${report.wallSeconds.toFixed(0)} s.\n`,
   );
   log(`\n${table}\n\nreport: ${join(options.outDir, 'report.md')}`);

@@ -50,6 +50,7 @@ export function registerPlan(program: Command, context: CliContext): Command {
     .option('--samples <n>', 'action sequences sampled per iteration (default: the recipe\'s)', integerAtLeast(2))
     .option('--iterations <n>', 'refinement iterations per plan (default: the recipe\'s)', integerAtLeast(1))
     .option('--elites <n>', 'lowest-cost sequences the distribution is refitted to, at most --samples (default: the recipe\'s)', integerAtLeast(2))
+    .addOption(new Option('--cost <reduction>', 'latent distance to the goal summed over the predicted steps (sum, the reference) or at the plan\'s end only (final) (default: the recipe\'s)').choices(['sum', 'final']))
     .option('--action-repeat <n>', 'executed steps each sampled action is held for (default: the recipe\'s)', integerAtLeast(1))
     .option('--pictures <n>', 'episodes drawn as PNG pictures (the first n; one of them also as an animated GIF)', integerAtLeast(0), 6)
     .option('--out <dir>', 'folder for the reports and pictures (default runs/plan-<planner>-<date>-<time>)')

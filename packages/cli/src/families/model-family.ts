@@ -65,6 +65,8 @@ export interface PlanFlags {
   iterations?: number;
   elites?: number;
   actionRepeat?: number;
+  /** Cost reduction over the predicted steps: summed (the reference) or the plan's end only. */
+  cost?: 'sum' | 'final';
   /** Episodes drawn as pictures. */
   pictures: number;
   out?: string;

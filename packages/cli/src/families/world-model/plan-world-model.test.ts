@@ -63,9 +63,10 @@ describe('jepa plan', () => {
   });
 
   it('plans with the oracle (the search through the true simulator) and writes both reports and the pictures', async () => {
-    const oracle = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'oracle', ...PLAN, '--out', 'plans/oracle');
+    const oracle = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'oracle', ...PLAN, '--cost', 'sum', '--out', 'plans/oracle');
     expect(oracle.code, oracle.stderr).toBe(0);
     const report = checkReport('plans/oracle', 'oracle');
+    expect(report.plannerOptions.cost).toBe('sum');
     expect(report.plannerLabel).toBe('cem (oracle)');
     expect(report.protocol.imageSize).toBeNull();
     expect(oracle.stderr.match(/^planning \(oracle, cem\) \d\/2 episodes .*success \d\/\d/gm)).toHaveLength(2);
@@ -82,6 +83,7 @@ describe('jepa plan', () => {
     expect(cem.code, cem.stderr).toBe(0);
     const report = checkReport('plans/cem', 'cem');
     expect(report.plannerLabel).toBe('cem');
+    expect(report.plannerOptions.cost).toBe('final'); // the recipe's default
     expect(report.protocol.imageSize).toBe(16);
     expect(report.checkpoint.path).toBe(join(cwd, 'runs/wm/checkpoints/step-000003.json'));
     const again = await jepa('plan', '--checkpoint', 'runs/wm', ...PLAN, '--out', 'plans/cem');
@@ -126,7 +128,7 @@ describe('jepa plan', () => {
     const help = await jepa('--help');
     expect(help.stdout).toMatch(/plan \[options\]\s+plan episodes with a trained world model/);
     const plan = await jepa('plan', '--help');
-    for (const flag of ['--checkpoint', '--planner', '--oracle-planner', '--episodes', '--seed', '--horizon', '--replan-every', '--samples', '--iterations', '--elites', '--action-repeat', '--pictures', '--out', '--force', '--backend', '--progress']) {
+    for (const flag of ['--checkpoint', '--planner', '--oracle-planner', '--episodes', '--seed', '--horizon', '--replan-every', '--samples', '--iterations', '--elites', '--action-repeat', '--cost', '--pictures', '--out', '--force', '--backend', '--progress']) {
       expect(plan.stdout).toContain(flag);
     }
     expect(plan.stdout).toContain('TWO_ROOMS_PLANNING');

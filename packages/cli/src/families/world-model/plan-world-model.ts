@@ -5,6 +5,7 @@ import {
   CemPlanner,
   createWorldModel,
   evaluateTwoRoomsPlanning,
+  latentDistanceCost,
   MppiPlanner,
   TWO_ROOMS_PLANNING,
   TWO_ROOMS_WORLD,
@@ -29,11 +30,12 @@ export const WORLD_MODEL_PLAN_HELP = `World-model runs (\`jepa train world-model
 episode a new layout, a start in one room and a goal in the other, one zero-action step, then 200 planned
 actions with the evaluation collision model; success when the final distance to the goal is below
 ${TWO_ROOMS_WORLD.successDistance} px. The planner encodes the current frame and the goal frame, searches actions whose predicted
-latents end near the goal's (summed latent distance), executes the first --replan-every of them, and
+latents end near the goal's (--cost: the latent distance at the plan's end, or summed over its steps as the
+reference does), executes the first --replan-every of them, and
 replans; each plan looks min(--horizon, steps left) actions ahead. --planner oracle plans through the
 true simulator instead of the model (positions as latents, contact noise off), with --oracle-planner's
 search: it separates planner failures from model failures. Defaults (TWO_ROOMS_PLANNING,
-packages/hierarchy/src/two-rooms/two-rooms-recipe.ts): horizon ${TWO_ROOMS_PLANNING.horizon}, replan every ${TWO_ROOMS_PLANNING.replanEvery}; CEM ${TWO_ROOMS_PLANNING.cem.samples} samples x ${TWO_ROOMS_PLANNING.cem.iterations} iterations
+packages/hierarchy/src/two-rooms/two-rooms-recipe.ts): horizon ${TWO_ROOMS_PLANNING.horizon}, replan every ${TWO_ROOMS_PLANNING.replanEvery}, ${TWO_ROOMS_PLANNING.cost} cost; CEM ${TWO_ROOMS_PLANNING.cem.samples} samples x ${TWO_ROOMS_PLANNING.cem.iterations} iterations
 (${TWO_ROOMS_PLANNING.cem.elites} elites, action repeat ${TWO_ROOMS_PLANNING.cem.actionRepeat}); MPPI ${TWO_ROOMS_PLANNING.mppi.samples} x ${TWO_ROOMS_PLANNING.mppi.iterations} (${TWO_ROOMS_PLANNING.mppi.elites} elites, action repeat ${TWO_ROOMS_PLANNING.mppi.actionRepeat}).`;
 
 /** The resolved options of a planner (its own fields, functions such as the cost left out), for the report. */
@@ -85,6 +87,8 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   };
   const horizon = flags.horizon ?? TWO_ROOMS_PLANNING.horizon;
   const replanEvery = flags.replanEvery ?? TWO_ROOMS_PLANNING.replanEvery;
+  const costReduction = flags.cost ?? TWO_ROOMS_PLANNING.cost;
+  const cost = latentDistanceCost({ reduction: costReduction });
   let planner: Planner;
   try {
     planner = search === 'cem' ? new CemPlanner(searchOptions) : new MppiPlanner(searchOptions);
@@ -117,7 +121,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   const progress = createItemProgress(flags.progress, log, label, flags.episodes, 'episodes', { linesEvery: 1 });
   log.write(
     `${flags.planner === 'oracle' ? 'oracle: planning through the true simulator' : `world model of ${checkpointJson} (step ${step ?? '?'})`}; ` +
-      `${flags.episodes} episodes, seed ${flags.seed}; ${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}\n`,
+      `${flags.episodes} episodes, seed ${flags.seed}; ${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}, ${costReduction} cost\n`,
   );
   try {
     for (let i = 0; i < flags.episodes && !context.signal?.aborted; i++) {
@@ -131,6 +135,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
           planner,
           horizon: (stepsLeft) => Math.min(horizon, stepsLeft),
           replanEvery,
+          cost,
         });
       } catch (error) {
         throw toCliError(error, `episode ${i}: `);
@@ -174,7 +179,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     checkpoint: { path: checkpointJson, step: step ?? null, runDir: location.runDir ?? null },
     planner: flags.planner,
     plannerLabel,
-    plannerOptions: { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, ...plannerFields(planner) },
+    plannerOptions: { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, cost: costReduction, ...plannerFields(planner) },
     protocol: {
       seed: flags.seed,
       firstEpisode: 0,
