@@ -38,7 +38,7 @@ export {
   type TwoRoomsFramesRequest,
 } from './two-rooms/render-frames.js';
 export { TWO_ROOMS_DATA_DEFAULTS, resolveTwoRoomsDataConfig, type TwoRoomsDataConfig } from './two-rooms/data-config.js';
-export { sampleRandomWalkActions } from './two-rooms/random-walk.js';
+export { sampleHeldActions, sampleRandomWalkActions } from './two-rooms/random-walk.js';
 export { sampleTwoRoomsStart } from './two-rooms/start-state.js';
 export { sampleDoorCrossing, type DoorCrossing } from './two-rooms/door-crossing.js';
 export { sampleTwoRoomsTrajectory, type TwoRoomsTrajectory } from './two-rooms/trajectory.js';

@@ -19,6 +19,18 @@ export interface TwoRoomsDataConfig {
   readonly stepLengthMax: number;
   /** Standard deviation of the door point's y around `doorY`, truncated to the door (1.4), world pixels. */
   readonly doorPointStd: number;
+  /**
+   * Not in the reference (0 there, and by default): the probability that a trajectory that does not
+   * cross the door is a held-action walk instead of a random walk (`sampleHeldActions`): segments of
+   * `heldActionSteps` equal actions, each with a uniform heading and a length uniform in
+   * `[stepLengthMin, heldActionMaxLength]`. Such walks press against walls for many steps, as a
+   * planner that holds its actions does, which random walks rarely do.
+   */
+  readonly heldActionRate: number;
+  /** Actions per held segment (default 15). */
+  readonly heldActionSteps: number;
+  /** Longest held action (default 2.45, the planners' action bound), world pixels. */
+  readonly heldActionMaxLength: number;
 }
 
 /** The reference's data-generation settings. */
@@ -31,6 +43,9 @@ export const TWO_ROOMS_DATA_DEFAULTS: TwoRoomsDataConfig = {
   stepLengthMin: 0.2,
   stepLengthMax: 1.8,
   doorPointStd: 1.4,
+  heldActionRate: 0,
+  heldActionSteps: 15,
+  heldActionMaxLength: 2.45,
 };
 
 /**
@@ -57,5 +72,10 @@ export function resolveTwoRoomsDataConfig(overrides: Partial<TwoRoomsDataConfig>
   }
   if (!Number.isFinite(config.stepLengthMean)) fail(`stepLengthMean must be finite; got ${config.stepLengthMean}.`);
   if (!(config.doorPointStd > 0) || !Number.isFinite(config.doorPointStd)) fail(`doorPointStd must be a finite number > 0; got ${config.doorPointStd}.`);
+  if (!(config.heldActionRate >= 0 && config.heldActionRate <= 1)) fail(`heldActionRate must be a probability in [0, 1]; got ${config.heldActionRate}.`);
+  if (!Number.isInteger(config.heldActionSteps) || config.heldActionSteps < 1) fail(`heldActionSteps must be a positive integer; got ${config.heldActionSteps}.`);
+  if (!(config.heldActionMaxLength >= config.stepLengthMin) || !Number.isFinite(config.heldActionMaxLength)) {
+    fail(`heldActionMaxLength must be finite and at least stepLengthMin (${config.stepLengthMin}); got ${config.heldActionMaxLength}.`);
+  }
   return config;
 }

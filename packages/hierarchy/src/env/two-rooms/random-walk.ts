@@ -32,3 +32,32 @@ export function sampleRandomWalkActions(
   }
   return actions;
 }
+
+/**
+ * Held-action walk (not in the reference; see `TwoRoomsDataConfig.heldActionRate`): `count` actions
+ * in segments of `heldActionSteps` equal actions, each segment with a uniform heading and a length
+ * uniform in `[stepLengthMin, heldActionMaxLength]` world pixels; the last segment may be shorter.
+ *
+ * @returns `[count, 2]` displacements, world pixels.
+ */
+export function sampleHeldActions(
+  rng: UniformSource,
+  count: number,
+  config: Pick<TwoRoomsDataConfig, 'stepLengthMin' | 'heldActionSteps' | 'heldActionMaxLength'> = TWO_ROOMS_DATA_DEFAULTS,
+): Float64Array {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`sampleHeldActions: count must be a non-negative integer; got ${count}.`);
+  const actions = new Float64Array(count * 2);
+  let dx = 0;
+  let dy = 0;
+  for (let i = 0; i < count; i++) {
+    if (i % config.heldActionSteps === 0) {
+      const heading = 2 * Math.PI * rng.uniform();
+      const length = config.stepLengthMin + (config.heldActionMaxLength - config.stepLengthMin) * rng.uniform();
+      dx = length * Math.cos(heading);
+      dy = length * Math.sin(heading);
+    }
+    actions[2 * i] = dx;
+    actions[2 * i + 1] = dy;
+  }
+  return actions;
+}

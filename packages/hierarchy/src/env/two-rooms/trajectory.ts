@@ -2,7 +2,7 @@ import type { UniformSource } from '@jepa/core/random';
 import { TWO_ROOMS_DATA_DEFAULTS, type TwoRoomsDataConfig } from './data-config.js';
 import { sampleDoorCrossing } from './door-crossing.js';
 import { sampleTwoRoomsLayout, type TwoRoomsLayout } from './layout.js';
-import { sampleRandomWalkActions } from './random-walk.js';
+import { sampleHeldActions, sampleRandomWalkActions } from './random-walk.js';
 import { simulateDataCollision } from './replay.js';
 import { sampleTwoRoomsStart } from './start-state.js';
 
@@ -22,7 +22,8 @@ export interface TwoRoomsTrajectory {
  * before rendering): a uniform layout; with probability `crossWallRate` a door-crossing start and
  * actions (`sampleDoorCrossing`), else a random start (`sampleTwoRoomsStart`) and a random walk
  * from a uniform heading (`sampleRandomWalkActions`); then `T` moves with the data collision
- * model (rejected moves leave the agent in place).
+ * model (rejected moves leave the agent in place). With `heldActionRate > 0`, that share of the
+ * non-crossing trajectories holds each action for `heldActionSteps` steps instead (not in the reference).
  *
  * Start and actions are rounded to float32 before simulating, so replaying the stored float32
  * start and actions with `replayTwoRooms` gives the stored positions exactly.
@@ -41,7 +42,9 @@ export function sampleTwoRoomsTrajectory(rng: UniformSource, config: TwoRoomsDat
     actions64 = crossing.actions;
   } else {
     start = sampleTwoRoomsStart(rng, layout);
-    actions64 = sampleRandomWalkActions(rng, config.steps, 2 * Math.PI * rng.uniform(), config);
+    // Drawn only when held walks are asked for, so the reference's settings keep the reference's stream.
+    const held = config.heldActionRate > 0 && rng.uniform() < config.heldActionRate;
+    actions64 = held ? sampleHeldActions(rng, config.steps, config) : sampleRandomWalkActions(rng, config.steps, 2 * Math.PI * rng.uniform(), config);
   }
   const actions = Float32Array.from(actions64);
   const positions = Float32Array.from(simulateDataCollision(layout, [Math.fround(start[0]), Math.fround(start[1])], actions));
