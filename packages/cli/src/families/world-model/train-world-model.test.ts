@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTwoRoomsDatasetFile } from '@jepa/hierarchy';
+import { readTwoRoomsDatasetFile, TWO_ROOMS_RECIPE } from '@jepa/hierarchy';
 import { runCli } from '../../run-cli.js';
 import { captureIo } from '../../test-io.js';
 
@@ -64,7 +64,7 @@ describe('jepa train world-model (tiny Two Rooms run)', () => {
     expect(report.data).toMatchObject({ trajectories: 12, actionsPerTrajectory: dataset.steps });
     expect(Object.keys(report.model.parameters)).toEqual(['encoder', 'predictor', 'inverse_dynamics']);
     expect(report.next).toBe('jepa plan --checkpoint runs/wm --planner cem --episodes 100 --out runs/wm-plan');
-    expect(readFileSync(join(run, 'report.md'), 'utf8')).toMatch(/\| inverseDynamics \| [\d.]+ \| 1 \|/);
+    expect(readFileSync(join(run, 'report.md'), 'utf8')).toMatch(new RegExp(`\\| inverseDynamics \\| [\\d.]+ \\| ${TWO_ROOMS_RECIPE.training.loss.inverseDynamicsWeight} \\|`)); // value and the recipe's weight
     expect(first.stdout).toContain('next: jepa plan --checkpoint runs/wm');
     expect(first.stdout).toMatch(/collapse diagnostic: effective rank [\d.]+ of 8/);
   });
