@@ -47,7 +47,9 @@ export const TWO_ROOMS_RECIPE = {
  * the plan's end (`'final'`; the reference sums it over the horizon, which favours paths that head
  * straight at the goal and so into the wall), and 10 actions are executed before replanning: about
  * 12 s per episode, so that 100 episodes fit in a CPU evaluation. Through the true simulator (the
- * oracle) these settings reach 95-100 % (measured in apps/two-rooms).
+ * oracle, 100 episodes) these settings reach 83 %, 89 % with horizon 90; summed costs 71 % (horizon
+ * 90, action repeat 10). The failures are doors far from the straight line to the goal, where the
+ * distance to the goal has a local minimum at the wall.
  */
 export const TWO_ROOMS_PLANNING = {
   horizon: 45,
