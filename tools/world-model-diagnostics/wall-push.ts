@@ -1,0 +1,30 @@
+// What does a Two Rooms world model predict when the agent pushes into the wall? For a few hand-made
+// layouts, starts pressed against a wall face (or 6 px away) and 15 equal actions into the wall, prints
+// the believed x (nearest encoded frame on a 1 px grid) after 1, 2, 3, 5, 10 and 15 steps; the truth
+// stays at the wall.
+// Usage: npx tsx tools/world-model-diagnostics/wall-push.ts RUN_DIR
+import * as tf from '@tensorflow/tfjs';
+import { loadRunModel } from './load-run-model.js';
+import { renderTwoRoomsFrame } from '@jepa/hierarchy';
+const run = process.argv[2] ?? 'runs/two-rooms';
+const { model, config } = await loadRunModel(run);
+const S = config.model.imageSize;
+const rows: string[] = [];
+for (const [wallX, doorY, y] of [[30, 45, 15], [38, 15, 45], [25, 30, 50], [42, 50, 20]] as const) {
+  const L = { wallX, doorY };
+  const grid: Array<[number, number]> = []; for (let x = 5; x <= 59; x += 1) for (let yy = y - 6; yy <= y + 6; yy += 1) grid.push([x, yy]);
+  const frames = new Float32Array(grid.length * S * S * 2); grid.forEach((p, i) => renderTwoRoomsFrame(L, p, { imageSize: S, out: frames.subarray(i * S * S * 2, (i + 1) * S * S * 2) }));
+  const gridLat = tf.tidy(() => tf.reshape(model.encode(frames), [grid.length, -1]));
+  for (const [startX, a] of [[wallX - 1.3, 1], [wallX - 1.3, 2.45], [wallX - 6, 1], [wallX + 1.3, -1], [wallX + 1.3, -2.45]] as const) {
+    const H = 15;
+    const bel = tf.tidy(() => {
+      const z0 = model.encode(renderTwoRoomsFrame(L, [startX, y], { imageSize: S }));
+      const pred = tf.reshape(model.rollout(z0, tf.tensor3d(Array.from({ length: H * 2 }, (_, i) => (i % 2 === 0 ? a : 0)), [1, H, 2])), [H, -1]);
+      const d = tf.sub(tf.add(tf.sum(tf.square(pred), 1, true), tf.transpose(tf.sum(tf.square(gridLat), 1, true))), tf.mul(2, tf.matMul(pred, gridLat, false, true)));
+      return Array.from(tf.argMin(d, 1).dataSync());
+    });
+    rows.push(`wall ${wallX} door ${doorY} y ${y}: start x ${startX.toFixed(1)} action ${a}: believed x after 1,2,3,5,10,15: ${[1, 2, 3, 5, 10, 15].map((k) => grid[bel[k - 1]!]![0]).join(', ')}`);
+  }
+  gridLat.dispose();
+}
+console.log(rows.join('\n'));
