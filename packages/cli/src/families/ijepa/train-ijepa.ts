@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { InvalidMaskConfigError, takeBalanced, type BackendChoice, type ProgressMode } from '@jepa/core';
+import { InvalidMaskConfigError, takeBalanced } from '@jepa/core';
 import { IJEPA_EVALUATION_DEFAULTS, IJepaTrainable, IMAGENET_MEAN, IMAGENET_STD, MNIST_IJEPA_RECIPE, MNIST_MEAN, MNIST_STD } from '@jepa/vision';
 import { CliError, toCliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';
@@ -11,6 +11,7 @@ import { applyOptimizationFlags, resolveSteps } from '../../run-folder/optimizat
 import { describeRun, writeRunConfig } from '../../run-folder/run-config.js';
 import { openRunFolder, refuseChangedSettings } from '../../run-folder/run-folder.js';
 import { runTrainingSession } from '../../run-folder/training-session.js';
+import type { TrainingRunFlags } from '../../run-folder/training-run-flags.js';
 import { evaluateIJepa, protocolSentence } from './ijepa-evaluation.js';
 import { formatRunSummary, renderReportMarkdown, type RunReport } from './ijepa-run-report.js';
 import type { IJepaRunConfig, ResolvedTrainingConfig, RunSettings } from './ijepa-run-settings.js';
@@ -19,17 +20,10 @@ import { applyInitCheckpoint, readInitCheckpoint, writeStartCheckpoint } from '.
 import { resolveModelConfig, type ModelFlags } from './resolve-model-config.js';
 
 /** The flags of `jepa train ijepa` as commander parses them (undefined: not given). */
-export interface TrainIjepaFlags extends ModelFlags {
+export interface TrainIjepaFlags extends ModelFlags, TrainingRunFlags {
   dataset?: string;
   channels?: number;
-  steps?: number;
   epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  seed?: number;
-  backend?: BackendChoice;
-  out?: string;
-  resume?: boolean;
   initFrom?: string;
   skipCorrupt?: boolean;
   trainLimit?: number;
@@ -38,8 +32,6 @@ export interface TrainIjepaFlags extends ModelFlags {
   eval: boolean;
   shots: number;
   draws: number;
-  progress: ProgressMode;
-  checkpointEvery?: number;
   logEvery?: number;
   minKeep?: number;
 }

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { BackendChoice, ProgressMode } from '@jepa/core';
 import { isClipBatchSource, MOVING_MNIST_VJEPA_DATA, MOVING_MNIST_VJEPA_RECIPE, VJepaTrainable, type VJepaModelConfig, type VJepaTrainingConfig } from '@jepa/video';
 import { toCliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';
@@ -11,11 +10,12 @@ import { applyOptimizationFlags } from '../../run-folder/optimization-flags.js';
 import { describeRun, writeRunConfig, type RunConfig } from '../../run-folder/run-config.js';
 import { openRunFolder, refuseChangedSettings } from '../../run-folder/run-folder.js';
 import { runTrainingSession } from '../../run-folder/training-session.js';
+import type { TrainingRunFlags } from '../../run-folder/training-run-flags.js';
 import { evaluateVJepa, formatVJepaProbeTable } from './vjepa-evaluation.js';
 import { prepareVJepaTrainingData, type ClipDecodeMode, type VJepaDataSpec } from './vjepa-training-data.js';
 
 /** The flags of `jepa train vjepa` as commander parses them. */
-export interface TrainVjepaFlags {
+export interface TrainVjepaFlags extends TrainingRunFlags {
   dataset?: string;
   trainClips?: number;
   testClips?: number;
@@ -29,18 +29,9 @@ export interface TrainVjepaFlags {
   numHeads?: number;
   predictorEmbedDim?: number;
   predictorDepth?: number;
-  steps?: number;
-  batchSize?: number;
-  lr?: number;
-  seed?: number;
-  backend?: BackendChoice;
-  out?: string;
-  resume?: boolean;
   eval: boolean;
   shots: number;
   draws: number;
-  progress: ProgressMode;
-  checkpointEvery?: number;
 }
 
 const r = MOVING_MNIST_VJEPA_RECIPE;

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { BackendChoice, ProgressMode } from '@jepa/core';
 import { checkTwoRoomsImageSize, TWO_ROOMS_RECIPE, WorldModelTrainable, type WorldModelConfig, type WorldModelTrainingConfig } from '@jepa/hierarchy';
 import { CliError, toCliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';
@@ -11,6 +10,7 @@ import { applyOptimizationFlags } from '../../run-folder/optimization-flags.js';
 import { describeRun, writeRunConfig } from '../../run-folder/run-config.js';
 import { openRunFolder, refuseChangedSettings } from '../../run-folder/run-folder.js';
 import { runTrainingSession } from '../../run-folder/training-session.js';
+import type { TrainingRunFlags } from '../../run-folder/training-run-flags.js';
 import { prepareTwoRoomsRunData, writeGeneratedData } from './two-rooms-run-data.js';
 import { formatWorldModelSummary, lastCollapse, lossParts, renderWorldModelReport, type WorldModelRunReport } from './world-model-run-report.js';
 import {
@@ -25,7 +25,7 @@ import {
 } from './world-model-run.js';
 
 /** The flags of `jepa train world-model` as commander parses them (undefined: not given). */
-export interface TrainWorldModelFlags {
+export interface TrainWorldModelFlags extends TrainingRunFlags {
   env: WorldModelEnvironment;
   trajectories?: number;
   imageSize?: number;
@@ -34,15 +34,6 @@ export interface TrainWorldModelFlags {
   predictor?: 'gru' | 'block-causal';
   /** False with `--no-inverse-dynamics`. */
   inverseDynamics: boolean;
-  steps?: number;
-  batchSize?: number;
-  lr?: number;
-  seed?: number;
-  backend?: BackendChoice;
-  out?: string;
-  resume?: boolean;
-  progress: ProgressMode;
-  checkpointEvery?: number;
   logEvery?: number;
 }
 
