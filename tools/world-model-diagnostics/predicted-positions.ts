@@ -7,8 +7,9 @@
 // believed more than 6 px on the wrong side of the wall.
 import * as tf from '@tensorflow/tfjs';
 import { loadRunModel } from './load-run-model.js';
+import { encodeGrid, nearestGridIndices } from './position-lookup.js';
 import { Rng } from '@jepa/core';
-import { stepWithEvalCollision, renderTwoRoomsFrame, TwoRoomsEpisode } from '@jepa/hierarchy';
+import { stepWithEvalCollision, TwoRoomsEpisode } from '@jepa/hierarchy';
 const run = process.argv[2] ?? 'runs/two-rooms';
 const layoutsN = Number(process.argv[3] ?? 8);
 const maxNorm = Number(process.env.MAXNORM ?? 2.45);
@@ -19,8 +20,7 @@ for (let e = 0; e < layoutsN; e++) {
   const ep = new TwoRoomsEpisode({ seed: 0, imageSize: S }).reset(100 + e);
   const L = ep.layout;
   const grid: Array<[number, number]> = []; for (let x = 5; x <= 59; x += 1.5) for (let y = 5; y <= 59; y += 1.5) if (!(Math.abs(x - L.wallX) <= 1.2 && Math.abs(y - L.doorY) > 4)) grid.push([x, y]);
-  const frames = new Float32Array(grid.length * S * S * 2); grid.forEach((p, i) => renderTwoRoomsFrame(L, p, { imageSize: S, out: frames.subarray(i * S * S * 2, (i + 1) * S * S * 2) }));
-  const gridLat = tf.tidy(() => tf.reshape(model.encode(frames), [grid.length, -1]));
+  const gridLat = encodeGrid(model, L, grid, S);
   const N = 64; const H = 45; const acts = new Float32Array(N * H * 2); const truth: Array<Array<[number, number]>> = [];
   for (let n = 0; n < N; n++) {
     let p: readonly [number, number] = ep.start; const tr: Array<[number, number]> = [];
@@ -33,8 +33,7 @@ for (let e = 0; e < layoutsN; e++) {
     const pred = model.rollout(tf.tile(z0, [N, 1, 1]) as tf.Tensor3D, tf.tensor3d(acts, [N, H, 2]));
     const out: number[][] = [];
     for (const t of [15, 30, 45]) { const zt = tf.reshape(tf.slice(pred, [0, t - 1, 0, 0], [N, 1, -1, -1]), [N, -1]);
-      const d = tf.sub(tf.add(tf.sum(tf.square(zt), 1, true), tf.transpose(tf.sum(tf.square(gridLat), 1, true))), tf.mul(2, tf.matMul(zt, gridLat, false, true)));
-      out.push(Array.from(tf.argMin(d, 1).dataSync())); }
+      out.push(nearestGridIndices(zt as tf.Tensor2D, gridLat)); }
     return out;
   });
   [15, 30, 45].forEach((t, j) => { for (let n = 0; n < N; n++) { const b = grid[believed[j]![n]!]!; const tr = truth[n]![t - 1]!; errs[t]!.push(Math.hypot(b[0] - tr[0], b[1] - tr[1])); if ((b[0] < L.wallX) !== (tr[0] < L.wallX) && Math.abs(b[0] - L.wallX) > 6) side[t]!++; } });

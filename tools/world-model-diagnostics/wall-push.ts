@@ -5,6 +5,7 @@
 // Usage: npx tsx tools/world-model-diagnostics/wall-push.ts RUN_DIR
 import * as tf from '@tensorflow/tfjs';
 import { loadRunModel } from './load-run-model.js';
+import { encodeGrid, nearestGridIndices } from './position-lookup.js';
 import { renderTwoRoomsFrame } from '@jepa/hierarchy';
 const run = process.argv[2] ?? 'runs/two-rooms';
 const { model, config } = await loadRunModel(run);
@@ -13,15 +14,13 @@ const rows: string[] = [];
 for (const [wallX, doorY, y] of [[30, 45, 15], [38, 15, 45], [25, 30, 50], [42, 50, 20]] as const) {
   const L = { wallX, doorY };
   const grid: Array<[number, number]> = []; for (let x = 5; x <= 59; x += 1) for (let yy = y - 6; yy <= y + 6; yy += 1) grid.push([x, yy]);
-  const frames = new Float32Array(grid.length * S * S * 2); grid.forEach((p, i) => renderTwoRoomsFrame(L, p, { imageSize: S, out: frames.subarray(i * S * S * 2, (i + 1) * S * S * 2) }));
-  const gridLat = tf.tidy(() => tf.reshape(model.encode(frames), [grid.length, -1]));
+  const gridLat = encodeGrid(model, L, grid, S);
   for (const [startX, a] of [[wallX - 1.3, 1], [wallX - 1.3, 2.45], [wallX - 6, 1], [wallX + 1.3, -1], [wallX + 1.3, -2.45]] as const) {
     const H = 15;
     const bel = tf.tidy(() => {
       const z0 = model.encode(renderTwoRoomsFrame(L, [startX, y], { imageSize: S }));
       const pred = tf.reshape(model.rollout(z0, tf.tensor3d(Array.from({ length: H * 2 }, (_, i) => (i % 2 === 0 ? a : 0)), [1, H, 2])), [H, -1]);
-      const d = tf.sub(tf.add(tf.sum(tf.square(pred), 1, true), tf.transpose(tf.sum(tf.square(gridLat), 1, true))), tf.mul(2, tf.matMul(pred, gridLat, false, true)));
-      return Array.from(tf.argMin(d, 1).dataSync());
+      return nearestGridIndices(pred as tf.Tensor2D, gridLat);
     });
     rows.push(`wall ${wallX} door ${doorY} y ${y}: start x ${startX.toFixed(1)} action ${a}: believed x after 1,2,3,5,10,15: ${[1, 2, 3, 5, 10, 15].map((k) => grid[bel[k - 1]!]![0]).join(', ')}`);
   }
