@@ -57,6 +57,11 @@ export interface PlanFlags {
   planner: 'cem' | 'mppi' | 'oracle';
   /** The search used by `--planner oracle` (it plans through the true simulator). */
   oraclePlanner: 'cem' | 'mppi';
+  /**
+   * How `--planner oracle` scores simulated states: distance between positions, or the run's encoder
+   * on their frames (the search then uses the encoder but not the predictor).
+   */
+  oracleCost: 'position' | 'encoder';
   episodes: number;
   seed: number;
   horizon?: number;

@@ -7,5 +7,6 @@ export {
   type TwoRoomsPlanningOptions,
   type TwoRoomsPlanningReport,
 } from './two-rooms-planning.js';
+export { encoderScoredCost, type EncoderScoredCostOptions } from './encoder-scored-cost.js';
 export { wilsonInterval } from './wilson-interval.js';
 export { TWO_ROOMS_PLANNING, TWO_ROOMS_RECIPE } from './two-rooms-recipe.js';

@@ -6,7 +6,9 @@ import type { TwoRoomsLayout } from '../env/two-rooms/layout.js';
 import type { TwoRoomsVector } from '../env/two-rooms/world.js';
 import { runMpcEpisode, type MpcEnvironment } from '../planning/run-mpc-episode.js';
 import { simulatorWorldModel } from '../planning/simulator-world-model.js';
+import type { LatentDistanceReduction } from '../planning/latent-distance-cost.js';
 import type { FrameObservation } from '../model/action-conditioned-world-model.js';
+import { encoderScoredCost } from './encoder-scored-cost.js';
 import { wilsonInterval } from './wilson-interval.js';
 
 /** How Two Rooms episodes are planned and scored (the reference's protocol by default). */
@@ -26,6 +28,12 @@ export interface TwoRoomsPlanningOptions {
   /** Success radius around the goal, world pixels. Default 4.5. */
   readonly successDistance?: number;
   readonly cost?: PlanCost;
+  /**
+   * How the oracle (`model: 'oracle'`) scores simulated states: by squared distance between positions
+   * (`cost`, default), or with `{ scoredBy }` as a learned model would: positions drawn as frames and
+   * encoded by `scoredBy`'s encoder (see {@link encoderScoredCost}; `cost` is then not used).
+   */
+  readonly oracleCost?: 'position' | { readonly scoredBy: WorldModel<FrameObservation>; readonly reduction?: LatentDistanceReduction };
   /** The first episode's index (episodes are `first .. first + episodes - 1`). Default 0. */
   readonly firstEpisode?: number;
   /** Called after each episode (progress). */
@@ -100,7 +108,8 @@ const NO_NOISE = { uniform: () => 0 };
  * `plannedSteps` planned actions under the evaluation collision model; it succeeds when the final
  * distance to the goal is below `successDistance`. With `model: 'oracle'` the planner plans through
  * the true simulator (positions as latents, contact noise off), so planner failures and model
- * failures can be told apart.
+ * failures can be told apart; with `oracleCost: { scoredBy }` it scores the simulated states with a
+ * learned encoder, which tells the encoder's failures (the cost's shape) from the predictor's.
  */
 export function evaluateTwoRoomsPlanning(model: WorldModel<FrameObservation> | 'oracle', options: TwoRoomsPlanningOptions): TwoRoomsPlanningReport {
   const { episodes, seed, imageSize, planner } = options;
@@ -116,7 +125,9 @@ export function evaluateTwoRoomsPlanning(model: WorldModel<FrameObservation> | '
     const startDistance = episode.distanceToGoal;
     const layout = episode.layout;
     const rng = plannerRoot.derive(`episode-${index}`);
-    const common = { maxSteps: plannedSteps, horizon: options.horizon, replanEvery: options.replanEvery ?? 1, rng, planner, ...(options.cost ? { cost: options.cost } : {}) };
+    const scoredBy = model === 'oracle' && typeof options.oracleCost === 'object' ? options.oracleCost : undefined;
+    const cost = scoredBy ? encoderScoredCost({ model: scoredBy.scoredBy, layout, imageSize, ...(scoredBy.reduction ? { reduction: scoredBy.reduction } : {}) }) : options.cost;
+    const common = { maxSteps: plannedSteps, horizon: options.horizon, replanEvery: options.replanEvery ?? 1, rng, planner, ...(cost ? { cost } : {}) };
     const step = (action: Float32Array) => void episode.step([action[0]!, action[1]!]);
     const run =
       model === 'oracle'
@@ -153,7 +164,7 @@ export function evaluateTwoRoomsPlanning(model: WorldModel<FrameObservation> | '
     options.onEpisode?.(result, i + 1, episodes);
   }
   return {
-    planner: model === 'oracle' ? `${planner.name} (oracle)` : planner.name,
+    planner: model !== 'oracle' ? planner.name : typeof options.oracleCost === 'object' ? `${planner.name} (oracle, encoder cost)` : `${planner.name} (oracle)`,
     ...summarizeTwoRoomsEpisodes(results),
     results,
   };

@@ -65,7 +65,13 @@ export function renderPlanReport(report: PlanReport): string {
     ...report.pictures.png.map((name) => `![${name}](${name})`),
     ...(report.pictures.gif ? [`\nEpisode ${report.pictures.gifEpisode}, animated:\n\n![${report.pictures.gif}](${report.pictures.gif})`] : []),
   ].join('\n');
-  const source = report.planner === 'oracle' ? 'the true simulator (oracle; the checkpoint is not used)' : `the world model of \`${report.checkpoint.path}\` (step ${report.checkpoint.step ?? '?'})`;
+  const checkpoint = `\`${report.checkpoint.path}\` (step ${report.checkpoint.step ?? '?'})`;
+  const source =
+    report.planner !== 'oracle'
+      ? `the world model of ${checkpoint}`
+      : report.plannerOptions.oracleCost === 'encoder'
+        ? `the true simulator (oracle), scored by the encoder of ${checkpoint} (its predictor is not used)`
+        : 'the true simulator (oracle; the checkpoint is not used)';
   return (
     `# Planning in ${report.env === 'two-rooms' ? 'Two Rooms' : report.env}\n\n` +
     `Planned through ${source}: ${report.episodes} episodes (seed ${report.protocol.seed}), ${report.protocol.plannedSteps} actions each; ` +

@@ -78,6 +78,17 @@ describe('jepa plan', () => {
     expect(gif.pages).toBeGreaterThan(10);
   });
 
+  it('plans with the oracle scored by the run\'s encoder (--oracle-cost encoder) and says so in both reports', async () => {
+    const scored = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'oracle', '--oracle-cost', 'encoder', ...PLAN, '--out', 'plans/encoder-oracle');
+    expect(scored.code, scored.stderr).toBe(0);
+    const report = checkReport('plans/encoder-oracle', 'oracle');
+    expect(report.plannerLabel).toBe('cem (oracle, encoder cost)');
+    expect(report.plannerOptions).toMatchObject({ oracleCost: 'encoder', cost: 'final' });
+    expect(report.protocol.imageSize).toBe(16);
+    expect(scored.stderr).toContain(`oracle: planning through the true simulator, scored by the encoder of ${join(cwd, 'runs/wm/checkpoints/step-000003.json')} (step 3)`);
+    expect(readFileSync(join(cwd, 'plans/encoder-oracle/plan-report.md'), 'utf8')).toContain('scored by the encoder of');
+  });
+
   it('plans with CEM over the world model loaded strictly from the checkpoint, and refuses to overwrite a report', async () => {
     const cem = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'cem', ...PLAN, '--out', 'plans/cem');
     expect(cem.code, cem.stderr).toBe(0);
@@ -128,7 +139,7 @@ describe('jepa plan', () => {
     const help = await jepa('--help');
     expect(help.stdout).toMatch(/plan \[options\]\s+plan episodes with a trained world model/);
     const plan = await jepa('plan', '--help');
-    for (const flag of ['--checkpoint', '--planner', '--oracle-planner', '--episodes', '--seed', '--horizon', '--replan-every', '--samples', '--iterations', '--elites', '--action-repeat', '--cost', '--pictures', '--out', '--force', '--backend', '--progress']) {
+    for (const flag of ['--checkpoint', '--planner', '--oracle-planner', '--oracle-cost', '--episodes', '--seed', '--horizon', '--replan-every', '--samples', '--iterations', '--elites', '--action-repeat', '--cost', '--pictures', '--out', '--force', '--backend', '--progress']) {
       expect(plan.stdout).toContain(flag);
     }
     expect(plan.stdout).toContain('TWO_ROOMS_PLANNING');

@@ -34,7 +34,9 @@ latents end near the goal's (--cost: the latent distance at the plan's end, or s
 reference does), executes the first --replan-every of them, and
 replans; each plan looks min(--horizon, steps left) actions ahead. --planner oracle plans through the
 true simulator instead of the model (positions as latents, contact noise off), with --oracle-planner's
-search: it separates planner failures from model failures. Defaults (TWO_ROOMS_PLANNING,
+search: it separates planner failures from model failures. With --oracle-cost encoder the oracle scores
+the simulated positions with the run's encoder (drawn as frames, encoded, latent distance to the goal's):
+it separates failures of the latent space from failures of the predictor. Defaults (TWO_ROOMS_PLANNING,
 packages/hierarchy/src/two-rooms/two-rooms-recipe.ts): horizon ${TWO_ROOMS_PLANNING.horizon}, replan every ${TWO_ROOMS_PLANNING.replanEvery}, ${TWO_ROOMS_PLANNING.cost} cost; CEM ${TWO_ROOMS_PLANNING.cem.samples} samples x ${TWO_ROOMS_PLANNING.cem.iterations} iterations
 (${TWO_ROOMS_PLANNING.cem.elites} elites, action repeat ${TWO_ROOMS_PLANNING.cem.actionRepeat}); MPPI ${TWO_ROOMS_PLANNING.mppi.samples} x ${TWO_ROOMS_PLANNING.mppi.iterations} (${TWO_ROOMS_PLANNING.mppi.elites} elites, action repeat ${TWO_ROOMS_PLANNING.mppi.actionRepeat}).`;
 
@@ -96,11 +98,14 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     throw new CliError(`${(error as Error).message} On the command line: --samples, --iterations, --elites, --action-repeat.`, 1, { cause: error });
   }
 
-  // 2. The model, strictly (the oracle needs none: it reads the checkpoint's meta only).
+  // 2. The model, strictly (the oracle with positions as its cost needs none: it reads the
+  //    checkpoint's meta only; with --oracle-cost encoder it scores with the model's encoder).
+  const oracle = flags.planner === 'oracle';
+  const encoderCost = oracle && flags.oracleCost === 'encoder';
   let model: ActionConditionedWorldModel | undefined;
   let step: number | undefined;
   let trainingConfig: WorldModelTrainingConfig | undefined;
-  if (flags.planner === 'oracle') {
+  if (oracle && !encoderCost) {
     const meta = await readCheckpointMeta(checkpointJson);
     step = meta.trainer?.step;
     trainingConfig = meta.state?.config;
@@ -117,17 +122,22 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   const results: TwoRoomsEpisodeResult[] = [];
   let plannerLabel: string = flags.planner;
   const started = performance.now();
-  const label = flags.planner === 'oracle' ? `planning (oracle, ${search})` : `planning (${search})`;
+  const label = oracle ? `planning (oracle${encoderCost ? ', encoder cost' : ''}, ${search})` : `planning (${search})`;
   const progress = createItemProgress(flags.progress, log, label, flags.episodes, 'episodes', { linesEvery: 1 });
+  const source = !oracle
+    ? `world model of ${checkpointJson} (step ${step ?? '?'})`
+    : encoderCost
+      ? `oracle: planning through the true simulator, scored by the encoder of ${checkpointJson} (step ${step ?? '?'})`
+      : 'oracle: planning through the true simulator';
   log.write(
-    `${flags.planner === 'oracle' ? 'oracle: planning through the true simulator' : `world model of ${checkpointJson} (step ${step ?? '?'})`}; ` +
+    `${source}; ` +
       `${flags.episodes} episodes, seed ${flags.seed}; ${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}, ${costReduction} cost\n`,
   );
   try {
     for (let i = 0; i < flags.episodes && !context.signal?.aborted; i++) {
       let episode;
       try {
-        episode = evaluateTwoRoomsPlanning(model ?? 'oracle', {
+        episode = evaluateTwoRoomsPlanning(oracle ? 'oracle' : model!, {
           episodes: 1,
           firstEpisode: i,
           seed: flags.seed,
@@ -136,6 +146,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
           horizon: (stepsLeft) => Math.min(horizon, stepsLeft),
           replanEvery,
           cost,
+          ...(encoderCost ? { oracleCost: { scoredBy: model!, reduction: costReduction } } : {}),
         });
       } catch (error) {
         throw toCliError(error, `episode ${i}: `);
@@ -179,13 +190,13 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     checkpoint: { path: checkpointJson, step: step ?? null, runDir: location.runDir ?? null },
     planner: flags.planner,
     plannerLabel,
-    plannerOptions: { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, cost: costReduction, ...plannerFields(planner) },
+    plannerOptions: { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, cost: costReduction, ...(oracle ? { oracleCost: flags.oracleCost } : {}), ...plannerFields(planner) },
     protocol: {
       seed: flags.seed,
       firstEpisode: 0,
       plannedSteps: results[0]!.path.length / 2 - 1,
       successDistance: TWO_ROOMS_WORLD.successDistance,
-      imageSize: flags.planner === 'oracle' ? null : imageSize,
+      imageSize: oracle && !encoderCost ? null : imageSize,
     },
     requestedEpisodes: flags.episodes,
     stoppedEarly,
