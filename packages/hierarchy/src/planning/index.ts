@@ -1,4 +1,4 @@
-// Latent planning over any WorldModel: costs, CEM and MPPI, a simulator-backed (oracle) world
+// Latent planning over any WorldModel: costs, CEM and MPPI, hierarchical planning over stacked levels, a simulator-backed (oracle) world
 // model, and the model-predictive control loop.
 export { latentDistanceCost, type LatentDistanceCostOptions, type LatentDistanceReduction } from './latent-distance-cost.js';
 export { CEM_REFERENCE_OPTIONS, CemPlanner, type CemPlannerOptions } from './cem-planner.js';
@@ -9,3 +9,5 @@ export { clipActionNorms } from './clip-action-norms.js';
 export { fillStandardNormal, sampleGaussianActions } from './gaussian-actions.js';
 export { lowestCostIndices } from './lowest-cost-indices.js';
 export { PlanScorer } from './plan-scorer.js';
+export { HierarchicalPlanner, type HierarchicalPlannerOptions, type HierarchicalPlanTrace, type PlanningLevel } from './hierarchical-planner.js';
+export { sumMacroActions } from './macro-actions.js';
