@@ -4,9 +4,11 @@ export {
   summarizeTwoRoomsEpisodes,
   type TwoRoomsEpisodeSummary,
   type TwoRoomsEpisodeResult,
+  type TwoRoomsEpisodeSetup,
   type TwoRoomsPlanningOptions,
   type TwoRoomsPlanningReport,
 } from './two-rooms-planning.js';
 export { encoderScoredCost, type EncoderScoredCostOptions } from './encoder-scored-cost.js';
+export { twoRoomsHierarchicalOracle, twoRoomsOracleLevel, twoRoomsOracleStep, type TwoRoomsHierarchicalSettings, type TwoRoomsOracleLevelOptions } from './two-rooms-oracle.js';
 export { wilsonInterval } from './wilson-interval.js';
 export { TWO_ROOMS_PLANNING, TWO_ROOMS_RECIPE } from './two-rooms-recipe.js';

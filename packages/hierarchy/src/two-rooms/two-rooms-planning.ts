@@ -1,7 +1,6 @@
 import type { Planner, PlanCost, WorldModel } from '@jepa/core';
 import { Rng } from '@jepa/core';
 import { TwoRoomsEpisode } from '../env/two-rooms/episode.js';
-import { stepWithEvalCollision } from '../env/two-rooms/eval-collision.js';
 import type { TwoRoomsLayout } from '../env/two-rooms/layout.js';
 import type { TwoRoomsVector } from '../env/two-rooms/world.js';
 import { runMpcEpisode, type MpcEnvironment } from '../planning/run-mpc-episode.js';
@@ -9,6 +8,7 @@ import { simulatorWorldModel } from '../planning/simulator-world-model.js';
 import type { LatentDistanceReduction } from '../planning/latent-distance-cost.js';
 import type { FrameObservation } from '../model/action-conditioned-world-model.js';
 import { encoderScoredCost } from './encoder-scored-cost.js';
+import { twoRoomsOracleStep } from './two-rooms-oracle.js';
 import { wilsonInterval } from './wilson-interval.js';
 
 /** How Two Rooms episodes are planned and scored (the reference's protocol by default). */
@@ -18,7 +18,11 @@ export interface TwoRoomsPlanningOptions {
   readonly seed: number;
   /** Frame side the world model takes (ignored by the oracle). */
   readonly imageSize: number;
-  readonly planner: Planner;
+  /**
+   * The planner, or a function that builds one per episode from its index and layout (e.g. a
+   * hierarchical oracle, whose upper levels simulate that layout; see {@link twoRoomsOracleLevel}).
+   */
+  readonly planner: Planner | ((episode: TwoRoomsEpisodeSetup) => Planner);
   /** Actions per plan, or a function of the steps left (the reference: `min(90, stepsLeft)`). */
   readonly horizon: number | ((stepsLeft: number) => number);
   /** Actions executed from each plan before replanning. Default 1 (the reference). */
@@ -38,6 +42,12 @@ export interface TwoRoomsPlanningOptions {
   readonly firstEpisode?: number;
   /** Called after each episode (progress). */
   readonly onEpisode?: (result: TwoRoomsEpisodeResult, done: number, total: number) => void;
+}
+
+/** What a per-episode planner is built from. */
+export interface TwoRoomsEpisodeSetup {
+  readonly index: number;
+  readonly layout: TwoRoomsLayout;
 }
 
 /** One planned episode. */
@@ -99,9 +109,6 @@ export interface TwoRoomsPlanningReport extends TwoRoomsEpisodeSummary {
   readonly results: readonly TwoRoomsEpisodeResult[];
 }
 
-/** The oracle's deterministic view of the evaluation physics: contact noise set to zero. */
-const NO_NOISE = { uniform: () => 0 };
-
 /**
  * Plans Two Rooms episodes as the reference evaluates them (`main_eval`): each episode draws a new
  * layout, a start in one room and a goal in the other, takes one zero-action step, then executes
@@ -112,19 +119,21 @@ const NO_NOISE = { uniform: () => 0 };
  * learned encoder, which tells the encoder's failures (the cost's shape) from the predictor's.
  */
 export function evaluateTwoRoomsPlanning(model: WorldModel<FrameObservation> | 'oracle', options: TwoRoomsPlanningOptions): TwoRoomsPlanningReport {
-  const { episodes, seed, imageSize, planner } = options;
+  const { episodes, seed, imageSize } = options;
   if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`evaluateTwoRoomsPlanning: episodes must be a positive integer, got ${episodes}.`);
   const plannedSteps = options.plannedSteps ?? 200;
   const results: TwoRoomsEpisodeResult[] = [];
-  const plannerRoot = new Rng(seed).derive(`planner-${planner.name}`);
   const first = options.firstEpisode ?? 0;
+  let plannerName = '';
   for (let i = 0; i < episodes; i++) {
     const index = first + i;
     const started = performance.now();
     const episode = new TwoRoomsEpisode({ seed, imageSize, plannedSteps, successDistance: options.successDistance ?? 4.5 }).reset(index);
     const startDistance = episode.distanceToGoal;
     const layout = episode.layout;
-    const rng = plannerRoot.derive(`episode-${index}`);
+    const planner = typeof options.planner === 'function' ? options.planner({ index, layout }) : options.planner;
+    plannerName = planner.name;
+    const rng = new Rng(seed).derive(`planner-${planner.name}`).derive(`episode-${index}`);
     const scoredBy = model === 'oracle' && typeof options.oracleCost === 'object' ? options.oracleCost : undefined;
     const cost = scoredBy ? encoderScoredCost({ model: scoredBy.scoredBy, layout, imageSize, ...(scoredBy.reduction ? { reduction: scoredBy.reduction } : {}) }) : options.cost;
     const common = { maxSteps: plannedSteps, horizon: options.horizon, replanEvery: options.replanEvery ?? 1, rng, planner, ...(cost ? { cost } : {}) };
@@ -136,7 +145,7 @@ export function evaluateTwoRoomsPlanning(model: WorldModel<FrameObservation> | '
             model: simulatorWorldModel({
               stateDim: 2,
               actionDim: 2,
-              step: (state, action) => Float32Array.from(stepWithEvalCollision(layout, [state[0]!, state[1]!], [action[0]!, action[1]!], NO_NOISE)),
+              step: twoRoomsOracleStep(layout),
             }),
             environment: { observe: () => Float32Array.from(episode.position), goalObservation: () => Float32Array.from(episode.goal), step, get done() { return episode.done; } } satisfies MpcEnvironment<Float32Array>,
           })
@@ -164,7 +173,7 @@ export function evaluateTwoRoomsPlanning(model: WorldModel<FrameObservation> | '
     options.onEpisode?.(result, i + 1, episodes);
   }
   return {
-    planner: model !== 'oracle' ? planner.name : typeof options.oracleCost === 'object' ? `${planner.name} (oracle, encoder cost)` : `${planner.name} (oracle)`,
+    planner: model !== 'oracle' ? plannerName : typeof options.oracleCost === 'object' ? `${plannerName} (oracle, encoder cost)` : `${plannerName} (oracle)`,
     ...summarizeTwoRoomsEpisodes(results),
     results,
   };

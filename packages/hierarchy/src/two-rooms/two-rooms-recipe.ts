@@ -57,4 +57,27 @@ export const TWO_ROOMS_PLANNING = {
   cost: 'final',
   cem: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 } satisfies CemPlannerOptions,
   mppi: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 } satisfies MppiPlannerOptions,
-} as const satisfies { horizon: number; replanEvery: number; cost: LatentDistanceReduction; cem: CemPlannerOptions; mppi: MppiPlannerOptions };
+  /**
+   * The hierarchical planner (two levels): level 2 plans up to `levelHorizon` macro-steps of
+   * `stepSkip` actions (150 actions) with `levelSearch`; level 1 plans `horizon` actions toward its
+   * subgoal with `search`, and `replanEvery` actions run between plans. Through the true simulator
+   * (`twoRoomsHierarchicalOracle`) it solved 100 of 100 episodes (seed 0), where the flat search
+   * above solved 83 and 6x its samples and iterations at horizon 90 recovered 2 of the 11 episodes it
+   * missed there.
+   */
+  hierarchical: {
+    stepSkip: 15,
+    levelHorizon: 10,
+    levelSearch: { samples: 400, iterations: 20, elites: 10 } satisfies CemPlannerOptions,
+    horizon: 15,
+    replanEvery: 5,
+    search: { samples: 100, iterations: 10, elites: 10, actionRepeat: 5 } satisfies CemPlannerOptions,
+  },
+} as const satisfies {
+  horizon: number;
+  replanEvery: number;
+  cost: LatentDistanceReduction;
+  cem: CemPlannerOptions;
+  mppi: MppiPlannerOptions;
+  hierarchical: { stepSkip: number; levelHorizon: number; levelSearch: CemPlannerOptions; horizon: number; replanEvery: number; search: CemPlannerOptions };
+};
