@@ -19,6 +19,7 @@ Examples:
   $ jepa plan --checkpoint runs/two-rooms --planner cem --episodes 100 --out runs/two-rooms-plan
   $ jepa plan --checkpoint runs/two-rooms --planner mppi --episodes 20 --seed 1 --out runs/two-rooms-mppi
   $ jepa plan --checkpoint runs/two-rooms --planner oracle --out runs/two-rooms-oracle   # the search through the true simulator
+  $ jepa plan --checkpoint runs/two-rooms --planner oracle --oracle-planner hierarchical --out runs/two-rooms-hierarchical-oracle
   $ jepa plan --checkpoint runs/two-rooms --planner oracle --oracle-cost encoder --out runs/two-rooms-encoder-oracle   # true simulator, the run's encoder as the cost
   $ jepa plan --checkpoint runs/two-rooms --planner cem --samples 200 --iterations 20 --replan-every 1 --action-repeat 1 --out runs/reference-search
   $ jepa plan --checkpoint runs/two-rooms/checkpoints/step-001000.json --episodes 10 --out runs/step-1000-plan
@@ -43,7 +44,7 @@ export function registerPlan(program: Command, context: CliContext): Command {
     )
     .requiredOption('--checkpoint <path>', "a world-model run folder (its newest checkpoint), its checkpoints/ folder, or one checkpoint's .json")
     .addOption(new Option('--planner <name>', 'cem or mppi over the world model, or oracle (the search through the true simulator)').choices(['cem', 'mppi', 'oracle']).default('cem'))
-    .addOption(new Option('--oracle-planner <name>', 'the search --planner oracle runs').choices(['cem', 'mppi']).default('cem'))
+    .addOption(new Option('--oracle-planner <name>', 'the search --planner oracle runs: cem, mppi, or hierarchical (CEM over macro-steps of the simulator handing subgoals to CEM over actions)').choices(['cem', 'mppi', 'hierarchical']).default('cem'))
     .addOption(new Option('--oracle-cost <kind>', "what --planner oracle scores: the distance between true positions, or the run's encoder on their frames (encoder: tells the encoder's failures from the predictor's)").choices(['position', 'encoder']).default('position'))
     .option('--episodes <n>', 'episodes to plan', integerAtLeast(1), 100)
     .option('--seed <n>', 'seed of the episodes (tasks, contact noise) and of the planner\'s sampling', integerAtLeast(0), 0)

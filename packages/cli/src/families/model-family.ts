@@ -55,8 +55,8 @@ export interface PlanCapability {
 export interface PlanFlags {
   checkpoint: string;
   planner: 'cem' | 'mppi' | 'oracle';
-  /** The search used by `--planner oracle` (it plans through the true simulator). */
-  oraclePlanner: 'cem' | 'mppi';
+  /** The search used by `--planner oracle` (it plans through the true simulator); hierarchical: two levels of it. */
+  oraclePlanner: 'cem' | 'mppi' | 'hierarchical';
   /**
    * How `--planner oracle` scores simulated states: distance between positions, or the run's encoder
    * on their frames (the search then uses the encoder but not the predictor).

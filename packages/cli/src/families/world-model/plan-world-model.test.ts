@@ -89,6 +89,20 @@ describe('jepa plan', () => {
     expect(readFileSync(join(cwd, 'plans/encoder-oracle/plan-report.md'), 'utf8')).toContain('scored by the encoder of');
   });
 
+  it('plans hierarchically through the true simulator (--oracle-planner hierarchical) and refuses costs it does not use', async () => {
+    const run = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'oracle', '--oracle-planner', 'hierarchical', '--episodes', '1', '--samples', '6', '--iterations', '2', '--elites', '2', '--replan-every', '50', '--pictures', '0', '--backend', 'cpu', '--progress', 'lines', '--out', 'plans/hierarchical');
+    expect(run.code, run.stderr).toBe(0);
+    const report = readJson('plans/hierarchical', 'plan-report.json');
+    expect(report).toMatchObject({ planner: 'oracle', plannerLabel: 'hierarchical-cem-2-levels (oracle)', episodes: 1 });
+    expect(report.plannerOptions).toMatchObject({ search: 'hierarchical', levels: 2, stepSkip: 15, levelHorizon: 10, horizon: 15, samples: 6, iterations: 2, replanEvery: 50 });
+    // 200 actions, 15 per plan: 14 plans, each with a level-2 and a level-1 search.
+    expect(report.plansPerEpisode).toBe(14);
+    expect(run.stderr).toContain('hierarchical: level 2 CEM 400 samples x 20 iterations over up to 10 steps of 15 actions, level 1 CEM 6 x 2 over 15 actions toward its subgoal');
+    const encoder = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'oracle', '--oracle-planner', 'hierarchical', '--oracle-cost', 'encoder', '--out', 'plans/bad-h');
+    expect(encoder.code).toBe(1);
+    expect(encoder.stderr).toContain('does not take --oracle-cost encoder');
+  });
+
   it('plans with CEM over the world model loaded strictly from the checkpoint, and refuses to overwrite a report', async () => {
     const cem = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'cem', ...PLAN, '--out', 'plans/cem');
     expect(cem.code, cem.stderr).toBe(0);

@@ -10,7 +10,9 @@ import {
   TWO_ROOMS_PLANNING,
   TWO_ROOMS_WORLD,
   summarizeTwoRoomsEpisodes,
+  twoRoomsHierarchicalOracle,
   type ActionConditionedWorldModel,
+  type TwoRoomsEpisodeSetup,
   type TwoRoomsEpisodeResult,
   type WorldModelTrainingConfig,
 } from '@jepa/hierarchy';
@@ -34,7 +36,10 @@ latents end near the goal's (--cost: the latent distance at the plan's end, or s
 reference does), executes the first --replan-every of them, and
 replans; each plan looks min(--horizon, steps left) actions ahead. --planner oracle plans through the
 true simulator instead of the model (positions as latents, contact noise off), with --oracle-planner's
-search: it separates planner failures from model failures. With --oracle-cost encoder the oracle scores
+search: it separates planner failures from model failures (--oracle-planner hierarchical: CEM over macro-steps
+of ${TWO_ROOMS_PLANNING.hierarchical.stepSkip} simulated actions hands its first step down as a subgoal to CEM over actions, defaults in
+TWO_ROOMS_PLANNING.hierarchical; --samples, --iterations, --elites, --action-repeat and --horizon then set
+its level-1 search). With --oracle-cost encoder the oracle scores
 the simulated positions with the run's encoder (drawn as frames, encoded, latent distance to the goal's):
 it separates failures of the latent space from failures of the predictor. Defaults (TWO_ROOMS_PLANNING,
 packages/hierarchy/src/two-rooms/two-rooms-recipe.ts): horizon ${TWO_ROOMS_PLANNING.horizon}, replan every ${TWO_ROOMS_PLANNING.replanEvery}, ${TWO_ROOMS_PLANNING.cost} cost; CEM ${TWO_ROOMS_PLANNING.cem.samples} samples x ${TWO_ROOMS_PLANNING.cem.iterations} iterations
@@ -77,9 +82,17 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     throw new CliError(`--checkpoint ${flags.checkpoint}: the run's environment is "${env}", which this version of jepa cannot plan in (known: ${WORLD_MODEL_ENVIRONMENTS.join(', ')}).`);
   }
 
-  // 1. The planner: the flags over TWO_ROOMS_PLANNING's search for CEM or MPPI.
+  // 1. The planner: the flags over TWO_ROOMS_PLANNING's search for CEM or MPPI, or over the level-1
+  //    search of its hierarchical planner (built per episode: its level 2 simulates the layout).
   const search = flags.planner === 'oracle' ? flags.oraclePlanner : flags.planner;
-  const defaults = TWO_ROOMS_PLANNING[search];
+  const hierarchical = search === 'hierarchical';
+  if (hierarchical && flags.oracleCost === 'encoder') {
+    throw new CliError('--oracle-planner hierarchical scores every level by positions; it does not take --oracle-cost encoder. Use --oracle-planner cem or mppi with --oracle-cost encoder.');
+  }
+  if (hierarchical && flags.cost === 'sum') {
+    throw new CliError('--oracle-planner hierarchical scores each level at the plan\'s end (final); it does not take --cost sum.');
+  }
+  const defaults = hierarchical ? TWO_ROOMS_PLANNING.hierarchical.search : TWO_ROOMS_PLANNING[search];
   const searchOptions = {
     ...defaults,
     samples: flags.samples ?? defaults.samples,
@@ -87,16 +100,22 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     elites: flags.elites ?? defaults.elites,
     actionRepeat: flags.actionRepeat ?? defaults.actionRepeat,
   };
-  const horizon = flags.horizon ?? TWO_ROOMS_PLANNING.horizon;
-  const replanEvery = flags.replanEvery ?? TWO_ROOMS_PLANNING.replanEvery;
+  const horizon = flags.horizon ?? (hierarchical ? TWO_ROOMS_PLANNING.hierarchical.horizon : TWO_ROOMS_PLANNING.horizon);
+  const replanEvery = flags.replanEvery ?? (hierarchical ? TWO_ROOMS_PLANNING.hierarchical.replanEvery : TWO_ROOMS_PLANNING.replanEvery);
   const costReduction = flags.cost ?? TWO_ROOMS_PLANNING.cost;
   const cost = latentDistanceCost({ reduction: costReduction });
+  const hierarchySettings = { ...TWO_ROOMS_PLANNING.hierarchical, horizon, search: searchOptions };
   let planner: Planner;
   try {
-    planner = search === 'cem' ? new CemPlanner(searchOptions) : new MppiPlanner(searchOptions);
+    planner = hierarchical
+      ? twoRoomsHierarchicalOracle({ wallX: TWO_ROOMS_WORLD.size >> 1, doorY: TWO_ROOMS_WORLD.size >> 1 }, hierarchySettings)
+      : search === 'cem'
+        ? new CemPlanner(searchOptions)
+        : new MppiPlanner(searchOptions);
   } catch (error) {
     throw new CliError(`${(error as Error).message} On the command line: --samples, --iterations, --elites, --action-repeat.`, 1, { cause: error });
   }
+  const episodePlanner = hierarchical ? ({ layout }: TwoRoomsEpisodeSetup) => twoRoomsHierarchicalOracle(layout, hierarchySettings) : planner;
 
   // 2. The model, strictly (the oracle with positions as its cost needs none: it reads the
   //    checkpoint's meta only; with --oracle-cost encoder it scores with the model's encoder).
@@ -131,7 +150,10 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
       : 'oracle: planning through the true simulator';
   log.write(
     `${source}; ` +
-      `${flags.episodes} episodes, seed ${flags.seed}; ${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}, ${costReduction} cost\n`,
+      `${flags.episodes} episodes, seed ${flags.seed}; ` +
+      (hierarchical
+        ? `hierarchical: level 2 CEM ${hierarchySettings.levelSearch.samples} samples x ${hierarchySettings.levelSearch.iterations} iterations over up to ${hierarchySettings.levelHorizon} steps of ${hierarchySettings.stepSkip} actions, level 1 CEM ${searchOptions.samples} x ${searchOptions.iterations} over ${horizon} actions toward its subgoal, replan every ${replanEvery}\n`
+        : `${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}, ${costReduction} cost\n`),
   );
   try {
     for (let i = 0; i < flags.episodes && !context.signal?.aborted; i++) {
@@ -142,8 +164,8 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
           firstEpisode: i,
           seed: flags.seed,
           imageSize,
-          planner,
-          horizon: (stepsLeft) => Math.min(horizon, stepsLeft),
+          planner: episodePlanner,
+          horizon: hierarchical ? (stepsLeft) => stepsLeft : (stepsLeft) => Math.min(horizon, stepsLeft),
           replanEvery,
           cost,
           ...(encoderCost ? { oracleCost: { scoredBy: model!, reduction: costReduction } } : {}),
@@ -190,7 +212,9 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     checkpoint: { path: checkpointJson, step: step ?? null, runDir: location.runDir ?? null },
     planner: flags.planner,
     plannerLabel,
-    plannerOptions: { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, cost: costReduction, ...(oracle ? { oracleCost: flags.oracleCost } : {}), ...plannerFields(planner) },
+    plannerOptions: hierarchical
+      ? { search, replanEvery, cost: 'final', oracleCost: 'position', levels: 2, stepSkip: hierarchySettings.stepSkip, levelHorizon: hierarchySettings.levelHorizon, levelSearch: hierarchySettings.levelSearch, horizon, horizonRule: 'level 2: min(levelHorizon, ceil(steps left / stepSkip)); level 1: min(horizon, steps left)', ...searchOptions, name: planner.name }
+      : { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, cost: costReduction, ...(oracle ? { oracleCost: flags.oracleCost } : {}), ...plannerFields(planner) },
     protocol: {
       seed: flags.seed,
       firstEpisode: 0,
