@@ -1,0 +1,3 @@
+// Levels above a trained world model: latent levels over frozen lower latents, and their training.
+export { LatentLevel, type LatentLevelOptions, type MacroActionKind } from './latent-level.js';
+export { trainLatentLevel, type LatentLevelTrainingOptions, type LatentLevelTrainingResult, type LatentTrajectories } from './train-latent-level.js';
