@@ -8,6 +8,7 @@ export {
   type TwoRoomsPlanningOptions,
   type TwoRoomsPlanningReport,
 } from './two-rooms-planning.js';
+export { encodeTwoRoomsLatents, type TwoRoomsLatentsOptions } from './two-rooms-latents.js';
 export { encoderScoredCost, type EncoderScoredCostOptions } from './encoder-scored-cost.js';
 export { twoRoomsHierarchicalOracle, twoRoomsOracleLevel, twoRoomsOracleStep, type TwoRoomsHierarchicalSettings, type TwoRoomsOracleLevelOptions } from './two-rooms-oracle.js';
 export { wilsonInterval } from './wilson-interval.js';
