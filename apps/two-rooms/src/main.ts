@@ -1,8 +1,8 @@
 /**
  * Two Rooms, end to end: generate offline trajectories of eb_jepa's Two Rooms world, train an
  * action-conditioned JEPA world model on them (TWO_ROOMS_RECIPE, the core trainer), then plan
- * evaluation episodes with CEM, MPPI and the oracle (the same CEM search through the true
- * simulator), and report each success rate with its 95 % interval and the seconds per episode.
+ * evaluation episodes with CEM, MPPI and two oracles (the same CEM search, and the hierarchical
+ * planner, through the true simulator), and report each success rate with its 95 % interval and the seconds per episode.
  *
  *   npm start -w apps/two-rooms                                   (training ~20 min, then planning)
  *   npm start -w apps/two-rooms -- --episodes 20 --ablation --out runs/two-rooms

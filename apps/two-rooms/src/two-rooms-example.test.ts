@@ -20,14 +20,21 @@ const tiny: TwoRoomsRecipe = {
 const search = { samples: 4, iterations: 1, elites: 2, actionRepeat: 5 };
 
 describe('apps/two-rooms', () => {
-  it('trains, plans with CEM, MPPI and the oracle, and the ablation with CEM, and reports each success rate', async () => {
+  it('trains, plans with CEM, MPPI and both oracles, and the ablation with CEM, and reports each success rate', async () => {
     const lines: string[] = [];
     const report = await runTwoRoomsExample({
       outDir: out,
       episodes: 1,
       ablation: true,
       recipe: tiny,
-      planning: { horizon: 20, replanEvery: 50, cost: 'final', cem: search, mppi: search },
+      planning: {
+        horizon: 20,
+        replanEvery: 50,
+        cost: 'final',
+        cem: search,
+        mppi: search,
+        hierarchical: { stepSkip: 10, levelHorizon: 4, levelSearch: { samples: 8, iterations: 2, elites: 2 }, horizon: 20, search, replanEvery: 50 },
+      },
       backend: 'cpu',
       progress: 'none',
       log: (line) => lines.push(line),
@@ -36,6 +43,7 @@ describe('apps/two-rooms', () => {
       ['CEM', 'world model'],
       ['MPPI', 'world model'],
       ['oracle (CEM)', 'simulator'],
+      ['oracle (hierarchical)', 'simulator'],
       ['CEM', 'no inverse dynamics'],
     ]);
     for (const row of report.rows) {
@@ -51,7 +59,7 @@ describe('apps/two-rooms', () => {
     expect(ablation.model.inverseDynamics).toBeNull();
     expect(ablation.loss.inverseDynamicsWeight).toBe(0);
     expect(existsSync(join(out, 'train', 'checkpoints', 'step-000002.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).rows).toHaveLength(4);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).rows).toHaveLength(5);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| oracle \(CEM\) \| simulator \| [\d.]+ % \(\d\/1\) \|/);
     expect(lines.some((line) => line.includes('planning 1 episodes: MPPI'))).toBe(true);
   });

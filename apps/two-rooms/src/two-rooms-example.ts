@@ -1,8 +1,8 @@
 /**
  * The Two Rooms world-model example as a function (main.ts runs it with the defaults; the test with
  * a tiny recipe): generate offline trajectories, train an action-conditioned JEPA world model with
- * the core trainer, then plan evaluation episodes with CEM, MPPI and the oracle (the same CEM
- * search through the true simulator), and optionally train and plan the ablation without inverse
+ * the core trainer, then plan evaluation episodes with CEM, MPPI and the oracles (the same CEM
+ * search through the true simulator, and the hierarchical planner through it), and optionally train and plan the ablation without inverse
  * dynamics. Only the public APIs of @jepa/core and @jepa/hierarchy are used.
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
@@ -23,6 +23,8 @@ import {
   writeTwoRoomsDatasetFile,
   type CemPlannerOptions,
   type MppiPlannerOptions,
+  twoRoomsHierarchicalOracle,
+  type TwoRoomsHierarchicalSettings,
   type TwoRoomsPlanningReport,
   type WorldModelTrainingConfig,
 } from '@jepa/hierarchy';
@@ -41,6 +43,8 @@ export interface TwoRoomsPlanning {
   readonly cost: LatentDistanceReduction;
   readonly cem: CemPlannerOptions;
   readonly mppi: MppiPlannerOptions;
+  /** The hierarchical oracle's levels and cadence (`TWO_ROOMS_PLANNING.hierarchical` when absent). */
+  readonly hierarchical?: TwoRoomsHierarchicalSettings & { readonly replanEvery: number };
 }
 
 export interface TwoRoomsExampleOptions {
@@ -82,7 +86,7 @@ export interface TwoRoomsExampleReport {
   readonly backend: string;
   readonly data: { readonly trajectories: number; readonly actionsPerTrajectory: number; readonly seed: number };
   readonly training: ReadonlyArray<{ readonly model: string; readonly steps: number; readonly seconds: number; readonly secondsPerStep: number; readonly finalLoss: number | null }>;
-  readonly planning: { readonly episodes: number; readonly seed: number; readonly horizon: number; readonly replanEvery: number; readonly cost: LatentDistanceReduction; readonly cem: CemPlannerOptions; readonly mppi: MppiPlannerOptions };
+  readonly planning: { readonly episodes: number; readonly seed: number; readonly horizon: number; readonly replanEvery: number; readonly cost: LatentDistanceReduction; readonly cem: CemPlannerOptions; readonly mppi: MppiPlannerOptions; readonly hierarchical: TwoRoomsHierarchicalSettings & { readonly replanEvery: number } };
   readonly rows: readonly PlannerRow[];
   readonly wallSeconds: number;
 }
@@ -173,6 +177,19 @@ export async function runTwoRoomsExample(options: TwoRoomsExampleOptions): Promi
         rows.push(row(plan(trainable.model, new MppiPlanner(planning.mppi), 'MPPI'), 'MPPI', variant.model));
         // The oracle: the same CEM search through the true simulator, what a perfect model would allow.
         rows.push(row(plan('oracle', new CemPlanner(planning.cem), 'oracle (CEM through the simulator)'), 'oracle (CEM)', 'simulator'));
+        // The hierarchical oracle: CEM over macro-steps of the simulator hands subgoals to CEM over actions.
+        const hierarchical = planning.hierarchical ?? TWO_ROOMS_PLANNING.hierarchical;
+        log(`planning ${options.episodes} episodes: oracle (hierarchical through the simulator)`);
+        const hierarchicalReport = evaluateTwoRoomsPlanning('oracle', {
+          episodes: options.episodes,
+          seed: 0,
+          imageSize: base.model.imageSize,
+          planner: ({ layout }) => twoRoomsHierarchicalOracle(layout, hierarchical),
+          horizon: (stepsLeft) => stepsLeft,
+          replanEvery: hierarchical.replanEvery,
+          onEpisode: (result, done, total) => log(`  oracle (hierarchical) ${done}/${total}: episode ${result.index} ${result.success ? 'reached' : 'missed'} (${result.finalDistance.toFixed(1)} px, ${result.seconds.toFixed(1)} s)`),
+        });
+        rows.push(row(hierarchicalReport, 'oracle (hierarchical)', 'simulator'));
       } else {
         rows.push(row(plan(trainable.model, new CemPlanner(planning.cem), `CEM, ${variant.model}`), 'CEM', variant.model));
       }
@@ -189,7 +206,7 @@ export async function runTwoRoomsExample(options: TwoRoomsExampleOptions): Promi
     backend: backend.backend,
     data: { trajectories: dataset.trajectories, actionsPerTrajectory: dataset.steps, seed: dataset.source?.seed ?? recipe.dataset.seed },
     training,
-    planning: { episodes: options.episodes, seed: 0, horizon: planning.horizon, replanEvery: planning.replanEvery, cost: planning.cost, cem: planning.cem, mppi: planning.mppi },
+    planning: { episodes: options.episodes, seed: 0, horizon: planning.horizon, replanEvery: planning.replanEvery, cost: planning.cost, cem: planning.cem, mppi: planning.mppi, hierarchical: planning.hierarchical ?? TWO_ROOMS_PLANNING.hierarchical },
     rows,
     wallSeconds: +((performance.now() - started) / 1000).toFixed(1),
   };
@@ -202,9 +219,10 @@ export async function runTwoRoomsExample(options: TwoRoomsExampleOptions): Promi
   await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(
     join(options.outDir, 'report.md'),
-    `# Two Rooms: a JEPA world model, planned with CEM, MPPI and the oracle\n\n` +
+    `# Two Rooms: a JEPA world model, planned with CEM, MPPI and the oracles\n\n` +
       `- backend ${backend.backend}; ${dataset.trajectories} offline trajectories of ${dataset.steps} actions\n${trained}\n` +
-      `- planning: ${options.episodes} episodes per planner (seed 0), 200 actions each, success under 4.5 px; horizon min(${planning.horizon}, steps left), replan every ${planning.replanEvery}, ${planning.cost === 'final' ? 'latent distance at the plan\'s end' : 'latent distance summed over the plan'}\n\n` +
+      `- planning: ${options.episodes} episodes per planner (seed 0), 200 actions each, success under 4.5 px; horizon min(${planning.horizon}, steps left), replan every ${planning.replanEvery}, ${planning.cost === 'final' ? 'latent distance at the plan\'s end' : 'latent distance summed over the plan'}\n` +
+      `- hierarchical oracle: level 2 plans up to ${report.planning.hierarchical.levelHorizon} macro-steps of ${report.planning.hierarchical.stepSkip} simulated actions, level 1 plans ${report.planning.hierarchical.horizon} actions toward its subgoal, replan every ${report.planning.hierarchical.replanEvery}\n\n` +
       `${table}\n\nWall time ${report.wallSeconds.toFixed(0)} s.\n`,
   );
   log(`\n${table}\n\nreport: ${join(options.outDir, 'report.md')}`);
