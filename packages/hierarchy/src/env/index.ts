@@ -56,3 +56,5 @@ export { replayTwoRooms, type TwoRoomsCollisionModel, type TwoRoomsReplayRequest
 export { sampleTwoRoomsEpisodeTask, type TwoRoomsEpisodeTask } from './two-rooms/episode-task.js';
 export { TwoRoomsEpisode, type TwoRoomsEpisodeOptions, type TwoRoomsStepResult } from './two-rooms/episode.js';
 export { drawTwoRoomsPicture, type TwoRoomsPicture, type TwoRoomsPictureRequest } from './two-rooms/picture.js';
+// Four Rooms (stable_worldmodel's four-room navigation, H-JEPA's FourRoom), scaled onto the Two Rooms world.
+export * from './four-rooms/index.js';

@@ -84,7 +84,7 @@ export function renderTwoRoomsFrames(request: TwoRoomsFramesRequest): Float32Arr
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       throw new RangeError(`${where}: position ${frame} must be finite world pixels; got [${x}, ${y}].`);
     }
-    drawFrame(out, frame * frameLength, mask!, x, y, imageSize, normalize);
+    drawDotAndWallFrame(out, frame * frameLength, mask!, x, y, imageSize, normalize);
   }
   return out;
 }
@@ -106,7 +106,12 @@ let columnWeights = new Float64Array(0);
 let rowWeights = new Float64Array(0);
 let windowValues = new Float64Array(0);
 
-function drawFrame(out: Float32Array, offset: number, mask: Uint8Array, x: number, y: number, size: number, normalize: boolean): void {
+/**
+ * Writes one frame `[size, size, 2]` at `out[offset]`: the dot at world `(x, y)` in channel 0 and
+ * `mask` (nonzero = wall, row-major `[size, size]`) in channel 1, raw (0..255) or normalised as
+ * {@link renderTwoRoomsFrames} describes (internal: the Four Rooms renderer shares it; arguments are trusted).
+ */
+export function drawDotAndWallFrame(out: Float32Array, offset: number, mask: Uint8Array, x: number, y: number, size: number, normalize: boolean): void {
   const scale = twoRoomsPixelScale(size);
   const centreX = (x + 0.5) / scale - 0.5;
   const centreY = (y + 0.5) / scale - 0.5;
