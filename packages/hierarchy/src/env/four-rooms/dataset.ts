@@ -1,4 +1,5 @@
 import { Rng } from '@jepa/core/random';
+import { checkDatasetRequest, checkTrajectoryArrays, trajectoryViews, type TrajectoryViews } from '../two-rooms/trajectory-arrays.js';
 import { resolveFourRoomsDataConfig, type FourRoomsDataConfig, type FourRoomsDataOverrides } from './data-config.js';
 import { checkFourRoomsDoors, FOUR_ROOMS_DEFAULT_DOORS, fourRoomsLayoutCode, fourRoomsLayoutFromCode, type FourRoomsDoorGeometry, type FourRoomsLayout } from './layout.js';
 import { sampleFourRoomsTrajectory } from './trajectory.js';
@@ -48,10 +49,7 @@ export interface FourRoomsDatasetRequest extends FourRoomsDataOverrides {
 export function generateFourRoomsDataset(request: FourRoomsDatasetRequest): FourRoomsDataset {
   const where = 'generateFourRoomsDataset';
   const { trajectories, seed, doors = FOUR_ROOMS_DEFAULT_DOORS } = request;
-  if (!Number.isInteger(trajectories) || trajectories < 0) {
-    throw new RangeError(`${where}: trajectories must be a non-negative integer; got ${trajectories}.`);
-  }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`${where}: seed must be a safe integer; got ${seed}.`);
+  checkDatasetRequest(trajectories, seed, where);
   checkFourRoomsDoors(doors, where);
   const config = resolveFourRoomsDataConfig(request, where);
   const steps = config.steps;
@@ -75,43 +73,24 @@ export function generateFourRoomsDataset(request: FourRoomsDatasetRequest): Four
  * layout codes and doors are valid, naming `where` and the array to fix.
  */
 export function checkFourRoomsDataset(dataset: FourRoomsDataset, where: string): void {
-  const { trajectories: n, steps: t } = dataset;
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(t) || t < 1) {
-    throw new RangeError(`${where}: dataset.trajectories must be an integer >= 0 and dataset.steps an integer >= 1; got ${n} and ${t}.`);
-  }
-  const expect = (name: string, array: { length: number } | undefined, length: number, shape: string) => {
-    if (!array || array.length !== length) {
-      throw new RangeError(`${where}: dataset.${name} must be ${shape} = ${length} values; got ${array ? array.length : 'none'}.`);
-    }
-  };
-  expect('layouts', dataset.layouts, n, `[${n}]`);
-  expect('positions', dataset.positions, n * (t + 1) * 2, `[${n}, ${t + 1}, 2]`);
-  expect('actions', dataset.actions, n * t * 2, `[${n}, ${t}, 2]`);
-  expect('expert', dataset.expert, n, `[${n}]`);
+  checkTrajectoryArrays(dataset, where, { name: 'layouts', array: dataset.layouts, entry: [] }, { name: 'expert', array: dataset.expert, entry: [] });
   checkFourRoomsDoors(dataset.doors, where);
-  for (let i = 0; i < n; i++) fourRoomsLayoutFromCode(dataset.layouts[i]!, dataset.doors, `${where} (dataset.layouts[${i}])`);
+  for (let i = 0; i < dataset.trajectories; i++) fourRoomsLayoutFromCode(dataset.layouts[i]!, dataset.doors, `${where} (dataset.layouts[${i}])`);
 }
 
 /** One trajectory of a dataset, as views into its arrays (no copies). */
-export interface FourRoomsDatasetTrajectory {
+export interface FourRoomsDatasetTrajectory extends TrajectoryViews {
   readonly layout: FourRoomsLayout;
-  /** `[T + 1, 2]`, world pixels (a view). */
-  readonly positions: Float32Array;
-  /** `[T, 2]`, world pixels (a view). */
-  readonly actions: Float32Array;
   readonly expert: boolean;
 }
 
 /** Trajectory `index` of `dataset`, as views into its arrays. */
 export function getFourRoomsTrajectory(dataset: FourRoomsDataset, index: number): FourRoomsDatasetTrajectory {
-  if (!Number.isInteger(index) || index < 0 || index >= dataset.trajectories) {
-    throw new RangeError(`getFourRoomsTrajectory: index must be an integer in 0..${dataset.trajectories - 1}; got ${index}.`);
-  }
-  const t = dataset.steps;
+  const { positions, actions } = trajectoryViews(dataset, index, 'getFourRoomsTrajectory');
   return {
     layout: fourRoomsLayoutFromCode(dataset.layouts[index]!, dataset.doors, 'getFourRoomsTrajectory'),
-    positions: dataset.positions.subarray(index * (t + 1) * 2, (index + 1) * (t + 1) * 2),
-    actions: dataset.actions.subarray(index * t * 2, (index + 1) * t * 2),
+    positions,
+    actions,
     expert: dataset.expert[index] === 1,
   };
 }

@@ -1,4 +1,5 @@
 import { Rng } from '@jepa/core/random';
+import { copyFrame } from '../two-rooms/frame-copy.js';
 import { checkTwoRoomsImageSize } from '../two-rooms/image-grid.js';
 import { readVector2 } from '../two-rooms/vector-args.js';
 import { stepFourRooms } from './collision.js';
@@ -158,12 +159,7 @@ export class FourRoomsEpisode {
    */
   goalFrame(out?: Float32Array): Float32Array {
     this.goalFrameCache ??= renderFourRoomsFrame(this.task.layout, this.task.goal, { imageSize: this.imageSize });
-    if (!out) return this.goalFrameCache.slice();
-    if (out.length !== this.goalFrameCache.length) {
-      throw new RangeError(`FourRoomsEpisode.goalFrame: out must hold ${this.goalFrameCache.length} values ([${this.imageSize}, ${this.imageSize}, 2]); got ${out.length}.`);
-    }
-    out.set(this.goalFrameCache);
-    return out;
+    return copyFrame(this.goalFrameCache, this.imageSize, 'FourRoomsEpisode.goalFrame', out);
   }
 
   /**

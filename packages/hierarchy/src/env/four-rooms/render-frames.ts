@@ -1,5 +1,5 @@
 import { checkTwoRoomsImageSize } from '../two-rooms/image-grid.js';
-import { drawDotAndWallFrame } from '../two-rooms/render-frames.js';
+import { drawDotAndWallFrames } from '../two-rooms/render-frames.js';
 import { FOUR_ROOMS_DEFAULT_DOORS, fourRoomsLayoutFromCode, fourRoomsLayoutCode, type FourRoomsDoorGeometry, type FourRoomsLayout } from './layout.js';
 import { cachedFourRoomsWallMap } from './wall-mask.js';
 import { FOUR_ROOMS_WORLD } from './world.js';
@@ -65,31 +65,11 @@ export function renderFourRoomsFrames(request: FourRoomsFramesRequest): Float32A
       `${where}: layouts must be [G] layout codes (-1..3) with G dividing the ${frameCount} frames (one code, one per window or one per frame); got ${layoutCount} codes.`,
     );
   }
-  const frameLength = imageSize * imageSize * 2;
-  const out = request.out ?? new Float32Array(frameCount * frameLength);
-  if (out.length !== frameCount * frameLength) {
-    throw new RangeError(
-      `${where}: out must hold [${frameCount}, ${imageSize}, ${imageSize}, 2] = ${frameCount * frameLength} values; got ${out.length}. Allocate new Float32Array(frames * imageSize * imageSize * 2).`,
-    );
-  }
-  const framesPerLayout = frameCount / layoutCount;
-  let map: Uint8Array | undefined;
-  let mapIndex = -1;
-  for (let frame = 0; frame < frameCount; frame++) {
-    const layoutIndex = Math.floor(frame / framesPerLayout);
-    if (layoutIndex !== mapIndex) {
-      const layout = fourRoomsLayoutFromCode(layouts[layoutIndex]!, doors, `${where} (layout ${layoutIndex})`);
-      map = cachedFourRoomsWallMap(layout, imageSize, `${where} (layout ${layoutIndex})`);
-      mapIndex = layoutIndex;
-    }
-    const x = positions[2 * frame]!;
-    const y = positions[2 * frame + 1]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) {
-      throw new RangeError(`${where}: position ${frame} must be finite world pixels; got [${x}, ${y}].`);
-    }
-    drawDotAndWallFrame(out, frame * frameLength, map!, x, y, imageSize, normalize);
-  }
-  return out;
+  const maskOf = (index: number) => {
+    const at = `${where} (layout ${index})`;
+    return cachedFourRoomsWallMap(fourRoomsLayoutFromCode(layouts[index]!, doors, at), imageSize, at);
+  };
+  return drawDotAndWallFrames({ positions, layoutCount, maskOf, imageSize, normalize, out: request.out, where });
 }
 
 /**

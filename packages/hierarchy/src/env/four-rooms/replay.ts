@@ -1,3 +1,4 @@
+import { flattenActions } from '../two-rooms/flat-actions.js';
 import { readVector2 } from '../two-rooms/vector-args.js';
 import { clipFourRoomsAction, resolveFourRoomsMove } from './collision.js';
 import { checkFourRoomsLayout, type FourRoomsLayout } from './layout.js';
@@ -43,27 +44,4 @@ export function simulateFourRooms(layout: FourRoomsLayout, start: FourRoomsVecto
     positions[2 * t + 3] = position[1];
   }
   return positions;
-}
-
-/** Actions as a flat `[T * 2]` array of finite numbers, from either accepted form. */
-function flattenActions(actions: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>, where: string): ArrayLike<number> {
-  if (actions === null || typeof actions !== 'object' || typeof actions.length !== 'number') {
-    throw new TypeError(`${where}: actions must be [T, 2] displacements (flat numbers or [dx, dy] pairs); got ${String(actions)}.`);
-  }
-  if (actions.length > 0 && typeof actions[0] === 'object') {
-    const rows = actions as ReadonlyArray<ArrayLike<number>>;
-    const out = new Float64Array(rows.length * 2);
-    rows.forEach((row, t) => {
-      const [dx, dy] = readVector2(row, where, `actions[${t}]`);
-      out[2 * t] = dx;
-      out[2 * t + 1] = dy;
-    });
-    return out;
-  }
-  const flat = actions as ArrayLike<number>;
-  if (flat.length % 2 !== 0) throw new RangeError(`${where}: flat actions must hold [T, 2] values (dx, dy pairs); got ${flat.length} values.`);
-  for (let i = 0; i < flat.length; i++) {
-    if (!Number.isFinite(flat[i])) throw new RangeError(`${where}: action ${Math.floor(i / 2)} must hold finite numbers (world pixels); got ${flat[i]}.`);
-  }
-  return flat;
 }

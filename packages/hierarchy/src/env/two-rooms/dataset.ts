@@ -1,6 +1,7 @@
 import { Rng } from '@jepa/core/random';
 import { resolveTwoRoomsDataConfig, type TwoRoomsDataConfig } from './data-config.js';
 import type { TwoRoomsLayout } from './layout.js';
+import { checkDatasetRequest, checkTrajectoryArrays, trajectoryViews, type TrajectoryViews } from './trajectory-arrays.js';
 import { sampleTwoRoomsTrajectory } from './trajectory.js';
 
 /**
@@ -43,10 +44,7 @@ export interface TwoRoomsDatasetRequest extends Partial<TwoRoomsDataConfig> {
 export function generateTwoRoomsDataset(request: TwoRoomsDatasetRequest): TwoRoomsDataset {
   const where = 'generateTwoRoomsDataset';
   const { trajectories, seed } = request;
-  if (!Number.isInteger(trajectories) || trajectories < 0) {
-    throw new RangeError(`${where}: trajectories must be a non-negative integer; got ${trajectories}.`);
-  }
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`${where}: seed must be a safe integer; got ${seed}.`);
+  checkDatasetRequest(trajectories, seed, where);
   const config = resolveTwoRoomsDataConfig(request, where);
   const steps = config.steps;
   const layouts = new Int32Array(trajectories * 2);
@@ -70,41 +68,22 @@ export function generateTwoRoomsDataset(request: TwoRoomsDatasetRequest): TwoRoo
  * `where` and the array to fix.
  */
 export function checkTwoRoomsDataset(dataset: TwoRoomsDataset, where: string): void {
-  const { trajectories: n, steps: t } = dataset;
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(t) || t < 1) {
-    throw new RangeError(`${where}: dataset.trajectories must be an integer >= 0 and dataset.steps an integer >= 1; got ${n} and ${t}.`);
-  }
-  const expect = (name: string, array: { length: number } | undefined, length: number, shape: string) => {
-    if (!array || array.length !== length) {
-      throw new RangeError(`${where}: dataset.${name} must be ${shape} = ${length} values; got ${array ? array.length : 'none'}.`);
-    }
-  };
-  expect('layouts', dataset.layouts, n * 2, `[${n}, 2]`);
-  expect('positions', dataset.positions, n * (t + 1) * 2, `[${n}, ${t + 1}, 2]`);
-  expect('actions', dataset.actions, n * t * 2, `[${n}, ${t}, 2]`);
-  expect('doorCrossing', dataset.doorCrossing, n, `[${n}]`);
+  checkTrajectoryArrays(dataset, where, { name: 'layouts', array: dataset.layouts, entry: [2] }, { name: 'doorCrossing', array: dataset.doorCrossing, entry: [] });
 }
 
 /** One trajectory of a dataset, as views into its arrays (no copies). */
-export interface TwoRoomsDatasetTrajectory {
+export interface TwoRoomsDatasetTrajectory extends TrajectoryViews {
   readonly layout: TwoRoomsLayout;
-  /** `[T + 1, 2]`, world pixels (a view). */
-  readonly positions: Float32Array;
-  /** `[T, 2]`, world pixels (a view). */
-  readonly actions: Float32Array;
   readonly doorCrossing: boolean;
 }
 
 /** Trajectory `index` of `dataset`, as views into its arrays. */
 export function getTwoRoomsTrajectory(dataset: TwoRoomsDataset, index: number): TwoRoomsDatasetTrajectory {
-  if (!Number.isInteger(index) || index < 0 || index >= dataset.trajectories) {
-    throw new RangeError(`getTwoRoomsTrajectory: index must be an integer in 0..${dataset.trajectories - 1}; got ${index}.`);
-  }
-  const t = dataset.steps;
+  const { positions, actions } = trajectoryViews(dataset, index, 'getTwoRoomsTrajectory');
   return {
     layout: { wallX: dataset.layouts[2 * index]!, doorY: dataset.layouts[2 * index + 1]! },
-    positions: dataset.positions.subarray(index * (t + 1) * 2, (index + 1) * (t + 1) * 2),
-    actions: dataset.actions.subarray(index * t * 2, (index + 1) * t * 2),
+    positions,
+    actions,
     doorCrossing: dataset.doorCrossing[index] === 1,
   };
 }

@@ -1,5 +1,6 @@
 import { Rng } from '@jepa/core/random';
 import { stepWithEvalCollision } from './eval-collision.js';
+import { copyFrame } from './frame-copy.js';
 import { checkTwoRoomsImageSize } from './image-grid.js';
 import type { TwoRoomsLayout } from './layout.js';
 import { renderTwoRoomsFrame } from './render-frames.js';
@@ -161,12 +162,7 @@ export class TwoRoomsEpisode {
    */
   goalFrame(out?: Float32Array): Float32Array {
     this.goalFrameCache ??= renderTwoRoomsFrame(this.layoutValue, this.goalValue, { imageSize: this.imageSize });
-    if (!out) return this.goalFrameCache.slice();
-    if (out.length !== this.goalFrameCache.length) {
-      throw new RangeError(`TwoRoomsEpisode.goalFrame: out must hold ${this.goalFrameCache.length} values ([${this.imageSize}, ${this.imageSize}, 2]); got ${out.length}.`);
-    }
-    out.set(this.goalFrameCache);
-    return out;
+    return copyFrame(this.goalFrameCache, this.imageSize, 'TwoRoomsEpisode.goalFrame', out);
   }
 
   /**

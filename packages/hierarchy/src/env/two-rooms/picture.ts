@@ -1,42 +1,17 @@
 import { checkTwoRoomsLayout, type TwoRoomsLayout } from './layout.js';
 import { readVector2 } from './vector-args.js';
 import { cachedWallMask } from './wall-mask.js';
+import { checkPicturePath, checkPictureSettings, drawWorldPicture, WORLD_PICTURE_COLORS, type WorldPicture, type WorldPictureOptions } from './world-picture.js';
 import { TWO_ROOMS_WORLD } from './world.js';
 
 /** What {@link drawTwoRoomsPicture} draws. */
-export interface TwoRoomsPictureRequest {
+export interface TwoRoomsPictureRequest extends WorldPictureOptions {
   /** The wall and door. */
   readonly layout: TwoRoomsLayout;
-  /** Start position `[x, y]`, world pixels: a green dot. */
-  readonly start?: ArrayLike<number>;
-  /** Goal position `[x, y]`, world pixels: a red dot inside a ring of the success radius. */
-  readonly goal?: ArrayLike<number>;
-  /** Positions `[P, 2]` (flat x, y pairs), world pixels: a blue polyline, its last point a dark blue dot. */
-  readonly path?: ArrayLike<number>;
-  /** Picture pixels per world pixel, an integer 1..32 (default 4: a 260 x 260 picture). */
-  readonly scale?: number;
-  /** 4 for RGBA (default), 3 for RGB. */
-  readonly channels?: 3 | 4;
-  /** Radius of the ring around the goal, world pixels (default 4.5, the success distance; 0 hides it). */
-  readonly goalRadius?: number;
 }
 
 /** A picture in memory: row-major `[height, width, channels]` bytes, ready for a PNG encoder. */
-export interface TwoRoomsPicture {
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 3 | 4;
-  readonly data: Uint8Array;
-}
-
-type Color = readonly [number, number, number];
-const FREE: Color = [244, 243, 238];
-const WALL: Color = [46, 52, 64];
-const PATH: Color = [52, 120, 220];
-const END: Color = [20, 50, 120];
-const START: Color = [38, 166, 91];
-const GOAL: Color = [214, 58, 48];
-const RING: Color = [236, 150, 140];
+export interface TwoRoomsPicture extends WorldPicture {}
 
 /**
  * A top-down picture of a Two Rooms layout, with an optional start, goal and path: each world
@@ -50,74 +25,24 @@ export function drawTwoRoomsPicture(request: TwoRoomsPictureRequest): TwoRoomsPi
   const where = 'drawTwoRoomsPicture';
   const { layout, scale = 4, channels = 4, goalRadius = TWO_ROOMS_WORLD.successDistance } = request;
   checkTwoRoomsLayout(layout, where);
-  if (!Number.isInteger(scale) || scale < 1 || scale > 32) throw new RangeError(`${where}: scale must be an integer in 1..32 (picture pixels per world pixel); got ${scale}.`);
-  if (channels !== 3 && channels !== 4) throw new RangeError(`${where}: channels must be 3 (RGB) or 4 (RGBA); got ${String(channels)}.`);
-  if (!(goalRadius >= 0) || !Number.isFinite(goalRadius)) throw new RangeError(`${where}: goalRadius must be a finite number >= 0 (world pixels); got ${goalRadius}.`);
+  checkPictureSettings(scale, channels, goalRadius, where);
   const worldSize = TWO_ROOMS_WORLD.size;
-  const size = worldSize * scale;
-  const data = new Uint8Array(size * size * channels);
-  const put = (px: number, py: number, color: Color) => {
-    if (px < 0 || py < 0 || px >= size || py >= size) return;
-    const o = (py * size + px) * channels;
-    data[o] = color[0];
-    data[o + 1] = color[1];
-    data[o + 2] = color[2];
-    if (channels === 4) data[o + 3] = 255;
-  };
-  // Picture coordinates of a world point: world pixel c spans picture pixels [c * scale, (c + 1) * scale).
-  const toPicture = (value: number) => (value + 0.5) * scale;
-  const disc = (cx: number, cy: number, radius: number, color: Color) => {
-    for (let py = Math.floor(cy - radius); py <= Math.ceil(cy + radius); py++) {
-      for (let px = Math.floor(cx - radius); px <= Math.ceil(cx + radius); px++) {
-        if ((px + 0.5 - cx) ** 2 + (py + 0.5 - cy) ** 2 <= radius * radius) put(px, py, color);
-      }
-    }
-  };
-
   const mask = cachedWallMask(layout, worldSize, where);
-  for (let py = 0; py < size; py++) {
-    for (let px = 0; px < size; px++) put(px, py, mask[Math.floor(py / scale) * worldSize + Math.floor(px / scale)] ? WALL : FREE);
-  }
-
-  if (request.goal !== undefined && goalRadius > 0) {
-    const [gx, gy] = readVector2(request.goal, where, 'goal');
-    const cx = toPicture(gx);
-    const cy = toPicture(gy);
-    const outer = goalRadius * scale;
-    const inner = Math.max(0, outer - Math.max(1, scale / 3));
-    for (let py = Math.floor(cy - outer); py <= Math.ceil(cy + outer); py++) {
-      for (let px = Math.floor(cx - outer); px <= Math.ceil(cx + outer); px++) {
-        const d2 = (px + 0.5 - cx) ** 2 + (py + 0.5 - cy) ** 2;
-        if (d2 <= outer * outer && d2 >= inner * inner) put(px, py, RING);
-      }
-    }
-  }
-
-  const dotRadius = Math.max(1, TWO_ROOMS_WORLD.dotSigma * scale);
-  if (request.path !== undefined) {
-    const path = request.path;
-    if (path.length % 2 !== 0) throw new RangeError(`${where}: path must be [P, 2] (flat x, y pairs, world pixels); got ${path.length} values.`);
-    for (let i = 0; i < path.length; i++) {
-      if (!Number.isFinite(path[i])) throw new RangeError(`${where}: path point ${Math.floor(i / 2)} must be finite world pixels; got ${path[i]}.`);
-    }
-    const lineRadius = Math.max(0.5, scale / 4);
-    for (let i = 2; i < path.length; i += 2) {
-      const x0 = toPicture(path[i - 2]!);
-      const y0 = toPicture(path[i - 1]!);
-      const x1 = toPicture(path[i]!);
-      const y1 = toPicture(path[i + 1]!);
-      const samples = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 0.5));
-      for (let s = 0; s <= samples; s++) disc(x0 + ((x1 - x0) * s) / samples, y0 + ((y1 - y0) * s) / samples, lineRadius, PATH);
-    }
-    if (path.length >= 2) disc(toPicture(path[path.length - 2]!), toPicture(path[path.length - 1]!), dotRadius * 0.8, END);
-  }
-  if (request.goal !== undefined) {
-    const [gx, gy] = readVector2(request.goal, where, 'goal');
-    disc(toPicture(gx), toPicture(gy), dotRadius, GOAL);
-  }
-  if (request.start !== undefined) {
-    const [sx, sy] = readVector2(request.start, where, 'start');
-    disc(toPicture(sx), toPicture(sy), dotRadius, START);
-  }
-  return { width: size, height: size, channels, data };
+  // Checked in this order: the goal when its ring is drawn, the path, the goal, the start.
+  const ringGoal = request.goal !== undefined && goalRadius > 0 ? readVector2(request.goal, where, 'goal') : undefined;
+  if (request.path !== undefined) checkPicturePath(request.path, where);
+  const goal = ringGoal ?? (request.goal === undefined ? undefined : readVector2(request.goal, where, 'goal'));
+  const start = request.start === undefined ? undefined : readVector2(request.start, where, 'start');
+  const { free, wall } = WORLD_PICTURE_COLORS;
+  return drawWorldPicture({
+    worldSize,
+    scale,
+    channels,
+    cellColor: (index) => (mask[index] ? wall : free),
+    goalRadius,
+    dotSigma: TWO_ROOMS_WORLD.dotSigma,
+    goal,
+    start,
+    path: request.path,
+  });
 }

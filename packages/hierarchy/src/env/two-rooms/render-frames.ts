@@ -62,31 +62,8 @@ export function renderTwoRoomsFrames(request: TwoRoomsFramesRequest): Float32Arr
       `${where}: layouts must be [G, 2] (wallX, doorY pairs) with G dividing the ${frameCount} frames (one layout, one per window or one per frame); got ${layouts.length} values.`,
     );
   }
-  const frameLength = imageSize * imageSize * 2;
-  const out = request.out ?? new Float32Array(frameCount * frameLength);
-  if (out.length !== frameCount * frameLength) {
-    throw new RangeError(
-      `${where}: out must hold [${frameCount}, ${imageSize}, ${imageSize}, 2] = ${frameCount * frameLength} values; got ${out.length}. Allocate new Float32Array(frames * imageSize * imageSize * 2).`,
-    );
-  }
-  const framesPerLayout = frameCount / Math.max(1, layoutCount);
-  let mask: Uint8Array | undefined;
-  let maskIndex = -1;
-  for (let frame = 0; frame < frameCount; frame++) {
-    const layoutIndex = Math.floor(frame / framesPerLayout);
-    if (layoutIndex !== maskIndex) {
-      const layout: TwoRoomsLayout = { wallX: layouts[2 * layoutIndex]!, doorY: layouts[2 * layoutIndex + 1]! };
-      mask = cachedWallMask(layout, imageSize, `${where} (layout ${layoutIndex})`);
-      maskIndex = layoutIndex;
-    }
-    const x = positions[2 * frame]!;
-    const y = positions[2 * frame + 1]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) {
-      throw new RangeError(`${where}: position ${frame} must be finite world pixels; got [${x}, ${y}].`);
-    }
-    drawDotAndWallFrame(out, frame * frameLength, mask!, x, y, imageSize, normalize);
-  }
-  return out;
+  const maskOf = (index: number) => cachedWallMask({ wallX: layouts[2 * index]!, doorY: layouts[2 * index + 1]! }, imageSize, `${where} (layout ${index})`);
+  return drawDotAndWallFrames({ positions, layoutCount, maskOf, imageSize, normalize, out: request.out, where });
 }
 
 /**
@@ -100,6 +77,58 @@ export function renderTwoRoomsFrame(layout: TwoRoomsLayout, position: ArrayLike<
   return renderTwoRoomsFrames({ ...options, positions: position, layouts: [layout?.wallX, layout?.doorY] });
 }
 
+/** What {@link drawDotAndWallFrames} draws: checked arguments. */
+export interface DotAndWallFramesSpec {
+  /** Dot positions `[F, 2]` (x, y), world pixels, of even length (each is checked finite as it is drawn). */
+  readonly positions: ArrayLike<number>;
+  /** Number of layouts `G`, at least 1 and dividing `F`: frame `f` uses layout `floor(f / (F / G))`. */
+  readonly layoutCount: number;
+  /** The wall mask (nonzero = wall, `[imageSize, imageSize]`) of layout `index`; called once per run of frames that share a layout, it may throw. */
+  readonly maskOf: (index: number) => Uint8Array;
+  readonly imageSize: number;
+  readonly normalize: boolean;
+  /** Where to write, `[F, imageSize, imageSize, 2]` (its length is checked); a new array when absent. */
+  readonly out?: Float32Array | undefined;
+  /** The caller, named in messages. */
+  readonly where: string;
+}
+
+/**
+ * Draws `F` frames with {@link drawDotAndWallFrame}, frame `f` with the dot at position `f` and
+ * the mask of its layout, into `spec.out` or a new array (internal: the Two Rooms and Four Rooms
+ * renderers share it once they have checked their positions and layouts).
+ *
+ * @returns the frames `[F, S, S, 2]`.
+ */
+export function drawDotAndWallFrames(spec: DotAndWallFramesSpec): Float32Array {
+  const { positions, layoutCount, maskOf, imageSize, normalize, where } = spec;
+  const frameCount = positions.length / 2;
+  const frameLength = imageSize * imageSize * 2;
+  const out = spec.out ?? new Float32Array(frameCount * frameLength);
+  if (out.length !== frameCount * frameLength) {
+    throw new RangeError(
+      `${where}: out must hold [${frameCount}, ${imageSize}, ${imageSize}, 2] = ${frameCount * frameLength} values; got ${out.length}. Allocate new Float32Array(frames * imageSize * imageSize * 2).`,
+    );
+  }
+  const framesPerLayout = frameCount / layoutCount;
+  let mask: Uint8Array | undefined;
+  let maskIndex = -1;
+  for (let frame = 0; frame < frameCount; frame++) {
+    const layoutIndex = Math.floor(frame / framesPerLayout);
+    if (layoutIndex !== maskIndex) {
+      mask = maskOf(layoutIndex);
+      maskIndex = layoutIndex;
+    }
+    const x = positions[2 * frame]!;
+    const y = positions[2 * frame + 1]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new RangeError(`${where}: position ${frame} must be finite world pixels; got [${x}, ${y}].`);
+    }
+    drawDotAndWallFrame(out, frame * frameLength, mask!, x, y, imageSize, normalize);
+  }
+  return out;
+}
+
 /** Number of pixels beyond which a dot pixel truncates to 0 (255 * g < 1), in sigmas: sqrt(2 ln 255), plus a safety pixel. */
 const DOT_RADIUS_SIGMAS = Math.sqrt(2 * Math.log(255));
 let columnWeights = new Float64Array(0);
@@ -109,9 +138,9 @@ let windowValues = new Float64Array(0);
 /**
  * Writes one frame `[size, size, 2]` at `out[offset]`: the dot at world `(x, y)` in channel 0 and
  * `mask` (nonzero = wall, row-major `[size, size]`) in channel 1, raw (0..255) or normalised as
- * {@link renderTwoRoomsFrames} describes (internal: the Four Rooms renderer shares it; arguments are trusted).
+ * {@link renderTwoRoomsFrames} describes ({@link drawDotAndWallFrames} draws each frame with it; arguments are trusted).
  */
-export function drawDotAndWallFrame(out: Float32Array, offset: number, mask: Uint8Array, x: number, y: number, size: number, normalize: boolean): void {
+function drawDotAndWallFrame(out: Float32Array, offset: number, mask: Uint8Array, x: number, y: number, size: number, normalize: boolean): void {
   const scale = twoRoomsPixelScale(size);
   const centreX = (x + 0.5) / scale - 0.5;
   const centreY = (y + 0.5) / scale - 0.5;

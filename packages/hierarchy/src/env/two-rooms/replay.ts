@@ -1,6 +1,7 @@
 import { Rng, type UniformSource } from '@jepa/core/random';
 import { isMoveRejectedByDataCollision } from './data-collision.js';
 import { stepWithEvalCollision } from './eval-collision.js';
+import { flattenActions } from './flat-actions.js';
 import { checkTwoRoomsLayout, type TwoRoomsLayout } from './layout.js';
 import { readVector2 } from './vector-args.js';
 import type { TwoRoomsVector } from './world.js';
@@ -79,29 +80,4 @@ function simulateEvalCollision(layout: TwoRoomsLayout, start: TwoRoomsVector, ac
     positions[2 * t + 3] = position[1];
   }
   return positions;
-}
-
-/** Actions as a flat `[T * 2]` array of finite numbers, from either accepted form. */
-function flattenActions(actions: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>, where: string): ArrayLike<number> {
-  if (actions === null || typeof actions !== 'object' || typeof actions.length !== 'number') {
-    throw new TypeError(`${where}: actions must be [T, 2] displacements (flat numbers or [dx, dy] pairs); got ${String(actions)}.`);
-  }
-  let flat: ArrayLike<number>;
-  if (actions.length > 0 && typeof actions[0] === 'object') {
-    const rows = actions as ReadonlyArray<ArrayLike<number>>;
-    const out = new Float64Array(rows.length * 2);
-    rows.forEach((row, t) => {
-      const [dx, dy] = readVector2(row, where, `actions[${t}]`);
-      out[2 * t] = dx;
-      out[2 * t + 1] = dy;
-    });
-    flat = out;
-  } else {
-    flat = actions as ArrayLike<number>;
-    if (flat.length % 2 !== 0) throw new RangeError(`${where}: flat actions must hold [T, 2] values (dx, dy pairs); got ${flat.length} values.`);
-    for (let i = 0; i < flat.length; i++) {
-      if (!Number.isFinite(flat[i])) throw new RangeError(`${where}: action ${Math.floor(i / 2)} must hold finite numbers (world pixels); got ${flat[i]}.`);
-    }
-  }
-  return flat;
 }
