@@ -101,6 +101,9 @@ describe('jepa plan', () => {
     const encoder = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'oracle', '--oracle-planner', 'hierarchical', '--oracle-cost', 'encoder', '--out', 'plans/bad-h');
     expect(encoder.code).toBe(1);
     expect(encoder.stderr).toContain('does not take --oracle-cost encoder');
+    const notOracle = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'cem', '--oracle-planner', 'hierarchical', '--out', 'plans/bad-o');
+    expect(notOracle.code).toBe(1);
+    expect(notOracle.stderr).toContain('--oracle-planner hierarchical sets how the oracle plans; it needs --planner oracle (got --planner cem)');
   });
 
   it('plans with CEM over the world model loaded strictly from the checkpoint, and refuses to overwrite a report', async () => {

@@ -84,6 +84,10 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
 
   // 1. The planner: the flags over TWO_ROOMS_PLANNING's search for CEM or MPPI, or over the level-1
   //    search of its hierarchical planner (built per episode: its level 2 simulates the layout).
+  if (flags.planner !== 'oracle' && (flags.oracleCost === 'encoder' || flags.oraclePlanner !== 'cem')) {
+    const given = flags.oracleCost === 'encoder' ? '--oracle-cost encoder' : `--oracle-planner ${flags.oraclePlanner}`;
+    throw new CliError(`${given} sets how the oracle plans; it needs --planner oracle (got --planner ${flags.planner}).`);
+  }
   const search = flags.planner === 'oracle' ? flags.oraclePlanner : flags.planner;
   const hierarchical = search === 'hierarchical';
   if (hierarchical && flags.oracleCost === 'encoder') {
