@@ -89,9 +89,10 @@ describe('HierarchicalPlanner', () => {
     const start = tf.tensor3d(START, [1, 1, 2]);
     const goal = tf.tensor3d(GOAL, [1, 1, 2]);
     const plan = planner.plan({ model: simulatorWorldModel({ stateDim: 2, actionDim: 2, step: mazeStep }), start, goal, horizon: 40 }, new Rng(1));
-    // Level 2: 2 iterations + the returned mean scored once, 10 samples x 3 steps; level 1: the same with 6 x 5.
-    expect(plan.rolloutCalls).toBe(6);
-    expect(plan.predictedSteps).toBe(2 * 10 * 3 + 3 + 2 * 6 * 5 + 5);
+    // Level 2: 2 iterations + the returned mean scored once, 10 samples x 3 steps, and the rollout of its
+    // plan that gives the subgoal; level 1: 2 iterations + the returned mean, 6 x 5.
+    expect(plan.rolloutCalls).toBe(7);
+    expect(plan.predictedSteps).toBe(2 * 10 * 3 + 3 + 3 + 2 * 6 * 5 + 5);
     expect(plan.horizon).toBe(SKIP);
     expect(planner.lastTrace!.horizons).toEqual([3, 5]);
     tf.dispose([start, goal]);

@@ -49,7 +49,8 @@ export interface HierarchicalPlanTrace {
  * below plan flat.
  *
  * Horizons shrink with the problem's: a level of `span` level-1 steps per step plans
- * `min(horizon, ceil(stepsLeft / span))` steps. The returned plan's compute sums every level's.
+ * `min(horizon, ceil(stepsLeft / span))` steps. The returned plan's compute sums every level's,
+ * with the one rollout per upper level that finds its subgoal.
  * Costs are the latent distance at the plan's end (the reference's "final" objective), in every
  * level.
  */
@@ -110,6 +111,8 @@ export class HierarchicalPlanner implements Planner {
         // Where the plan goes: the subgoal is its first predicted state, unless it is closest to the target already.
         const predicted = tf.tidy(() => level.model.rollout(starts[k]!, tf.tensor3d(plan.actions, [1, plan.horizon, plan.actionDim])));
         owned.push(predicted);
+        rolloutCalls += 1;
+        predictedSteps += plan.horizon;
         const [, steps, tokens, width] = predicted.shape;
         const distanceTensor = tf.tidy(() => this.distancesToTarget(predicted, target, k));
         const distances = Array.from(distanceTensor.dataSync());
