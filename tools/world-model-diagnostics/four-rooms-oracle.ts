@@ -9,6 +9,7 @@ import {
   CemPlanner,
   FourRoomsEpisode,
   HierarchicalPlanner,
+  heldActionStep,
   latentDistanceCost,
   runMpcEpisode,
   simulatorWorldModel,
@@ -23,12 +24,7 @@ const SKIP = 15;
 const stepOf = (layout: FourRoomsLayout) => (s: Float32Array, a: Float32Array) => Float32Array.from(stepFourRooms(layout, s, a));
 const plannerFor = (layout: FourRoomsLayout): Planner => {
   if (which === 'flat') return new CemPlanner({ samples: 100, iterations: 10, elites: 10, actionRepeat: SKIP });
-  const step = stepOf(layout);
-  const macroStep = (s: Float32Array, a: Float32Array) => {
-    let p = s;
-    for (let t = 0; t < SKIP; t++) p = step(p, a);
-    return p;
-  };
+  const macroStep = heldActionStep(stepOf(layout), SKIP);
   return new HierarchicalPlanner({
     planner: new CemPlanner({ samples: 100, iterations: 10, elites: 10, actionRepeat: 5 }),
     horizon: SKIP,

@@ -3,6 +3,7 @@
 export { latentDistanceCost, type LatentDistanceCostOptions, type LatentDistanceReduction } from './latent-distance-cost.js';
 export { CEM_REFERENCE_OPTIONS, CemPlanner, type CemPlannerOptions } from './cem-planner.js';
 export { MPPI_REFERENCE_OPTIONS, MppiPlanner, type MppiExecutedPlan, type MppiPlannerOptions } from './mppi-planner.js';
+export { heldActionStep } from './held-action-step.js';
 export { simulatorWorldModel, type SimulatorObservation, type SimulatorWorldModelOptions } from './simulator-world-model.js';
 export { runMpcEpisode, type MpcEnvironment, type MpcEpisodeOptions, type MpcEpisodeResult } from './run-mpc-episode.js';
 export { clipActionNorms } from './clip-action-norms.js';

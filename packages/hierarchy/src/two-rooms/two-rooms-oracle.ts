@@ -5,6 +5,7 @@ import { TWO_ROOMS_PLANNING } from './two-rooms-recipe.js';
 import { stepWithEvalCollision } from '../env/two-rooms/eval-collision.js';
 import type { TwoRoomsLayout } from '../env/two-rooms/layout.js';
 import type { PlanningLevel } from '../planning/hierarchical-planner.js';
+import { heldActionStep } from '../planning/held-action-step.js';
 import { simulatorWorldModel } from '../planning/simulator-world-model.js';
 
 /** The oracle's deterministic view of the evaluation physics: contact noise set to zero. */
@@ -37,13 +38,7 @@ export interface TwoRoomsOracleLevelOptions {
 export function twoRoomsOracleLevel(layout: TwoRoomsLayout, options: TwoRoomsOracleLevelOptions): PlanningLevel {
   const { stepSkip, horizon, planner } = options;
   if (!Number.isInteger(stepSkip) || stepSkip < 1) throw new Error(`twoRoomsOracleLevel: stepSkip must be a positive integer, got ${String(stepSkip)}.`);
-  const step = twoRoomsOracleStep(layout);
-  const macroStep = (state: Float32Array, action: Float32Array): Float32Array => {
-    let position = state;
-    for (let t = 0; t < stepSkip; t++) position = step(position, action);
-    return position;
-  };
-  return { model: simulatorWorldModel({ stateDim: 2, actionDim: 2, step: macroStep }), stepSkip, horizon, planner };
+  return { model: simulatorWorldModel({ stateDim: 2, actionDim: 2, step: heldActionStep(twoRoomsOracleStep(layout), stepSkip) }), stepSkip, horizon, planner };
 }
 
 /** The settings of {@link twoRoomsHierarchicalOracle} (as `TWO_ROOMS_PLANNING.hierarchical`, whose `replanEvery` is the episode loop's). */
