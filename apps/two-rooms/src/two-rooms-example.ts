@@ -24,7 +24,7 @@ import {
   type CemPlannerOptions,
   type MppiPlannerOptions,
   twoRoomsHierarchicalOracle,
-  type TwoRoomsHierarchicalSettings,
+  type TwoRoomsHierarchicalPlanning,
   type TwoRoomsPlanningReport,
   type WorldModelTrainingConfig,
 } from '@jepa/hierarchy';
@@ -44,7 +44,7 @@ export interface TwoRoomsPlanning {
   readonly cem: CemPlannerOptions;
   readonly mppi: MppiPlannerOptions;
   /** The hierarchical oracle's levels and cadence (`TWO_ROOMS_PLANNING.hierarchical` when absent). */
-  readonly hierarchical?: TwoRoomsHierarchicalSettings & { readonly replanEvery: number };
+  readonly hierarchical?: TwoRoomsHierarchicalPlanning;
 }
 
 export interface TwoRoomsExampleOptions {
@@ -86,7 +86,7 @@ export interface TwoRoomsExampleReport {
   readonly backend: string;
   readonly data: { readonly trajectories: number; readonly actionsPerTrajectory: number; readonly seed: number };
   readonly training: ReadonlyArray<{ readonly model: string; readonly steps: number; readonly seconds: number; readonly secondsPerStep: number; readonly finalLoss: number | null }>;
-  readonly planning: { readonly episodes: number; readonly seed: number; readonly horizon: number; readonly replanEvery: number; readonly cost: LatentDistanceReduction; readonly cem: CemPlannerOptions; readonly mppi: MppiPlannerOptions; readonly hierarchical: TwoRoomsHierarchicalSettings & { readonly replanEvery: number } };
+  readonly planning: { readonly episodes: number; readonly seed: number; readonly horizon: number; readonly replanEvery: number; readonly cost: LatentDistanceReduction; readonly cem: CemPlannerOptions; readonly mppi: MppiPlannerOptions; readonly hierarchical: TwoRoomsHierarchicalPlanning };
   readonly rows: readonly PlannerRow[];
   readonly wallSeconds: number;
 }

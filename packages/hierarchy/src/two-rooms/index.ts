@@ -10,6 +10,6 @@ export {
 } from './two-rooms-planning.js';
 export { encodeTwoRoomsLatents, type TwoRoomsLatentsOptions } from './two-rooms-latents.js';
 export { encoderScoredCost, type EncoderScoredCostOptions } from './encoder-scored-cost.js';
-export { twoRoomsHierarchicalOracle, twoRoomsOracleLevel, twoRoomsOracleStep, type TwoRoomsHierarchicalSettings, type TwoRoomsOracleLevelOptions } from './two-rooms-oracle.js';
+export { twoRoomsHierarchicalOracle, twoRoomsOracleLevel, twoRoomsOracleStep, type TwoRoomsOracleLevelOptions } from './two-rooms-oracle.js';
 export { wilsonInterval } from './wilson-interval.js';
-export { TWO_ROOMS_PLANNING, TWO_ROOMS_RECIPE } from './two-rooms-recipe.js';
+export { TWO_ROOMS_PLANNING, TWO_ROOMS_RECIPE, type TwoRoomsHierarchicalPlanning, type TwoRoomsHierarchicalSettings } from './two-rooms-recipe.js';

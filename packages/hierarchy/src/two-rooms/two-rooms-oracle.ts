@@ -1,7 +1,7 @@
 import type { Planner } from '@jepa/core';
-import { CemPlanner, type CemPlannerOptions } from '../planning/cem-planner.js';
+import { CemPlanner } from '../planning/cem-planner.js';
 import { HierarchicalPlanner } from '../planning/hierarchical-planner.js';
-import { TWO_ROOMS_PLANNING } from './two-rooms-recipe.js';
+import { TWO_ROOMS_PLANNING, type TwoRoomsHierarchicalSettings } from './two-rooms-recipe.js';
 import { stepWithEvalCollision } from '../env/two-rooms/eval-collision.js';
 import type { TwoRoomsLayout } from '../env/two-rooms/layout.js';
 import type { PlanningLevel } from '../planning/hierarchical-planner.js';
@@ -39,20 +39,6 @@ export function twoRoomsOracleLevel(layout: TwoRoomsLayout, options: TwoRoomsOra
   const { stepSkip, horizon, planner } = options;
   if (!Number.isInteger(stepSkip) || stepSkip < 1) throw new Error(`twoRoomsOracleLevel: stepSkip must be a positive integer, got ${String(stepSkip)}.`);
   return { model: simulatorWorldModel({ stateDim: 2, actionDim: 2, step: heldActionStep(twoRoomsOracleStep(layout), stepSkip) }), stepSkip, horizon, planner };
-}
-
-/** The settings of {@link twoRoomsHierarchicalOracle} (as `TWO_ROOMS_PLANNING.hierarchical`, whose `replanEvery` is the episode loop's). */
-export interface TwoRoomsHierarchicalSettings {
-  /** Primitive steps per level-2 step. */
-  readonly stepSkip: number;
-  /** Level-2 steps per plan, at most. */
-  readonly levelHorizon: number;
-  /** The search over level-2 macro-actions. */
-  readonly levelSearch: CemPlannerOptions;
-  /** Level-1 actions per plan toward a subgoal. */
-  readonly horizon: number;
-  /** The search over primitive actions. */
-  readonly search: CemPlannerOptions;
 }
 
 /**

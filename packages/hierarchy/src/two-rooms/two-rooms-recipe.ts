@@ -39,6 +39,26 @@ export const TWO_ROOMS_RECIPE = {
   },
 } as const satisfies { dataset: { trajectories: number; seed: number }; training: WorldModelTrainingConfig };
 
+/** The settings of the two-level Two Rooms planner (`twoRoomsHierarchicalOracle`). */
+export interface TwoRoomsHierarchicalSettings {
+  /** Primitive steps per level-2 step. */
+  readonly stepSkip: number;
+  /** Level-2 steps per plan, at most. */
+  readonly levelHorizon: number;
+  /** The search over level-2 macro-actions. */
+  readonly levelSearch: CemPlannerOptions;
+  /** Level-1 actions per plan toward a subgoal. */
+  readonly horizon: number;
+  /** The search over primitive actions. */
+  readonly search: CemPlannerOptions;
+}
+
+/** {@link TwoRoomsHierarchicalSettings} and the episode loop's cadence, as `TWO_ROOMS_PLANNING.hierarchical`. */
+export interface TwoRoomsHierarchicalPlanning extends TwoRoomsHierarchicalSettings {
+  /** Actions executed between plans. */
+  readonly replanEvery: number;
+}
+
 /**
  * Planning defaults for Two Rooms episodes (the evaluation protocol is the reference's: 200 actions,
  * success under 4.5 px). The reference searches 200 samples x 20 iterations over up to 90 actions and
@@ -81,5 +101,5 @@ export const TWO_ROOMS_PLANNING = {
   cost: LatentDistanceReduction;
   cem: CemPlannerOptions;
   mppi: MppiPlannerOptions;
-  hierarchical: { stepSkip: number; levelHorizon: number; levelSearch: CemPlannerOptions; horizon: number; replanEvery: number; search: CemPlannerOptions };
+  hierarchical: TwoRoomsHierarchicalPlanning;
 };
