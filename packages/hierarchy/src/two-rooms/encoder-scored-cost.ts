@@ -25,7 +25,8 @@ export interface EncoderScoredCostOptions {
  * encoder and not its predictor, so it tells failures of the latent space (the cost's shape) from
  * failures of the predictor.
  *
- * Shapes: predicted positions `[S, H, 1, 2]`, goal and start positions `[1, 1, 2]` -> costs `[S]`.
+ * Shapes: predicted positions `[S, H, 1, 2]`, goal position `[1, 1, 2]` -> costs `[S]` (the start is
+ * not scored).
  */
 export function encoderScoredCost(options: EncoderScoredCostOptions): PlanCost {
   const { model, layout, imageSize } = options;
@@ -33,7 +34,7 @@ export function encoderScoredCost(options: EncoderScoredCostOptions): PlanCost {
   const distance = latentDistanceCost({ reduction });
   const layouts = [layout.wallX, layout.doorY];
   const encodePositions = (positions: Float32Array): tf.Tensor3D => model.encode(renderTwoRoomsFrames({ positions, layouts, imageSize }));
-  return (predicted, goal, start) =>
+  return (predicted, goal) =>
     tf.tidy(() => {
       const [samples, horizon, tokens, width] = predicted.shape;
       if (tokens !== 1 || width !== 2) {
@@ -45,7 +46,7 @@ export function encoderScoredCost(options: EncoderScoredCostOptions): PlanCost {
       const [, latentTokens, latentWidth] = latents.shape;
       const predictedLatents = tf.reshape(latents, [samples, steps, latentTokens, latentWidth]) as tf.Tensor4D;
       const goalLatent = encodePositions(goal.dataSync() as Float32Array);
-      const startLatent = encodePositions(start.dataSync() as Float32Array);
-      return distance(predictedLatents, goalLatent, startLatent);
+      // The start's term is off in this distance (no includeStart), so the start is not encoded.
+      return distance(predictedLatents, goalLatent, goalLatent);
     });
 }
