@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -507,5 +508,60 @@ describe('parseTorchCheckpoint refuses damaged containers', () => {
 
   it('reports a missing file with its path', async () => {
     await expect(readTorchFile('/nonexistent/ckpt.pt')).rejects.toThrow(/\/nonexistent\/ckpt\.pt: cannot read the file/);
+  });
+});
+
+describe('parseTorchCheckpoint bounds what deflated entries may inflate to', () => {
+  const encoder = new TextEncoder();
+  const neverInflate = (): Uint8Array => {
+    throw new Error('inflated a refused entry');
+  };
+  const pickleOf = (key = '0') => new PickleBuilder().proto(2).tensor('FloatStorage', key, 2 ** 21, 0, [1], [1]).stop().bytes();
+  /** A torch-style zip whose storage (8 MiB of zeros, one element used) is deflated to a few KiB. */
+  const storageBomb = () => buildZip([
+    { name: 'archive/data.pkl', data: pickleOf() },
+    { name: 'archive/byteorder', data: encoder.encode('little') },
+    { name: 'archive/data/0', data: new Uint8Array(2 ** 23), deflate: true },
+  ]);
+
+  it('refuses a deflated storage that inflates beyond what its tensors use, before inflating it', async () => {
+    const file = storageBomb();
+    expect(file.length).toBeLessThan(64 * 1024);
+    expectError(() => parseTorchCheckpoint(file, 'bomb.pt', { inflateRaw: neverInflate }),
+      /^bomb\.pt, entry 'archive\/data\/0': the entry is deflate-compressed and would inflate to 8388608 bytes, but the 1 tensor that use storage '0' need only 4/,
+      /decompression bomb/);
+    const dir = mkdtempSync(join(tmpdir(), 'jepa-bomb-'));
+    try {
+      writeFileSync(join(dir, 'bomb.pt'), file);
+      await expect(readTorchFile(join(dir, 'bomb.pt'), { inflateRaw: neverInflate })).rejects.toThrow(/entry 'archive\/data\/0': the entry is deflate-compressed and would inflate to 8388608 bytes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still reads a deflated storage its tensor uses whole', () => {
+    const values = Float32Array.from({ length: 64 }, (_, i) => i);
+    const file = buildZip([
+      { name: 'archive/data.pkl', data: new PickleBuilder().proto(2).tensor('FloatStorage', '0', 64, 0, [64], [1]).stop().bytes() },
+      { name: 'archive/data/0', data: bytesOf(values), deflate: true },
+    ]);
+    expect(Array.from((parseTorchCheckpoint(file) as TorchTensor).data)).toEqual(Array.from(values));
+  });
+
+  it('refuses a deflated byteorder entry of more than a few bytes, naming byteorder, before inflating it', () => {
+    const file = buildZip([
+      { name: 'archive/data.pkl', data: new PickleBuilder().proto(2).none().stop().bytes() },
+      { name: 'archive/byteorder', data: new Uint8Array(2 ** 23).fill(0x20), deflate: true },
+    ]);
+    expectError(() => parseTorchCheckpoint(file, 'b.pt', { inflateRaw: neverInflate }),
+      /^b\.pt, entry 'archive\/byteorder': byteorder holds 8388608 bytes; it should hold 'little' or 'big'/);
+  });
+
+  it('refuses a deflated data.pkl that inflates past the inflation limit, before inflating it', () => {
+    const pickle = new Uint8Array(2 ** 23); // zeros: deflates to a few KiB
+    const file = buildZip([{ name: 'archive/data.pkl', data: pickle, deflate: true }]);
+    expectError(() => parseTorchCheckpoint(file, 'p.pt', { inflateRaw: neverInflate, limits: { maxInflatedBytes: 2 ** 20 } }),
+      /^p\.pt, entry 'archive\/data\.pkl': the entry is deflate-compressed and would inflate to 8388608 bytes, over what is left \(1048576\) of the 1048576-byte inflation limit/,
+      /limits\.maxInflatedBytes/);
   });
 });

@@ -30,6 +30,13 @@ export interface TorchCheckpointLimits extends PickleLimits {
    * file holds. Default: 4 x the file size + 64 MiB (room for float16 widened to float32).
    */
   readonly maxTotalTensorBytes?: number;
+  /**
+   * Most bytes all deflate-compressed entries may inflate to together (torch.save stores entries
+   * uncompressed; other zip tools may not). Checked against each entry's declared size before it
+   * is inflated, and inflation stops at that size, so a small file cannot ask for gigabytes.
+   * Default: 4 x the file size + 64 MiB.
+   */
+  readonly maxInflatedBytes?: number;
 }
 
 /** Options for {@link parseTorchCheckpoint} and {@link readTorchFile}. */
@@ -101,6 +108,70 @@ function archivePrefix(entries: ReadonlyMap<string, ZipEntry>, source: string): 
   const listed = names.slice(0, 8).join(', ') + (names.length > 8 ? ', ...' : '');
   throw new TorchCheckpointError(`the zip archive has no '<name>/data.pkl' entry (entries: ${listed || 'none'}).`, { source },
     'pass a file written by torch.save.');
+}
+
+/** Longest `byteorder` entry accepted: it holds `little` or `big` (with a newline at most). */
+const MAX_BYTEORDER_BYTES = 16;
+
+/**
+ * Budget for deflated entries: each is checked against the bytes left, by its declared size,
+ * before it is inflated (the inflater then stops at that size). Stored entries cost nothing here:
+ * their bytes are in the file.
+ */
+class InflationBudget {
+  private left: number;
+  constructor(private readonly limit: number, private readonly fileSize: number, private readonly source: string) {
+    this.left = limit;
+  }
+
+  /** Refuses `entry` when it is deflated and its declared size exceeds what is left (or `max`, what its use needs). */
+  take(entry: ZipEntry, max?: { bytes: number; why: string }): void {
+    if (entry.method === 0) return;
+    const where = { source: this.source, entry: entry.name };
+    if (max && entry.uncompressedSize > max.bytes) {
+      throw new TorchCheckpointError(
+        `the entry is deflate-compressed and would inflate to ${entry.uncompressedSize} bytes, but ${max.why} need only ${max.bytes}; ` +
+          'torch.save never compresses entries, so this is refused before inflating.',
+        where, 'the file is forged (a decompression bomb) or was re-zipped; save it again with torch.save.');
+    }
+    if (entry.uncompressedSize > this.left) {
+      throw new TorchCheckpointError(
+        `the entry is deflate-compressed and would inflate to ${entry.uncompressedSize} bytes, over what is left (${this.left}) of the ${this.limit}-byte inflation limit for this ${this.fileSize}-byte file.`,
+        where, 'save the file again with torch.save (which stores entries uncompressed), or raise limits.maxInflatedBytes if the file is trusted.');
+    }
+    this.left -= entry.uncompressedSize;
+  }
+}
+
+function inflationBudget(fileSize: number, source: string, options: TorchCheckpointOptions): InflationBudget {
+  return new InflationBudget(options.limits?.maxInflatedBytes ?? 4 * fileSize + 64 * 2 ** 20, fileSize, source);
+}
+
+/** Checks the `byteorder` entry's size (before anything is read or inflated) and the inflation budget. */
+function checkByteOrderEntry(entry: ZipEntry, source: string, budget: InflationBudget): void {
+  if (entry.uncompressedSize > MAX_BYTEORDER_BYTES) {
+    throw new TorchCheckpointError(`byteorder holds ${entry.uncompressedSize} bytes; it should hold 'little' or 'big' (at most ${MAX_BYTEORDER_BYTES} bytes).`,
+      { source, entry: entry.name }, 'the archive is damaged or forged.');
+  }
+  budget.take(entry);
+}
+
+/** Bytes of a storage the tensors that use it reach (the last element any of them reads, plus one). */
+function bytesUsed(group: readonly TensorJob[]): number {
+  let elements = 0;
+  for (const { layout, numel } of group) {
+    if (numel === 0) continue;
+    let last = layout.storageOffset;
+    for (let axis = 0; axis < layout.shape.length; axis++) last += (layout.shape[axis]! - 1) * layout.stride[axis]!;
+    elements = Math.max(elements, last + 1);
+  }
+  return elements * TORCH_ITEM_SIZE[group[0]!.ref.dtype];
+}
+
+/** Checks a storage entry about to be read: a deflated one may inflate only to what its tensors use, within the budget. */
+function checkStorageEntry(entry: ZipEntry, group: readonly TensorJob[], budget: InflationBudget): void {
+  const ref = group[0]!.ref;
+  budget.take(entry, { bytes: bytesUsed(group), why: `the ${group.length} tensor${group.length === 1 ? '' : 's'} that use storage '${ref.key}'` });
 }
 
 /** `true` for little-endian storages, from the `<prefix>/byteorder` entry's bytes (absent: little). */
@@ -325,13 +396,18 @@ export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', opti
   if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) && !startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) refuseNonZip(bytes, source);
   const archive = openZipArchive(bytes, { source, verifyCrc: options.verifyCrc, inflateRaw: options.inflateRaw });
   const prefix = archivePrefix(archive.entries, source);
-  const byteorder = `${prefix}/byteorder`;
-  const littleEndian = parseByteOrder(archive.entries.has(byteorder) ? archive.read(byteorder) : undefined, byteorder, source);
+  const budget = inflationBudget(bytes.length, source, options);
+  const byteorder = archive.entries.get(`${prefix}/byteorder`);
+  if (byteorder) checkByteOrderEntry(byteorder, source, budget);
+  const littleEndian = parseByteOrder(byteorder ? archive.read(byteorder.name) : undefined, `${prefix}/byteorder`, source);
+  budget.take(archive.entries.get(`${prefix}/data.pkl`)!);
   const parsed = unpickleTorch(archive.read(`${prefix}/data.pkl`), archive.entries, prefix, source, bytes.length, options);
   const { value, jobs } = selectModules(parsed.value, parsed.jobs, options.only, source);
   for (const group of jobsByStorage(jobs)) {
     const ref = group[0]!.ref;
-    fillFromStorage(group, storageElements(archive.read(`${prefix}/data/${ref.key}`), ref.dtype, littleEndian));
+    const name = `${prefix}/data/${ref.key}`;
+    checkStorageEntry(archive.entries.get(name)!, group, budget);
+    fillFromStorage(group, storageElements(archive.read(name), ref.dtype, littleEndian));
   }
   return value;
 }
@@ -363,11 +439,17 @@ export async function readTorchFile(path: string, options: TorchCheckpointOption
   });
   try {
     const prefix = archivePrefix(zip.entries, source);
-    const byteorder = `${prefix}/byteorder`;
-    const littleEndian = parseByteOrder(zip.entries.has(byteorder) ? await zip.read(byteorder) : undefined, byteorder, source);
+    const budget = inflationBudget(zip.size, source, options);
+    const byteorder = zip.entries.get(`${prefix}/byteorder`);
+    if (byteorder) checkByteOrderEntry(byteorder, source, budget);
+    const littleEndian = parseByteOrder(byteorder ? await zip.read(byteorder.name) : undefined, `${prefix}/byteorder`, source);
+    budget.take(zip.entries.get(`${prefix}/data.pkl`)!);
     const parsed = unpickleTorch(await zip.read(`${prefix}/data.pkl`), zip.entries, prefix, source, zip.size, options);
     const { value, jobs } = selectModules(parsed.value, parsed.jobs, options.only, source);
-    for (const group of jobsByStorage(jobs)) await readStorage(zip, prefix, group, littleEndian, options.verifyCrc ?? true);
+    for (const group of jobsByStorage(jobs)) {
+      checkStorageEntry(zip.entries.get(`${prefix}/data/${group[0]!.ref.key}`)!, group, budget);
+      await readStorage(zip, prefix, group, littleEndian, options.verifyCrc ?? true);
+    }
     return value;
   } finally {
     await zip.close();
