@@ -5,6 +5,7 @@ import { fixtureDir } from '@jepa/core/testing';
 import { createIJepa, exportOfficialSafetensors } from '@jepa/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
+import { metadataJson } from './inspect.js';
 import { captureIo } from '../test-io.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'jepa-inspect-'));
@@ -78,5 +79,18 @@ describe.skipIf(!fixture)('jepa inspect', () => {
     expect(text.code).toBe(1);
     expect(text.stderr).toMatch(/error: FILE: .*notes\.pth.*not a torch\.save file.*pass a file written by torch\.save/);
     expect(text.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('jepa inspect --json on deeply nested metadata', () => {
+  it('refuses metadata nested deeper than the limit with an error naming it, without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [new Set([deep])];
+    expect(() => metadataJson({ nested: deep })).toThrow(
+      /^--json: the metadata nests deeper than 1000 levels \(at nested(\.0){999}\), more than jepa inspect writes as JSON\. Inspect it without --json\.$/,
+    );
+    expect(metadataJson({ big: 2n ** 70n, bytes: new Uint8Array(3), set: new Set([1, 2]), lr: 0.5 })).toEqual({
+      big: '1180591620717411303424', bytes: '<3 bytes>', set: [1, 2], lr: 0.5,
+    });
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type CheckpointFile, type CheckpointTensor } from '@jepa/core';
 import { readCheckpointArgument } from '../checkpoints/checkpoint-argument.js';
 import type { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
 import type { CheckpointSummary } from '../families/model-family.js';
 import { familyOfCheckpoint } from '../families/registry.js';
 import { integerAtLeast } from '../option-parsers.js';
@@ -64,6 +65,42 @@ function showValue(value: unknown): string {
     text = String(value);
   }
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+/** Deepest metadata `--json` writes (the torch reader refuses deeper pickles already). */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * Metadata as plain JSON values (bigints as strings, bytes as `<n bytes>`, sets and maps as
+ * arrays and objects), refusing values nested deeper than `maxDepth` with a {@link CliError} that
+ * names the limit and the key, instead of overflowing the stack in `JSON.stringify`.
+ */
+export function metadataJson(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown {
+  const onPath = new Set<object>();
+  const convert = (item: unknown, depth: number, key: string): unknown => {
+    if (typeof item === 'bigint') return String(item);
+    if (item instanceof Uint8Array) return `<${item.length} bytes>`;
+    if (typeof item === 'number' && !Number.isFinite(item)) return String(item);
+    if (typeof item !== 'object' || item === null) return item;
+    if (depth >= maxDepth) {
+      throw new CliError(`--json: the metadata nests deeper than ${maxDepth} levels (at ${key || 'the top'}), more than jepa inspect writes as JSON. Inspect it without --json.`);
+    }
+    if (onPath.has(item)) return '<cycle>';
+    onPath.add(item);
+    const child = (k: unknown) => (key ? `${key}.${String(k)}` : String(k));
+    let out: unknown;
+    if (Array.isArray(item) || item instanceof Set) out = [...item].map((v, i) => convert(v, depth + 1, child(i)));
+    else if (ArrayBuffer.isView(item)) out = `<${item.byteLength} bytes>`;
+    else {
+      const entries: Array<[unknown, unknown]> = item instanceof Map ? [...item.entries()] : Object.entries(item);
+      const record: Record<string, unknown> = {};
+      for (const [k, v] of entries) Object.defineProperty(record, String(k), { value: convert(v, depth + 1, child(k)), enumerable: true, writable: true, configurable: true });
+      out = record;
+    }
+    onPath.delete(item);
+    return out;
+  };
+  return convert(value, 0, '');
 }
 
 interface TensorLine {
@@ -181,7 +218,7 @@ export async function inspect(path: string, flags: InspectFlags, context: CliCon
       format: file.format,
       byteLength: file.byteLength,
       ...description.details,
-      metadata: JSON.parse(JSON.stringify(file.metadata, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v instanceof Uint8Array ? `<${v.length} bytes>` : v))),
+      metadata: metadataJson(file.metadata),
       tensors: [...file.tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape })),
     };
     context.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

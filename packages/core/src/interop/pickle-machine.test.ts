@@ -245,3 +245,57 @@ describe('unpickle', () => {
     expect(pickleOpcodeName(0xff)).toBeUndefined();
   });
 });
+
+describe('unpickle bounds nesting built top-down', () => {
+  type Kind = 'append' | 'appends' | 'setitem' | 'setitems' | 'additems' | 'tuple';
+  /**
+   * A chain of `levels` containers, each placed in its parent while still empty and filled
+   * afterwards through the memo (no pickler writes this, a hostile file can): per level, GET the
+   * previous container, push a new empty one (MEMOIZE), put it in with `kind`'s opcode, POP.
+   */
+  function chain(kind: Kind, levels: number, root: 'list' | 'dict' | 'set' | 'list in a set' = 'list'): Uint8Array {
+    const p = new PickleBuilder().proto(4);
+    const get = (m: number) => p.raw(0x6a, m & 0xff, (m >>> 8) & 0xff, (m >>> 16) & 0xff, m >>> 24); // LONG_BINGET
+    if (root === 'list in a set') p.raw(0x8f).memoize().mark().emptyList().memoize().raw(0x90); // memo 0 the set, 1 the list
+    else if (root === 'set') p.raw(0x8f).memoize();
+    else (root === 'dict' ? p.emptyDict() : p.emptyList()).memoize();
+    p.raw(0x30); // POP the root
+    let memo = root === 'list in a set' ? 1 : 0;
+    for (let level = 1; level <= levels; level++) {
+      get(memo++);
+      if (kind === 'append') p.emptyList().memoize().append();
+      else if (kind === 'appends') p.mark().emptyList().memoize().appends();
+      else if (kind === 'setitem') p.int(0).emptyDict().memoize().setitem();
+      else if (kind === 'setitems') p.mark().int(0).emptyDict().memoize().setitems();
+      else if (kind === 'additems') p.mark().raw(0x8f).memoize().raw(0x90); // EMPTY_SET, ADDITEMS
+      else p.emptyList().memoize().tuple1().append(); // the new list inside a tuple
+      p.raw(0x30); // POP
+    }
+    return p.binget(0).stop().bytes();
+  }
+  const nestError = /nest deeper than 1000 levels \(some were filled after being placed in others\).*limits\.maxDepth/;
+
+  it('refuses 200,000 levels appended into a list inside a set, naming the limit, without overflowing the stack', () => {
+    const bytes = chain('append', 200_000, 'list in a set');
+    expect(() => unpickle(bytes, options)).toThrow(nestError);
+  });
+
+  it('refuses deep nesting through every container path: APPEND, APPENDS, SETITEM, SETITEMS, ADDITEMS, lists in tuples', () => {
+    expect(() => unpickle(chain('append', 1500), options)).toThrow(nestError);
+    expect(() => unpickle(chain('appends', 1500), options)).toThrow(nestError);
+    expect(() => unpickle(chain('setitem', 1500, 'dict'), options)).toThrow(nestError);
+    expect(() => unpickle(chain('setitems', 1500, 'dict'), options)).toThrow(nestError);
+    expect(() => unpickle(chain('additems', 1500, 'set'), options)).toThrow(nestError);
+    expect(() => unpickle(chain('tuple', 1000), options)).toThrow(nestError);
+  });
+
+  it('accepts the same chains within the limit, and cycles', () => {
+    expect(() => unpickle(chain('append', 900), options)).not.toThrow();
+    expect(() => unpickle(chain('setitems', 900, 'dict'), options)).not.toThrow();
+    expect(() => unpickle(chain('append', 1500), { ...options, limits: { maxDepth: 2000 } })).not.toThrow();
+    // a = []; a.append(a)
+    const cycle = new PickleBuilder().proto(4).emptyList().memoize().binget(0).append().stop().bytes();
+    const value = unpickle(cycle, options) as unknown[];
+    expect(value[0]).toBe(value);
+  });
+});

@@ -367,6 +367,63 @@ class PickleMachine {
     this.contain(target, items);
   }
 
+  /**
+   * The nesting of the finished value, measured on the value itself: {@link contain} bounds it as
+   * containers are filled bottom-up (as picklers write), but a pickle may also append into a
+   * container after it was placed in another (top-down, through the memo), which no per-opcode
+   * count sees. One iterative walk (no recursion, each container once; a container met again on the
+   * current path, a cycle, adds nothing) refuses anything deeper than `maxDepth`, so whoever walks
+   * the result recursively (JSON.stringify, collectTensors) is safe.
+   */
+  private checkNesting(root: unknown): void {
+    const children = (node: object): unknown[] | undefined => {
+      if (Array.isArray(node)) return node;
+      if (node instanceof Map) return [...node.keys(), ...node.values()];
+      if (node instanceof Set) return [...node];
+      if (ArrayBuffer.isView(node) || node instanceof PickleGlobal) return undefined;
+      return Object.values(node);
+    };
+    const height = new Map<object, number>();
+    const onPath = new Set<object>();
+    const frames: Array<{ node: object; items: unknown[]; next: number; height: number }> = [];
+    const enter = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null || height.has(node) || onPath.has(node)) return;
+      const items = children(node);
+      if (!items) return;
+      if (frames.length >= this.maxDepth) {
+        this.fail(`containers nest deeper than ${this.maxDepth} levels (some were filled after being placed in others).`,
+          'raise limits.maxDepth if the file is trusted.');
+      }
+      onPath.add(node);
+      frames.push({ node, items, next: 0, height: 1 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.next < frame.items.length) {
+        const item = frame.items[frame.next++];
+        if (typeof item === 'object' && item !== null) {
+          const known = height.get(item);
+          if (known !== undefined) {
+            frame.height = Math.max(frame.height, known + 1);
+            if (frames.length - 1 + frame.height > this.maxDepth) {
+              this.fail(`containers nest deeper than ${this.maxDepth} levels (some were filled after being placed in others).`,
+                'raise limits.maxDepth if the file is trusted.');
+            }
+          } else {
+            enter(item);
+          }
+        }
+        continue;
+      }
+      frames.pop();
+      onPath.delete(frame.node);
+      height.set(frame.node, frame.height);
+      const parent = frames[frames.length - 1];
+      if (parent) parent.height = Math.max(parent.height, frame.height + 1);
+    }
+  }
+
   private int(value: bigint): number | bigint {
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   }
@@ -465,6 +522,7 @@ class PickleMachine {
           if (this.pos !== bytes.length) {
             this.fail(`${bytes.length - this.pos} unexpected bytes after STOP.`, 'the pickle is corrupt.', this.pos);
           }
+          this.checkNesting(this.stack[0]);
           return this.stack[0];
         }
         case 0x28: this.marks.push(this.stack.length); break; // MARK
