@@ -51,7 +51,7 @@ export {
   type TwoRoomsDatasetTrajectory,
 } from './two-rooms/dataset.js';
 export { TWO_ROOMS_DATASET_FORMAT, readTwoRoomsDatasetFile, writeTwoRoomsDatasetFile } from './two-rooms/dataset-file.js';
-export { sampleTwoRoomsWindows, type TwoRoomsWindowOptions, type TwoRoomsWindows } from './two-rooms/window-sampler.js';
+export { sampleTrajectoryWindows, sampleTwoRoomsWindows, type TrajectoryArrays, type TwoRoomsWindowOptions, type TwoRoomsWindows } from './two-rooms/window-sampler.js';
 export { replayTwoRooms, type TwoRoomsCollisionModel, type TwoRoomsReplayRequest } from './two-rooms/replay.js';
 export { sampleTwoRoomsEpisodeTask, type TwoRoomsEpisodeTask } from './two-rooms/episode-task.js';
 export { TwoRoomsEpisode, type TwoRoomsEpisodeOptions, type TwoRoomsStepResult } from './two-rooms/episode.js';

@@ -4,7 +4,8 @@ import type { WorldModel } from '@jepa/core';
 import { CemPlanner } from '../planning/cem-planner.js';
 import type { FrameObservation } from '../model/action-conditioned-world-model.js';
 import { encoderScoredCost } from './encoder-scored-cost.js';
-import { evaluateTwoRoomsPlanning } from './two-rooms-planning.js';
+import { renderTwoRoomsFrames } from '../env/two-rooms/render-frames.js';
+import { evaluateTwoRoomsPlanning } from '../two-rooms/two-rooms-planning.js';
 
 const SIZE = 32;
 
@@ -40,7 +41,7 @@ function centroidModel(): WorldModel<FrameObservation> & { calls: number } {
   return model;
 }
 
-const LAYOUT = { wallX: 32, doorY: 20 };
+const render = (positions: Float32Array) => renderTwoRoomsFrames({ positions, layouts: [32, 20], imageSize: SIZE });
 
 describe('encoderScoredCost', () => {
   it('scores simulated positions by the encoder latents of their frames, final step or summed', () => {
@@ -50,8 +51,8 @@ describe('encoderScoredCost', () => {
     const start = tf.tensor3d([[[15, 15]]]);
     // Three samples of two steps: ending on the goal, 8 px away, 25 px away (same room as the goal).
     const predicted = tf.tensor4d([[[[20, 20]], [[50, 40]]], [[[20, 20]], [[50, 48]]], [[[20, 20]], [[50, 15]]]]);
-    const final = encoderScoredCost({ model, layout: LAYOUT, imageSize: SIZE })(predicted, goal, start);
-    const summed = encoderScoredCost({ model, layout: LAYOUT, imageSize: SIZE, reduction: 'sum' })(predicted, goal, start);
+    const final = encoderScoredCost({ model, render })(predicted, goal, start);
+    const summed = encoderScoredCost({ model, render, reduction: 'sum' })(predicted, goal, start);
     const finals = Array.from(final.dataSync());
     const sums = Array.from(summed.dataSync());
     expect(final.shape).toEqual([3]);
@@ -67,8 +68,8 @@ describe('encoderScoredCost', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('refuses latents that are not Two Rooms positions', () => {
-    const cost = encoderScoredCost({ model: centroidModel(), layout: LAYOUT, imageSize: SIZE });
+  it('refuses latents that are not positions', () => {
+    const cost = encoderScoredCost({ model: centroidModel(), render });
     const wide = tf.zeros([2, 3, 1, 8]) as tf.Tensor4D;
     const goal = tf.zeros([1, 1, 8]) as tf.Tensor3D;
     expect(() => cost(wide, goal, goal)).toThrow(/positions \[S, H, 1, 2\].*oracle/);

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PlanCost, WorldModel } from '@jepa/core';
-import type { TwoRoomsLayout } from '../env/two-rooms/layout.js';
-import { renderTwoRoomsFrames } from '../env/two-rooms/render-frames.js';
 import { latentDistanceCost, type LatentDistanceReduction } from '../planning/latent-distance-cost.js';
 import type { FrameObservation } from '../model/action-conditioned-world-model.js';
 
@@ -9,16 +7,17 @@ import type { FrameObservation } from '../model/action-conditioned-world-model.j
 export interface EncoderScoredCostOptions {
   /** The world model whose encoder scores the states (its predictor is not used). */
   readonly model: WorldModel<FrameObservation>;
-  /** The episode's layout: every scored state is drawn in it. */
-  readonly layout: TwoRoomsLayout;
-  /** Frame side the encoder takes. */
-  readonly imageSize: number;
+  /**
+   * Draws positions `[F * 2]` (x, y, world pixels) as the frames `[F, S, S, C]` the encoder takes, in
+   * the episode's layout (e.g. `renderTwoRoomsFrames` or `renderFourRoomsFrames` with its layout).
+   */
+  readonly render: (positions: Float32Array) => Float32Array;
   /** Which simulated states are scored, as {@link latentDistanceCost}. Default `final`. */
   readonly reduction?: LatentDistanceReduction;
 }
 
 /**
- * A planning cost for the oracle (`simulatorWorldModel` over Two Rooms positions) that scores
+ * A planning cost for the oracle (`simulatorWorldModel` over 2-D positions) that scores
  * simulated positions the way a learned world model scores its predictions: each scored position
  * and the goal position are drawn as frames, encoded by `model`, and compared with
  * {@link latentDistanceCost}. Planning through the true simulator with it uses the model's
@@ -29,16 +28,15 @@ export interface EncoderScoredCostOptions {
  * not scored).
  */
 export function encoderScoredCost(options: EncoderScoredCostOptions): PlanCost {
-  const { model, layout, imageSize } = options;
+  const { model, render } = options;
   const reduction = options.reduction ?? 'final';
   const distance = latentDistanceCost({ reduction });
-  const layouts = [layout.wallX, layout.doorY];
-  const encodePositions = (positions: Float32Array): tf.Tensor3D => model.encode(renderTwoRoomsFrames({ positions, layouts, imageSize }));
+  const encodePositions = (positions: Float32Array): tf.Tensor3D => model.encode(render(positions));
   return (predicted, goal) =>
     tf.tidy(() => {
       const [samples, horizon, tokens, width] = predicted.shape;
       if (tokens !== 1 || width !== 2) {
-        throw new Error(`encoderScoredCost: predicted states must be Two Rooms positions [S, H, 1, 2], got [${predicted.shape.join(', ')}]; use it with the oracle (simulatorWorldModel).`);
+        throw new Error(`encoderScoredCost: predicted states must be positions [S, H, 1, 2], got [${predicted.shape.join(', ')}]; use it with the oracle (simulatorWorldModel).`);
       }
       const scored = reduction === 'final' ? predicted.slice([0, horizon - 1], [samples, 1]) : predicted;
       const steps = scored.shape[1];

@@ -12,3 +12,4 @@ export { lowestCostIndices } from './lowest-cost-indices.js';
 export { PlanScorer } from './plan-scorer.js';
 export { HierarchicalPlanner, type HierarchicalPlannerOptions, type HierarchicalPlanTrace, type PlanningLevel } from './hierarchical-planner.js';
 export { sumMacroActions } from './macro-actions.js';
+export { hierarchicalCemPlanner, simulatorLevel, type HierarchicalSearchSettings } from './hierarchical-search.js';

@@ -2,6 +2,7 @@ export { twoRoomsFrameSource } from './two-rooms-frame-source.js';
 export {
   evaluateTwoRoomsPlanning,
   summarizeTwoRoomsEpisodes,
+  twoRoomsPlanningEnvironment,
   type TwoRoomsEpisodeSummary,
   type TwoRoomsEpisodeResult,
   type TwoRoomsEpisodeSetup,
@@ -9,7 +10,5 @@ export {
   type TwoRoomsPlanningReport,
 } from './two-rooms-planning.js';
 export { encodeTwoRoomsLatents, type TwoRoomsLatentsOptions } from './two-rooms-latents.js';
-export { encoderScoredCost, type EncoderScoredCostOptions } from './encoder-scored-cost.js';
 export { twoRoomsHierarchicalOracle, twoRoomsOracleLevel, twoRoomsOracleStep, type TwoRoomsOracleLevelOptions } from './two-rooms-oracle.js';
-export { wilsonInterval } from './wilson-interval.js';
 export { TWO_ROOMS_PLANNING, TWO_ROOMS_RECIPE, type TwoRoomsHierarchicalPlanning, type TwoRoomsHierarchicalSettings } from './two-rooms-recipe.js';

@@ -1,12 +1,10 @@
 import type { Planner } from '@jepa/core';
-import { CemPlanner } from '../planning/cem-planner.js';
-import { HierarchicalPlanner } from '../planning/hierarchical-planner.js';
-import { TWO_ROOMS_PLANNING, type TwoRoomsHierarchicalSettings } from './two-rooms-recipe.js';
+import type { HierarchicalPlanner } from '../planning/hierarchical-planner.js';
+import { hierarchicalCemPlanner, simulatorLevel, type HierarchicalSearchSettings } from '../planning/hierarchical-search.js';
+import { TWO_ROOMS_PLANNING } from './two-rooms-recipe.js';
 import { stepWithEvalCollision } from '../env/two-rooms/eval-collision.js';
 import type { TwoRoomsLayout } from '../env/two-rooms/layout.js';
 import type { PlanningLevel } from '../planning/hierarchical-planner.js';
-import { heldActionStep } from '../planning/held-action-step.js';
-import { simulatorWorldModel } from '../planning/simulator-world-model.js';
 
 /** The oracle's deterministic view of the evaluation physics: contact noise set to zero. */
 const NO_NOISE = { uniform: () => 0 };
@@ -29,16 +27,9 @@ export interface TwoRoomsOracleLevelOptions {
   readonly planner: Planner;
 }
 
-/**
- * A level 2 of the true simulator for the hierarchical oracle: its latent is the position (as the
- * oracle's level 1) and a macro-action is a displacement held for `stepSkip` steps of the true
- * dynamics, so the planner over it searches the same paths as one over primitive actions held
- * `stepSkip` steps, and hands the position after one macro-step down as the subgoal.
- */
+/** A level 2 of the true Two Rooms simulator for the hierarchical oracle ({@link simulatorLevel} of {@link twoRoomsOracleStep}). */
 export function twoRoomsOracleLevel(layout: TwoRoomsLayout, options: TwoRoomsOracleLevelOptions): PlanningLevel {
-  const { stepSkip, horizon, planner } = options;
-  if (!Number.isInteger(stepSkip) || stepSkip < 1) throw new Error(`twoRoomsOracleLevel: stepSkip must be a positive integer, got ${String(stepSkip)}.`);
-  return { model: simulatorWorldModel({ stateDim: 2, actionDim: 2, step: heldActionStep(twoRoomsOracleStep(layout), stepSkip) }), stepSkip, horizon, planner };
+  return simulatorLevel(twoRoomsOracleStep(layout), options);
 }
 
 /**
@@ -47,10 +38,6 @@ export function twoRoomsOracleLevel(layout: TwoRoomsLayout, options: TwoRoomsOra
  * with `TWO_ROOMS_PLANNING.hierarchical`'s settings unless given. Build one per episode (the upper
  * level simulates that episode's layout), e.g. as `evaluateTwoRoomsPlanning`'s planner function.
  */
-export function twoRoomsHierarchicalOracle(layout: TwoRoomsLayout, settings: TwoRoomsHierarchicalSettings = TWO_ROOMS_PLANNING.hierarchical): HierarchicalPlanner {
-  return new HierarchicalPlanner({
-    planner: new CemPlanner(settings.search),
-    horizon: settings.horizon,
-    levels: [twoRoomsOracleLevel(layout, { stepSkip: settings.stepSkip, horizon: settings.levelHorizon, planner: new CemPlanner(settings.levelSearch) })],
-  });
+export function twoRoomsHierarchicalOracle(layout: TwoRoomsLayout, settings: HierarchicalSearchSettings = TWO_ROOMS_PLANNING.hierarchical): HierarchicalPlanner {
+  return hierarchicalCemPlanner(settings, (options) => twoRoomsOracleLevel(layout, options));
 }

@@ -1,4 +1,5 @@
 import type { CemPlannerOptions } from '../planning/cem-planner.js';
+import type { HierarchicalSearchSettings } from '../planning/hierarchical-search.js';
 import type { LatentDistanceReduction } from '../planning/latent-distance-cost.js';
 import type { MppiPlannerOptions } from '../planning/mppi-planner.js';
 import type { WorldModelTrainingConfig } from '../training/world-model-trainable.js';
@@ -40,18 +41,7 @@ export const TWO_ROOMS_RECIPE = {
 } as const satisfies { dataset: { trajectories: number; seed: number }; training: WorldModelTrainingConfig };
 
 /** The settings of the two-level Two Rooms planner (`twoRoomsHierarchicalOracle`). */
-export interface TwoRoomsHierarchicalSettings {
-  /** Primitive steps per level-2 step. */
-  readonly stepSkip: number;
-  /** Level-2 steps per plan, at most. */
-  readonly levelHorizon: number;
-  /** The search over level-2 macro-actions. */
-  readonly levelSearch: CemPlannerOptions;
-  /** Level-1 actions per plan toward a subgoal. */
-  readonly horizon: number;
-  /** The search over primitive actions. */
-  readonly search: CemPlannerOptions;
-}
+export type TwoRoomsHierarchicalSettings = HierarchicalSearchSettings;
 
 /** {@link TwoRoomsHierarchicalSettings} and the episode loop's cadence, as `TWO_ROOMS_PLANNING.hierarchical`. */
 export interface TwoRoomsHierarchicalPlanning extends TwoRoomsHierarchicalSettings {

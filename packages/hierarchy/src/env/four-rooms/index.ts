@@ -82,3 +82,4 @@ export {
   type FourRoomsPicture,
   type FourRoomsPictureRequest,
 } from './picture.js';
+export { sampleFourRoomsWindows, type FourRoomsWindows } from './window-sampler.js';

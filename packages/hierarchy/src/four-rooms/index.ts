@@ -1,0 +1,10 @@
+export { fourRoomsFrameSource } from './four-rooms-frame-source.js';
+export { encodeFourRoomsLatents } from './four-rooms-latents.js';
+export {
+  evaluateFourRoomsPlanning,
+  fourRoomsHierarchicalOracle,
+  fourRoomsOracleLevel,
+  fourRoomsOracleStep,
+  fourRoomsPlanningEnvironment,
+  type FourRoomsPlanningOptions,
+} from './four-rooms-planning.js';
