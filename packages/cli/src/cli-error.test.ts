@@ -23,4 +23,11 @@ describe('command-line advice for library errors', () => {
     const own = new CliError('already explained', 2);
     expect(toCliError(own)).toBe(own);
   });
+
+  it('spells library options as the flags that do the same', () => {
+    const image = new Error('Cannot decode image a/b.png: corrupt. Fix: pass { skipCorrupt: true } to loadImageFolder to skip unreadable files (they are listed in `skipped`), or re-export or remove the file.');
+    expect(commandLineMessage(image)).toBe('Cannot decode image a/b.png: corrupt. Fix: pass --skip-corrupt to skip unreadable files (the report counts them), or re-export or remove the file.');
+    expect(commandLineMessage(new Error("Rerun with resume: 'auto' to continue; or resume: true."))).toBe('Rerun with --resume to continue; or --resume.');
+    expect(commandLineMessage(new Error('Fix: re-download it, or skip such files with skipCorrupt: true.'))).toBe('Fix: re-download it, or skip such files with --skip-corrupt.');
+  });
 });

@@ -16,12 +16,25 @@ export class CliError extends Error {
   }
 }
 
+/** Library spellings of fixes in error messages, with their command-line spelling. */
+const LIBRARY_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/pass \{ skipCorrupt: true \} to loadImageFolder to skip unreadable files \(they are listed in `skipped`\)/g, 'pass --skip-corrupt to skip unreadable files (the report counts them)'],
+  [/pass \{ skipCorrupt: true \} to drop and list missing files/g, 'pass --skip-corrupt to leave out and list missing files'],
+  [/with skipCorrupt: true/g, 'with --skip-corrupt'],
+  [/resume: 'auto'( \(or true\))?|resume: true/g, '--resume'],
+];
+
+/** `message` with the libraries' option spellings (`{ skipCorrupt: true }`, `resume: 'auto'`) replaced by the flags that do the same. */
+export function withCommandLineHints(message: string): string {
+  return LIBRARY_HINTS.reduce((text, [pattern, flag]) => text.replace(pattern, flag), message);
+}
+
 /**
  * The message of an error from the libraries, with the command-line spelling of the fix added for
  * the typed errors whose fix is a flag (the libraries speak of options such as `numHeads`).
  */
 export function commandLineMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = withCommandLineHints(error instanceof Error ? error.message : String(error));
   if (error instanceof MissingHeadsError) return `${message} On the command line: --num-heads N.`;
   if (error instanceof MissingClipFramesError) return `${message} On the command line: --num-frames N.`;
   // The wasm backend's Emscripten runtime aborts (its only signal is this message) when a step needs more than its 4 GiB.

@@ -34,7 +34,7 @@ export interface TrainingSession {
 /**
  * The part of `jepa train <kind>` that every family shares: runs the trainer in the run folder
  * (checkpoints, metrics.jsonl, progress on stderr, Ctrl-C through `context.signal`), then plots
- * the loss curve. When stopped by Ctrl-C it says how to continue and sets exit status 130.
+ * the loss curve. Its messages say how to continue with `--resume`; when stopped by Ctrl-C it sets exit status 130.
  */
 export async function runTrainingSession(options: TrainingSessionOptions, context: CliContext): Promise<TrainingSession> {
   const { io } = context;
@@ -46,6 +46,7 @@ export async function runTrainingSession(options: TrainingSessionOptions, contex
     ...(options.logEvery !== undefined ? { logEvery: options.logEvery } : {}),
     ...(options.diagnosticsEvery !== undefined ? { diagnosticsEvery: options.diagnosticsEvery } : {}),
     resume: options.resume,
+    resumeHint: `jepa train ${options.kind} --out ${options.runDir} --resume`,
     progress: options.progress,
     stream: io.stderr,
     signal: context.signal,
@@ -54,7 +55,6 @@ export async function runTrainingSession(options: TrainingSessionOptions, contex
   await writeLossPlot(metrics.map((m) => ({ step: m.step, loss: m.loss })), join(options.runDir, 'loss'), { title: options.lossTitle(result.steps) });
   const aborted = result.stopReason === 'aborted';
   if (aborted) {
-    io.stderr.write(`stopped at step ${result.steps}/${options.totalSteps}; continue with: jepa train ${options.kind} --out ${options.runDir} --resume\n`);
     context.exitCode = 130;
   }
   return { result, metrics, aborted };

@@ -63,6 +63,12 @@ export interface TrainOptions {
    * Resuming cuts metrics.jsonl back to the checkpoint's step.
    */
   resume?: boolean | 'auto';
+  /**
+   * How messages tell the user to continue the run (after Ctrl-C, a failed step or a divergence),
+   * e.g. a command line's `jepa train ijepa --out runs/a --resume`. Default: the option itself
+   * (`resume: 'auto'`).
+   */
+  resumeHint?: string;
   /** Default `'auto'`: a progress bar on a TTY, plain lines otherwise. */
   progress?: ProgressMode;
   /** Where progress goes. Default `process.stderr`. */
@@ -88,6 +94,7 @@ export interface ResolvedTrainOptions {
   logEvery: number;
   diagnosticsEvery: number;
   resume: boolean | 'auto';
+  resumeHint: string | undefined;
   progress: ProgressMode;
   stream: ProgressStream;
   callbacks: TrainCallbacks;
@@ -105,7 +112,7 @@ export const TRAIN_DEFAULTS = {
 
 const KNOWN = new Set<string>([
   'totalSteps', 'epochs', 'stepsPerEpoch', 'outDir', 'checkpointEvery', 'keepCheckpoints', 'logEvery',
-  'diagnosticsEvery', 'resume', 'progress', 'stream', 'callbacks', 'signal', 'stopAfterStep',
+  'diagnosticsEvery', 'resume', 'resumeHint', 'progress', 'stream', 'callbacks', 'signal', 'stopAfterStep',
 ]);
 
 function bad(message: string): never {
@@ -162,6 +169,9 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   }
   const signal = options.signal;
   if (signal !== undefined && typeof signal?.aborted !== 'boolean') bad('options.signal must be an AbortSignal (e.g. new AbortController().signal).');
+  if (options.resumeHint !== undefined && (typeof options.resumeHint !== 'string' || options.resumeHint.trim() === '')) {
+    bad('options.resumeHint must be a non-empty string (how to continue the run, e.g. a command line).');
+  }
   const stopAfterStep = options.stopAfterStep === undefined ? undefined : positiveInteger('stopAfterStep', options.stopAfterStep);
   return {
     totalSteps,
@@ -172,6 +182,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     logEvery,
     diagnosticsEvery,
     resume,
+    resumeHint: options.resumeHint,
     progress,
     stream,
     callbacks,

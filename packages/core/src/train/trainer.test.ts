@@ -249,6 +249,17 @@ describe('train', () => {
     expect(resumed.snapshot()).toEqual(reference.snapshot());
   });
 
+  it("says how to continue in the caller's words when given a resumeHint", async () => {
+    const controller = new AbortController();
+    const stream = captureStream();
+    await train(toy(), base('hinted', {
+      progress: 'lines', stream, signal: controller.signal, resumeHint: 'jepa train toy --out runs/a --resume',
+      callbacks: { onStep: (r) => (r.step === 2 ? controller.abort() : undefined) },
+    }));
+    expect(stream.text()).toContain('stopped by the abort signal after step 2/20; checkpoint step-000002; continue with: jepa train toy --out runs/a --resume');
+    expect(stream.text()).not.toContain("resume: 'auto'");
+  });
+
   it('does nothing more when resumed at the end, and refuses to mix runs or resume from nothing', async () => {
     const first = await train(toy(), base('run'));
     const again = toy();

@@ -176,7 +176,7 @@ class TrainingRun {
     if (stopReason === 'stopAfterStep') return result; // as if the process had died here
     const where = this.lastCheckpoint ? `; checkpoint ${this.lastCheckpoint.name}` : '';
     if (stopReason === 'aborted') {
-      this.progress.message(`stopped by the abort signal after step ${this.step}/${totalSteps}${where}. Rerun with resume: 'auto' to continue.`);
+      this.progress.message(`stopped by the abort signal after step ${this.step}/${totalSteps}${where}${this.options.resumeHint ? `; continue with: ${this.options.resumeHint}` : ". Rerun with resume: 'auto' to continue."}`);
     } else {
       const loss = this.lastLoss === undefined ? '' : `, final loss ${Number(this.lastLoss.toPrecision(7))}`;
       this.progress.message(`finished: step ${this.step}/${totalSteps} (${this.stepsRun} in this call) in ${formatDuration(result.wallSeconds)}${loss}${where}.`);
@@ -247,7 +247,7 @@ class TrainingRun {
     } catch (error) {
       if (isNonFiniteLossError(error)) return this.diverge(step, error.loss, error.gradNorm, true, error);
       const where = this.lastCheckpoint
-        ? `the newest checkpoint is ${this.lastCheckpoint.name} (step ${this.lastCheckpoint.step}); rerun with resume: 'auto' to continue from it`
+        ? `the newest checkpoint is ${this.lastCheckpoint.name} (step ${this.lastCheckpoint.step}); ${this.options.resumeHint ? `continue from it with: ${this.options.resumeHint}` : "rerun with resume: 'auto' to continue from it"}`
         : 'no checkpoint was written yet';
       this.progress.stop();
       this.progress.message(`step ${step} failed: ${(error as Error)?.message ?? String(error)} (${where}).`);
@@ -310,14 +310,14 @@ class TrainingRun {
     if (weightsUnchanged) {
       message =
         `Training diverged at step ${step} (${signalText}). The update was skipped, so the weights are those of step ${lastGood}, ` +
-        `saved as checkpoint ${checkpoint!.name} (${checkpoint!.tensorsPath}). ${fixes}; then rerun with resume: true to continue from that checkpoint.`;
+        `saved as checkpoint ${checkpoint!.name} (${checkpoint!.tensorsPath}). ${fixes}; then ${this.options.resumeHint ? `continue from that checkpoint with: ${this.options.resumeHint}` : 'rerun with resume: true to continue from that checkpoint'}.`;
     } else {
       const where = checkpoint
         ? `the newest checkpoint is ${checkpoint.name} (step ${checkpoint.step}, ${checkpoint.tensorsPath})`
         : 'no checkpoint was written yet';
       message =
         `Training diverged at step ${step}: trainStep returned loss ${loss} and may already have changed the weights, so nothing newer ` +
-        `was saved; ${where}. ${fixes}; then rerun with resume: true. ` +
+        `was saved; ${where}. ${fixes}; then ${this.options.resumeHint ? `continue with: ${this.options.resumeHint}` : 'rerun with resume: true'}. ` +
         'To let the trainer save the last good state itself, make trainStep throw NonFiniteLossError before updating the weights.';
     }
     this.progress.stop();

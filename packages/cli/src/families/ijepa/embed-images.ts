@@ -54,7 +54,7 @@ async function folderSource(root: string, loaded: EncoderFromCheckpoint, skipCor
             return await decodeImage(path, { channels, size });
           } catch (error) {
             if (!(error instanceof ImageDecodeError)) throw error;
-            if (!skipCorrupt) throw new CliError(`${error.message} (or pass --skip-corrupt to leave such files out)`);
+            if (!skipCorrupt) throw new CliError(`Cannot decode image ${error.path}: ${error.reason}. Fix: check that it is a complete PNG, JPEG, WebP, GIF, TIFF or AVIF image; re-export or remove it (or pass --skip-corrupt to leave such files out).`, 1, { cause: error });
             skipped.push({ file: names(path), reason: error.reason });
             return undefined;
           }

@@ -102,7 +102,7 @@ export async function loadRunData(spec: DataSpec, log?: TextStream): Promise<Run
       folder = await loadImageFolder(root, { size: spec.imageSize, channels: spec.channels as 1 | 3, skipCorrupt: spec.skipCorrupt });
     } catch (error) {
       if (error instanceof ImageDecodeError && !spec.skipCorrupt) {
-        throw new CliError(`${error.message}\nFix: pass --skip-corrupt to skip unreadable files (the report counts them), or remove the file.`);
+        throw new CliError(`Cannot decode image ${error.path}: ${error.reason}. Fix: pass --skip-corrupt to skip unreadable files (the report counts them), or re-export or remove the file.`, 1, { cause: error });
       }
       throw new CliError(`--dataset ${root}: ${(error as Error).message}`);
     }

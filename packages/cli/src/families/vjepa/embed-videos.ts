@@ -277,7 +277,7 @@ async function videoSource(
         }
         await flush();
       } catch (error) {
-        if (error instanceof VideoDecodeError) throw new CliError(`${error.message}\n(or pass --skip-corrupt to leave such files out)`);
+        if (error instanceof VideoDecodeError) throw new CliError(`${error.message.replace(/(,|;)? (or )?skip such files with skipCorrupt: true/, '')}\n(or pass --skip-corrupt to leave such files out)`, 1, { cause: error });
         throw error;
       }
     },
