@@ -65,6 +65,14 @@ describe('bad input', () => {
     const steps = await jepa('train', 'ijepa', '--steps', 'ten');
     expect(steps.code).not.toBe(0);
     expect(steps.stderr).toContain('Expected a positive integer');
+    for (const written of ['1e3', '0x10', '10.0', '1_000']) {
+      const odd = await jepa('train', 'ijepa', '--steps', written);
+      expect(odd.code, written).not.toBe(0);
+      expect(odd.stderr).toContain(`Expected a positive integer written in decimal digits (e.g. 1000, not 1e3), got '${written}'.`);
+    }
+    const list = await jepa('train', 'world-model', '--encoder-stages', '8,1e2');
+    expect(list.code).not.toBe(0);
+    expect(list.stderr).toContain('Expected a comma-separated list of integers >= 1');
   });
 
   it('says which flags to change when the width is not divisible by the heads', async () => {
