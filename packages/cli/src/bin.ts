@@ -1,7 +1,12 @@
+import { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { runCli } from './run-cli.js';
 
 // The `jepa` executable (tsup adds the shebang). The first Ctrl-C stops training after the current
 // step and saves a checkpoint; a second one exits at once.
+// `jepa --help | head -1`: the reader closing the pipe ends the command quietly (status 0).
+exitQuietlyOnBrokenPipe(process.stdout, (code) => process.exit(code));
+exitQuietlyOnBrokenPipe(process.stderr, (code) => process.exit(code));
+
 const controller = new AbortController();
 process.on('SIGINT', () => {
   if (controller.signal.aborted) process.exit(130);
