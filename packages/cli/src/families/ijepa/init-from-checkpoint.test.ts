@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint, readSafetensorsFile } from '@jepa/core';
+import { loadCheckpoint, readSafetensorsFile, writeSafetensorsFile } from '@jepa/core';
 import { fixtureDir } from '@jepa/core/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,5 +84,15 @@ describe.skipIf(!fixture)('jepa train ijepa --init-from <official checkpoint>', 
     expect(both.stderr).toContain('--init-from starts a new run from a checkpoint; --resume continues a run folder. Pass one of them.');
 
     for (const dir of ['no-heads', 'short', 'sizes', 'mnist']) expect(existsSync(join(cwd, dir)), dir).toBe(false);
+  });
+});
+
+describe('jepa train ijepa --init-from a file that is no I-JEPA checkpoint', () => {
+  it('says what the file is in a sentence that reads', async () => {
+    await writeSafetensorsFile(join(cwd, 'other.safetensors'), { 'head.weight': { dtype: 'F32', shape: [2, 2], data: new Float32Array(4) } });
+    const { code, stderr } = await jepa('train', 'ijepa', '--init-from', 'other.safetensors', '--out', 'other');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/other\.safetensors: the file is not an I-JEPA checkpoint this library recognises \(1 tensor;/);
+    expect(stderr).not.toContain('is a not');
   });
 });

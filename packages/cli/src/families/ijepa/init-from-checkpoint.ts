@@ -23,7 +23,7 @@ export async function readInitCheckpoint(flags: ModelFlags & { readonly initFrom
   const description = describeCheckpoint(file);
   if (description.modules.length !== 3) {
     throw new CliError(
-      `--init-from ${file.path}: is a ${description.summary}; starting a run needs a full I-JEPA training checkpoint with encoder, predictor and target_encoder. ` +
+      `--init-from ${file.path}: the file ${description.kind === 'unknown' ? 'is' : description.kind === 'ijepa-modules' ? 'holds' : 'is a'} ${description.summary}; starting a run needs a full I-JEPA training checkpoint with encoder, predictor and target_encoder. ` +
         '(To continue a run of this library, use --out <run> --resume.)',
     );
   }
