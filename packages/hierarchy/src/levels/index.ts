@@ -1,4 +1,7 @@
-// Levels above a trained world model: latent levels over frozen lower latents, and their training.
+// Levels above a lower level: latent levels over frozen world-model latents, temporal JEPA levels over any per-step latents, and their training.
 export { LatentLevel, type LatentLevelOptions, type MacroActionKind } from './latent-level.js';
 export { trainLatentLevel, type LatentLevelTrainingOptions, type LatentLevelTrainingResult, type LatentTrajectories } from './train-latent-level.js';
+export { TemporalLevel, TemporalPredictor, type TemporalLevelOptions, type TemporalLevelEncoderChoice } from './temporal-level.js';
+export { TemporalWindowEncoder, type TemporalWindowEncoderOptions, type WindowPooling } from './temporal-window-encoder.js';
+export { trainTemporalLevel, TEMPORAL_LEVEL_REGULARIZERS, type LatentSequences, type TemporalLevelTrainingOptions, type TemporalLevelTrainingResult } from './train-temporal-level.js';
 export { encodeTrajectoryLatents, type TrajectoryFrames } from './encode-trajectory-latents.js';
