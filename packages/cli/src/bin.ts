@@ -14,4 +14,8 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
+// Killed (SIGTERM, a closed terminal): exit through process.exit so held run-folder locks are released.
+process.on('SIGTERM', () => process.exit(143));
+process.on('SIGHUP', () => process.exit(129));
+
 process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });

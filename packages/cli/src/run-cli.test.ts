@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -131,5 +131,23 @@ describe('bad input', () => {
     const { code, stderr } = await jepa('eval', 'probe', '--checkpoint', 'runs/nothing');
     expect(code).toBe(1);
     expect(stderr).toContain('no such file or folder');
+  });
+});
+
+describe('jepa train --out a folder that is not a run', () => {
+  it('refuses a non-empty folder without config.json unless --force, for every family, and leaves its files alone', async () => {
+    const folder = join(cwd, 'my-reports');
+    mkdirSync(folder, { recursive: true });
+    for (const name of ['report.md', 'report.json', 'loss.png']) writeFileSync(join(folder, name), 'mine');
+    for (const kind of ['ijepa', 'vjepa', 'world-model']) {
+      const { code, stderr } = await jepa('train', kind, '--out', 'my-reports');
+      expect(code, kind).toBe(1);
+      expect(stderr).toContain(`error: --out ${folder}: the folder is not empty (loss.png, report.json, report.md) and holds no run (no config.json).`);
+      expect(stderr).toContain('pass --force to write into this one anyway');
+      const help = await jepa('train', kind, '--help');
+      expect(help.stdout).toMatch(/--force\s+write a new run into a non-empty --out folder that holds no run/);
+    }
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toBe('mine');
+    expect(readdirSync(folder).sort()).toEqual(['loss.png', 'report.json', 'report.md']);
   });
 });

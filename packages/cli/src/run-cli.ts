@@ -3,6 +3,7 @@ import { CliError, commandLineMessage } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
 import { resolveIo, type CliIo } from './cli-io.js';
 import { createProgram } from './program.js';
+import { withRunScope } from './run-folder/run-scope.js';
 
 /** Options of {@link runCli}. */
 export interface RunCliOptions extends Partial<CliIo> {
@@ -20,7 +21,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   const context: CliContext = { io, argv, signal: options.signal, exitCode: 0 };
   const program = createProgram(context);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // The run scope releases what the command holds (run-folder locks) when it ends, however it ends.
+    await withRunScope(io.stderr, () => program.parseAsync([...argv], { from: 'user' }));
     return context.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunConfig } from './run-config.js';
 import { openRunFolder, refuseChangedSettings } from './run-folder.js';
+import { RUN_LOCK_FILE } from './run-lock.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'jepa-run-folder-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -16,13 +18,18 @@ function writeConfig(folder: string, config: Record<string, unknown>): void {
 describe('openRunFolder', () => {
   it('opens a new folder, and refuses one that holds a run unless resuming', async () => {
     const fresh = await openRunFolder({ kind: 'toy', out: 'runs/new', cwd });
-    expect(fresh).toEqual({ dir: join(cwd, 'runs/new'), configPath: join(cwd, 'runs/new/config.json') });
-    expect((await openRunFolder({ kind: 'toy', cwd })).dir).toMatch(/runs\/toy-\d{8}-\d{6}$/);
+    expect(fresh).toEqual({ dir: join(cwd, 'runs/new'), configPath: join(cwd, 'runs/new/config.json'), release: expect.any(Function) });
+    await fresh.release();
+    const dated = await openRunFolder({ kind: 'toy', cwd });
+    expect(dated.dir).toMatch(/runs\/toy-\d{8}-\d{6}$/);
+    await dated.release();
     writeConfig('runs/a', { format: 'jepa-run-config', version: 1, kind: 'toy', training: { lr: 1 }, data: {}, run: {} });
     await expect(openRunFolder({ kind: 'toy', out: 'runs/a', cwd })).rejects.toThrow('already holds a run. Pass --resume to continue it');
     mkdirSync(join(cwd, 'runs/b/checkpoints'), { recursive: true });
     await expect(openRunFolder({ kind: 'toy', out: 'runs/b', cwd })).rejects.toThrow('already holds a run');
-    expect((await openRunFolder({ kind: 'toy', out: 'runs/a', resume: true, cwd })).previous?.training).toEqual({ lr: 1 });
+    const resumed = await openRunFolder({ kind: 'toy', out: 'runs/a', resume: true, cwd });
+    expect(resumed.previous?.training).toEqual({ lr: 1 });
+    await resumed.release();
   });
 
   it('refuses --resume without --out, without a run, or of another kind', async () => {
@@ -30,6 +37,71 @@ describe('openRunFolder', () => {
     await expect(openRunFolder({ kind: 'toy', out: 'runs/none', resume: true, cwd })).rejects.toThrow(/holds no config\.json, so it is not a run folder written by `jepa train toy`/);
     writeConfig('runs/other', { format: 'jepa-run-config', version: 1, kind: 'other', training: {}, data: {} });
     await expect(openRunFolder({ kind: 'toy', out: 'runs/other', resume: true, cwd })).rejects.toThrow(/holds a run of `jepa train other`.*jepa train other --out .* --resume/);
+  });
+});
+
+describe('openRunFolder: one writer per run folder', () => {
+  const config = { format: 'jepa-run-config', version: 1, kind: 'toy', training: {}, data: {}, run: {} };
+
+  it('lets one of two writers have the folder; the second is told the folder and the holder pid', async () => {
+    const first = await openRunFolder({ kind: 'toy', out: 'runs/locked', cwd });
+    const lockPath = join(cwd, 'runs/locked', RUN_LOCK_FILE);
+    expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    await expect(openRunFolder({ kind: 'toy', out: 'runs/locked', cwd })).rejects.toThrow(
+      new RegExp(`^${join(cwd, 'runs/locked')} is in use by another jepa command: process ${process.pid} on ${hostname()}, started .* holds its lock .*\\.jepa-run\\.lock\\. Two commands writing one run folder would mix their checkpoints and metrics\\. Wait for it to finish \\(or stop it: kill ${process.pid}\\), or choose another --out\\.$`),
+    );
+    await first.release();
+    expect(existsSync(lockPath)).toBe(false);
+    expect(existsSync(join(cwd, 'runs/locked')), 'an untouched folder it created is removed').toBe(false);
+    // two at once: exactly one wins
+    writeConfig('runs/race', config);
+    const both = await Promise.allSettled([0, 1].map(() => openRunFolder({ kind: 'toy', out: 'runs/race', resume: true, cwd })));
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/is in use by another jepa command: process \d+/);
+    await (both.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
+  });
+
+  it('takes over the lock of a process that is gone, and says so', async () => {
+    writeConfig('runs/stale', config);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(dead.stdout);
+    writeFileSync(join(cwd, 'runs/stale', RUN_LOCK_FILE), JSON.stringify({ pid: deadPid, host: hostname(), startedAt: '2020-01-01T00:00:00.000Z', command: 'jepa train toy', token: 'old' }));
+    let log = '';
+    const folder = await openRunFolder({ kind: 'toy', out: 'runs/stale', resume: true, cwd, log: { write: (text: string) => (log += text) } });
+    expect(log).toContain(`taking over the stale lock of ${join(cwd, 'runs/stale')}: process ${deadPid} on ${hostname()}, started 2020-01-01T00:00:00.000Z (jepa train toy) is no longer running`);
+    expect(JSON.parse(readFileSync(join(cwd, 'runs/stale', RUN_LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    await folder.release();
+  });
+
+  it('removes temp files of interrupted atomic writes (only those) on open, and says so', async () => {
+    writeConfig('runs/temps', config);
+    mkdirSync(join(cwd, 'runs/temps/checkpoints'), { recursive: true });
+    const temp = '.step-000003.safetensors.4242.0123456789ab.tmp';
+    writeFileSync(join(cwd, 'runs/temps/checkpoints', temp), 'partial');
+    writeFileSync(join(cwd, 'runs/temps/checkpoints', 'notes.tmp'), 'mine');
+    let log = '';
+    const folder = await openRunFolder({ kind: 'toy', out: 'runs/temps', resume: true, cwd, log: { write: (text: string) => (log += text) } });
+    expect(readdirSync(join(cwd, 'runs/temps/checkpoints'))).toEqual(['notes.tmp']);
+    expect(log).toBe(`removed 1 temp file left by an interrupted write: ${join(cwd, 'runs/temps/checkpoints', temp)}\n`);
+    await folder.release();
+  });
+});
+
+describe('openRunFolder: a new run and a folder that is not a run', () => {
+  it('refuses a non-empty folder without a run unless forced', async () => {
+    mkdirSync(join(cwd, 'reports'), { recursive: true });
+    for (const name of ['report.md', 'report.json', 'loss.png']) writeFileSync(join(cwd, 'reports', name), 'keep me');
+    await expect(openRunFolder({ kind: 'toy', out: 'reports', cwd })).rejects.toThrow(
+      `--out ${join(cwd, 'reports')}: the folder is not empty (loss.png, report.json, report.md) and holds no run (no config.json). ` +
+        'A new run writes config.json, checkpoints/, metrics.jsonl, loss.png, loss.svg, report.md, report.json there and would overwrite files of those names. ' +
+        'Choose a new or empty folder, or pass --force to write into this one anyway.',
+    );
+    const forced = await openRunFolder({ kind: 'toy', out: 'reports', cwd, force: true });
+    await forced.release();
+    expect(readFileSync(join(cwd, 'reports/report.md'), 'utf8')).toBe('keep me');
+    mkdirSync(join(cwd, 'empty-but-hidden'), { recursive: true });
+    writeFileSync(join(cwd, 'empty-but-hidden/.DS_Store'), '');
+    await (await openRunFolder({ kind: 'toy', out: 'empty-but-hidden', cwd })).release();
   });
 });
 
@@ -56,6 +128,6 @@ describe('refuseChangedSettings', () => {
     expect(() => refuseChangedSettings(folder, { training: { lr: 2, steps: 20, model: { depth: 3 } }, data: { limit: 5 } }, rules)).toThrow(
       /--resume: these settings differ from \/r\/config\.json:\n {2}- training\.lr: 1 -> 2\n {2}- training\.model\.depth: 2 -> 3\n.*only --steps may grow it/,
     );
-    expect(() => refuseChangedSettings({ dir: '/n', configPath: '/n/config.json' }, { training: { lr: 5 }, data: {} }, rules)).not.toThrow();
+    expect(() => refuseChangedSettings({ configPath: '/n/config.json' }, { training: { lr: 5 }, data: {} }, rules)).not.toThrow();
   });
 });

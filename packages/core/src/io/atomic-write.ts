@@ -8,6 +8,16 @@ export type AtomicWriteData = Uint8Array | string | Iterable<Uint8Array> | Async
 /** Temp files are `.<target name>.<pid>.<random>.tmp` beside the target. */
 export const ATOMIC_TEMP_SUFFIX = '.tmp';
 
+const ATOMIC_TEMP_NAME = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Whether a file name is one of {@link writeFileAtomic}'s temp files (`.<target>.<pid>.<12 hex>.tmp`):
+ * one that is still there after its writer ended was left by an interrupted write and may be removed.
+ */
+export function isAtomicTempFile(name: string): boolean {
+  return ATOMIC_TEMP_NAME.test(name);
+}
+
 /** Flushes a directory entry to disk; not possible everywhere (e.g. Windows), so best effort. */
 async function syncDirectory(dir: string): Promise<void> {
   let handle: FileHandle | undefined;

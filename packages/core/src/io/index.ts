@@ -1,4 +1,4 @@
-export { ATOMIC_TEMP_SUFFIX, writeFileAtomic, type AtomicWriteData } from './atomic-write.js';
+export { ATOMIC_TEMP_SUFFIX, isAtomicTempFile, writeFileAtomic, type AtomicWriteData } from './atomic-write.js';
 export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
