@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, StateDictMismatchError, toTfTensor } from '@jepa/core';
 import { CliError } from '../cli-error.js';
+import { refuseNonFiniteWeights } from './finite-weights.js';
 import type { CheckpointLocation } from './checkpoint-location.js';
 
 /** What the trainer stores in a run checkpoint's `meta` (only the parts read here). */
@@ -72,6 +73,7 @@ export async function loadRunCheckpoint<Model extends { loadStateDict(weights: R
     );
   }
   const config = state.config;
+  refuseNonFiniteWeights([...loaded.tensors].filter(([key]) => !key.startsWith('optimizer.')), tensorsPath);
   let model: Model;
   try {
     model = kind.build(config);

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readSafetensorsFile, readTorchFile, collectTensors, saveCheckpoint } from '@jepa/core';
+import { readSafetensorsFile, readTorchFile, collectTensors, saveCheckpoint, writeSafetensorsFile } from '@jepa/core';
 import { fixtureDir } from '@jepa/core/testing';
 import { createIJepa } from '@jepa/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +96,33 @@ describe.skipIf(!fixture)('jepa convert', () => {
     const absent = await jepa('convert', 'target.safetensors', 'y.safetensors', '--only', 'encoder');
     expect(absent.code).toBe(1);
     expect(absent.stderr).toMatch(/has no encoder module \(it holds target_encoder\)\. Pick --only from those/);
+  });
+});
+
+describe.skipIf(!fixture)('non-finite weights', () => {
+  it('convert and embed refuse weights holding NaN/Inf, naming the tensors and counts, unless --allow-non-finite', async () => {
+    expect((await jepa('convert', CHECKPOINT, 'clean.safetensors')).code).toBe(0);
+    const clean = await readSafetensorsFile(join(cwd, 'clean.safetensors'));
+    const tensors = new Map(clean.tensors);
+    const qkv = 'target_encoder.module.blocks.0.attn.qkv.weight';
+    const poisoned = Float32Array.from(tensors.get(qkv)!.data as Float32Array);
+    poisoned[0] = NaN;
+    poisoned[5] = Infinity;
+    tensors.set(qkv, { dtype: 'F32', shape: tensors.get(qkv)!.shape, data: poisoned });
+    await writeSafetensorsFile(join(cwd, 'nan.safetensors'), tensors, clean.metadata);
+
+    const refused = await jepa('convert', 'nan.safetensors', 'copy.safetensors');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `error: IN ${join(cwd, 'nan.safetensors')}: 1 weight tensor holds non-finite values: ${qkv} (1 NaN, 1 infinite). ` +
+        'A model with them computes NaN; the training that wrote it diverged or the file is damaged. Use an earlier checkpoint, or pass --allow-non-finite to use these weights anyway.\n',
+    );
+    expect(existsSync(join(cwd, 'copy.safetensors'))).toBe(false);
+    expect((await jepa('convert', 'nan.safetensors', 'copy.safetensors', '--allow-non-finite')).code).toBe(0);
+
+    mkdirSync(join(cwd, 'photos'), { recursive: true });
+    const embed = await jepa('embed', '--checkpoint', 'nan.safetensors', '--num-heads', '3', '--input', 'photos', '--out', 'f.safetensors');
+    expect(embed.code).toBe(1);
+    expect(embed.stderr).toContain(`error: --checkpoint ${join(cwd, 'nan.safetensors')}: 1 weight tensor holds non-finite values: ${qkv} (1 NaN, 1 infinite).`);
   });
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { writeSafetensorsFile } from '@jepa/core';
 import { convertCheckpointTensors, IJEPA_MODULES, type IJepaModuleName } from '@jepa/vision';
+import { refuseNonFiniteWeights } from '../checkpoints/finite-weights.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { integerAtLeast } from '../option-parsers.js';
@@ -15,6 +16,8 @@ export interface ConvertFlags {
   only?: IJepaModuleName[];
   numHeads?: number;
   force?: boolean;
+  /** Copy weights that hold NaN/Inf (refused by default). */
+  allowNonFinite?: boolean;
 }
 
 const EXAMPLES = `
@@ -55,6 +58,7 @@ export function registerConvert(program: Command, context: CliContext): Command 
     .option('--only <modules>', `write only these modules (comma-separated: ${IJEPA_MODULES.join(', ')})`, parseModules)
     .option('--num-heads <n>', 'encoder heads to record in the metadata (they cannot be read from the weights)', integerAtLeast(1))
     .option('--force', 'overwrite <out> if it exists')
+    .option('--allow-non-finite', 'copy weights that hold NaN or infinite values (refused by default)')
     .addHelpText('after', EXAMPLES)
     .action(async (input: string, output: string, flags: ConvertFlags) => {
       await convert(input, output, flags, context);
@@ -77,6 +81,7 @@ export async function convert(input: string, output: string, flags: ConvertFlags
   } catch (error) {
     throw new CliError((error as Error).message);
   }
+  if (!flags.allowNonFinite) refuseNonFiniteWeights(converted.tensors, `IN ${file.path}`, '--allow-non-finite');
   await writeSafetensorsFile(out, converted.tensors, converted.metadata);
   const keys = [...converted.tensors.keys()];
   const parameters = [...converted.tensors.values()].reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);

@@ -8,6 +8,7 @@ import { backendOption, progressOption, startBackend } from '../common-options.j
 import type { EmbedFlags } from '../families/model-family.js';
 import { familyOfCheckpoint, familyOfInputFile, inputFileNouns, MODEL_FAMILIES, unsupportedCommand } from '../families/registry.js';
 import { integerAtLeast, numberIn } from '../option-parsers.js';
+import { refuseNonFiniteWeights } from '../checkpoints/finite-weights.js';
 
 export { FEATURES_FORMAT } from '../report/features-file.js';
 
@@ -49,6 +50,7 @@ export function registerEmbed(program: Command, context: CliContext): Command {
     .option('--frame-step <n>', 'video: frames between sampled frames (the official sampling_rate; default 4)', integerAtLeast(1))
     .option('--fps <x>', 'video: sample frames at about this rate instead of --frame-step', numberIn(0))
     .option('--num-clips <n>', 'video: clips per video (each centred in its own segment), features averaged over them', integerAtLeast(1), 1)
+    .option('--allow-non-finite', 'use weights that hold NaN or infinite values (refused by default: their features are NaN)')
     .addOption(backendOption())
     .addOption(progressOption())
     .addHelpText('after', EXAMPLES)
@@ -77,6 +79,7 @@ export async function embed(flags: EmbedFlags, context: CliContext): Promise<voi
   }
   // Only the encoder asked for is read when the file has it (an official training checkpoint's other modules and optimizer state are skipped).
   const file = await readCheckpointArgument(flags.checkpoint, io.cwd, '--checkpoint', { only: [flags.encoder === 'context' ? 'encoder' : 'target_encoder'] });
+  if (!flags.allowNonFinite) refuseNonFiniteWeights(file.tensors, `--checkpoint ${file.path}`, '--allow-non-finite');
   const family = familyOfCheckpoint(file);
   if (!family.embed) throw unsupportedCommand(family, 'jepa embed', flags.checkpoint, 'it writes the average-pooled features of an image or video encoder');
   await startBackend(flags.backend, io);

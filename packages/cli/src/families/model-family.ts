@@ -133,6 +133,8 @@ export interface EmbedFlags {
   fps?: number;
   /** Video: clips per video, their features averaged. */
   numClips?: number;
+  /** Use weights that hold NaN/Inf (refused by default). */
+  allowNonFinite?: boolean;
   backend?: BackendChoice;
   progress: ProgressMode;
 }
