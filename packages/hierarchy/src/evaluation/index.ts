@@ -13,3 +13,4 @@ export {
 } from './planning-evaluation.js';
 export { encoderScoredCost, type EncoderScoredCostOptions } from './encoder-scored-cost.js';
 export { wilsonInterval } from './wilson-interval.js';
+export type { HierarchicalPlanningDefaults, WorldModelPlanningDefaults } from './planning-defaults.js';

@@ -8,3 +8,4 @@ export {
   fourRoomsPlanningEnvironment,
   type FourRoomsPlanningOptions,
 } from './four-rooms-planning.js';
+export { FOUR_ROOMS_PLANNING, FOUR_ROOMS_RECIPE } from './four-rooms-recipe.js';

@@ -1,5 +1,6 @@
 import type { CemPlannerOptions } from '../planning/cem-planner.js';
 import type { HierarchicalSearchSettings } from '../planning/hierarchical-search.js';
+import type { HierarchicalPlanningDefaults, WorldModelPlanningDefaults } from '../evaluation/planning-defaults.js';
 import type { LatentDistanceReduction } from '../planning/latent-distance-cost.js';
 import type { MppiPlannerOptions } from '../planning/mppi-planner.js';
 import type { WorldModelTrainingConfig } from '../training/world-model-trainable.js';
@@ -44,10 +45,7 @@ export const TWO_ROOMS_RECIPE = {
 export type TwoRoomsHierarchicalSettings = HierarchicalSearchSettings;
 
 /** {@link TwoRoomsHierarchicalSettings} and the episode loop's cadence, as `TWO_ROOMS_PLANNING.hierarchical`. */
-export interface TwoRoomsHierarchicalPlanning extends TwoRoomsHierarchicalSettings {
-  /** Actions executed between plans. */
-  readonly replanEvery: number;
-}
+export type TwoRoomsHierarchicalPlanning = HierarchicalPlanningDefaults;
 
 /**
  * Planning defaults for Two Rooms episodes (the evaluation protocol is the reference's: 200 actions,
@@ -85,11 +83,4 @@ export const TWO_ROOMS_PLANNING = {
     replanEvery: 5,
     search: { samples: 100, iterations: 10, elites: 10, actionRepeat: 5 } satisfies CemPlannerOptions,
   },
-} as const satisfies {
-  horizon: number;
-  replanEvery: number;
-  cost: LatentDistanceReduction;
-  cem: CemPlannerOptions;
-  mppi: MppiPlannerOptions;
-  hierarchical: TwoRoomsHierarchicalPlanning;
-};
+} as const satisfies WorldModelPlanningDefaults;

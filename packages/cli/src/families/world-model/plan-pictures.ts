@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { drawTwoRoomsPicture, type TwoRoomsEpisodeResult } from '@jepa/hierarchy';
+import type { PlanningEpisodeResult, TwoRoomsPicture } from '@jepa/hierarchy';
+
+/** Draws an episode (walls, start, goal, the first positions of its path) at a scale: the environment's picture function. */
+export type EpisodeDrawer = (episode: PlanningEpisodeResult<unknown>, path: Float64Array, scale: number) => TwoRoomsPicture;
 
 /** Picture pixels per world pixel of the PNGs (a 260 x 260 picture) and of the GIF frames (195 x 195). */
 const PNG_SCALE = 4;
@@ -16,10 +19,10 @@ const GIF_LAST_FRAME_HOLD = 15;
 export const episodePictureName = (index: number, extension: 'png' | 'gif') => `episode-${String(index).padStart(3, '0')}.${extension}`;
 
 /** Writes `episode-NNN.png` (walls, start, goal with its success ring, the executed path) for each episode into `dir`; returns the file names. */
-export async function writeEpisodePngs(dir: string, episodes: readonly TwoRoomsEpisodeResult[]): Promise<string[]> {
+export async function writeEpisodePngs(dir: string, episodes: ReadonlyArray<PlanningEpisodeResult<unknown>>, draw: EpisodeDrawer): Promise<string[]> {
   const names: string[] = [];
   for (const episode of episodes) {
-    const picture = drawTwoRoomsPicture({ layout: episode.layout, start: episode.start, goal: episode.goal, path: episode.path, scale: PNG_SCALE, channels: 3 });
+    const picture = draw(episode, episode.path, PNG_SCALE);
     const name = episodePictureName(episode.index, 'png');
     await sharp(Buffer.from(picture.data.buffer, picture.data.byteOffset, picture.data.byteLength), { raw: { width: picture.width, height: picture.height, channels: picture.channels } })
       .png()
@@ -34,7 +37,7 @@ export async function writeEpisodePngs(dir: string, episodes: readonly TwoRoomsE
  * {@link GIF_FRAMES} frames (the last one held), looping. The frames are stacked into one tall raw
  * image with `pageHeight` and encoded by sharp (libvips' GIF writer). Returns the file name.
  */
-export async function writeEpisodeGif(dir: string, episode: TwoRoomsEpisodeResult): Promise<string> {
+export async function writeEpisodeGif(dir: string, episode: PlanningEpisodeResult<unknown>, draw: EpisodeDrawer): Promise<string> {
   const positions = episode.path.length / 2;
   const frameCount = Math.min(GIF_FRAMES, positions);
   const frames: Uint8Array[] = [];
@@ -43,7 +46,7 @@ export async function writeEpisodeGif(dir: string, episode: TwoRoomsEpisodeResul
   for (let f = 1; f <= frameCount; f++) {
     // Frame f shows the first ceil(f / frameCount * positions) positions; the last frame the whole path.
     const shown = Math.max(1, Math.ceil((f / frameCount) * positions));
-    const picture = drawTwoRoomsPicture({ layout: episode.layout, start: episode.start, goal: episode.goal, path: episode.path.subarray(0, 2 * shown), scale: GIF_SCALE, channels: 3 });
+    const picture = draw(episode, episode.path.subarray(0, 2 * shown), GIF_SCALE);
     width = picture.width;
     height = picture.height;
     frames.push(picture.data);

@@ -1,10 +1,10 @@
-import type { TwoRoomsEpisodeResult, TwoRoomsEpisodeSummary } from '@jepa/hierarchy';
+import type { PlanningEpisodeResult, PlanningEpisodeSummary } from '@jepa/hierarchy';
 import { percent, seconds } from '../../report/probe-report.js';
 import { formatMarkdownTable } from '../../report/text-table.js';
 import type { WorldModelEnvironment } from './world-model-run.js';
 
 /** `plan-report.json` of `jepa plan`. Rates are fractions in [0, 1]; distances world pixels; times seconds. */
-export interface PlanReport extends TwoRoomsEpisodeSummary {
+export interface PlanReport extends PlanningEpisodeSummary {
   readonly format: 'jepa-plan-report';
   readonly version: 1;
   readonly createdAt: string;
@@ -20,7 +20,8 @@ export interface PlanReport extends TwoRoomsEpisodeSummary {
   readonly protocol: {
     readonly seed: number;
     readonly firstEpisode: number;
-    readonly plannedSteps: number;
+    /** Actions an episode may take, in words (`200 actions`; Four Rooms: per task, `maxSteps` of each result). */
+    readonly budget: string;
     readonly successDistance: number;
     /** Frame side the model observes (null for the oracle, which observes positions). */
     readonly imageSize: number | null;
@@ -32,9 +33,10 @@ export interface PlanReport extends TwoRoomsEpisodeSummary {
   /** The files written beside the report: PNGs of the first episodes, and one animated GIF (of the first drawn episode that succeeded, else the first). */
   readonly pictures: { readonly png: readonly string[]; readonly gif: string | null; readonly gifEpisode: number | null };
   /** Every episode, without its path. */
-  readonly results: ReadonlyArray<Omit<TwoRoomsEpisodeResult, 'path'>>;
+  readonly results: ReadonlyArray<Omit<PlanningEpisodeResult<unknown>, 'path'> & { readonly layoutText: string }>;
 }
 
+const ENVIRONMENT_LABELS: Record<string, string> = { 'two-rooms': 'Two Rooms', 'four-rooms': 'Four Rooms' };
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 
@@ -57,9 +59,9 @@ export function renderPlanReport(report: PlanReport): string {
   );
   const options = Object.entries(report.plannerOptions).map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(', ');
   const episodes = formatMarkdownTable(
-    ['episode', 'result', 'start distance', 'final distance', 'wall x', 'door y', 'plans', 's'],
-    report.results.map((r) => [String(r.index), r.success ? 'reached' : 'missed', `${fmt(r.startDistance)} px`, `${fmt(r.finalDistance)} px`, String(r.layout.wallX), String(r.layout.doorY), String(r.plans), fmt(r.seconds, 2)]),
-    ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['episode', 'result', 'start distance', 'final distance', 'layout', 'actions allowed', 'plans', 's'],
+    report.results.map((r) => [String(r.index), r.success ? 'reached' : 'missed', `${fmt(r.startDistance)} px`, `${fmt(r.finalDistance)} px`, r.layoutText, String(r.maxSteps), String(r.plans), fmt(r.seconds, 2)]),
+    ['right', 'left', 'right', 'right', 'left', 'right', 'right', 'right'],
   );
   const pictures = [
     ...report.pictures.png.map((name) => `![${name}](${name})`),
@@ -73,8 +75,8 @@ export function renderPlanReport(report: PlanReport): string {
         ? `the true simulator (oracle), scored by the encoder of ${checkpoint} (its predictor is not used)`
         : 'the true simulator (oracle; the checkpoint is not used)';
   return (
-    `# Planning in ${report.env === 'two-rooms' ? 'Two Rooms' : report.env}\n\n` +
-    `Planned through ${source}: ${report.episodes} episodes (seed ${report.protocol.seed}), ${report.protocol.plannedSteps} actions each; ` +
+    `# Planning in ${ENVIRONMENT_LABELS[report.env] ?? report.env}\n\n` +
+    `Planned through ${source}: ${report.episodes} episodes (seed ${report.protocol.seed}), ${report.protocol.budget}; ` +
     `success when the final distance to the goal is below ${report.protocol.successDistance} px. ` +
     `Wall time ${seconds(report.wallSeconds)}.${report.stoppedEarly ? ` Stopped early: ${report.episodes} of ${report.requestedEpisodes} episodes.` : ''}\n\n` +
     `${summary}\n\nPlanner options: ${options}.\n\n` +

@@ -42,12 +42,12 @@ function checkReport(dir: string, planner: string) {
   // 10 plans of 2 iterations, plus the returned mean scored once: 3 rollouts and 2 x 6 x 20 + 20 predicted steps each.
   expect(report).toMatchObject({ plansPerEpisode: 10, rolloutCallsPerEpisode: 30, predictedStepsPerEpisode: 10 * (2 * 6 * 20 + 20) });
   expect(report.plannerOptions).toMatchObject({ search: 'cem', horizon: 20, replanEvery: 50, samples: 6, iterations: 2, elites: 2, actionRepeat: 5 });
-  expect(report.protocol).toMatchObject({ seed: 0, plannedSteps: 200, successDistance: 4.5 });
+  expect(report.protocol).toMatchObject({ seed: 0, budget: '200 actions', successDistance: 4.5 });
   expect(report.checkpoint).toMatchObject({ step: 3, runDir: join(cwd, 'runs/wm') });
   expect(report.results.map((r: { index: number }) => r.index)).toEqual([0, 1]);
   for (const result of report.results) {
     expect(result).not.toHaveProperty('path');
-    expect(result).toMatchObject({ plans: 10, success: result.finalDistance < 4.5 });
+    expect(result).toMatchObject({ plans: 10, maxSteps: 200, success: result.finalDistance < 4.5, layoutText: `wall x ${result.layout.wallX}, door y ${result.layout.doorY}` });
   }
   const markdown = readFileSync(join(cwd, dir, 'plan-report.md'), 'utf8');
   expect(markdown).toContain('| planner | episodes | success rate | 95 % interval |');

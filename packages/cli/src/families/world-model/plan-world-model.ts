@@ -4,16 +4,15 @@ import type { Planner } from '@jepa/core';
 import {
   CemPlanner,
   createWorldModel,
-  evaluateTwoRoomsPlanning,
+  evaluatePlanning,
   latentDistanceCost,
   MppiPlanner,
   TWO_ROOMS_PLANNING,
   TWO_ROOMS_WORLD,
-  summarizeTwoRoomsEpisodes,
-  twoRoomsHierarchicalOracle,
+  summarizePlanningEpisodes,
   type ActionConditionedWorldModel,
-  type TwoRoomsEpisodeSetup,
-  type TwoRoomsEpisodeResult,
+  type PlanningEpisodeSetup,
+  type PlanningEpisodeResult,
   type WorldModelTrainingConfig,
 } from '@jepa/hierarchy';
 import { loadRunCheckpoint, type RunCheckpointMeta } from '../../checkpoints/run-checkpoint.js';
@@ -25,10 +24,11 @@ import { readRunConfig } from '../../run-folder/run-config.js';
 import type { PlanRequest } from '../model-family.js';
 import { writeEpisodeGif, writeEpisodePngs } from './plan-pictures.js';
 import { renderPlanReport, type PlanReport } from './plan-report.js';
-import { WORLD_MODEL_ENVIRONMENTS, WORLD_MODEL_RUN_KIND, type WorldModelDataSpec } from './world-model-run.js';
+import { environmentSpec } from './world-model-environments.js';
+import { WORLD_MODEL_ENVIRONMENTS, WORLD_MODEL_RUN_KIND, type WorldModelDataSpec, type WorldModelEnvironment } from './world-model-run.js';
 
 /** `jepa plan --help`: what the world-model family plans and where its defaults come from. */
-export const WORLD_MODEL_PLAN_HELP = `World-model runs (\`jepa train world-model\`) plan Two Rooms episodes as eb_jepa evaluates them: per
+export const WORLD_MODEL_PLAN_HELP = `World-model runs (\`jepa train world-model\`) plan episodes of their environment. Two Rooms episodes as eb_jepa evaluates them: per
 episode a new layout, a start in one room and a goal in the other, one zero-action step, then 200 planned
 actions with the evaluation collision model; success when the final distance to the goal is below
 ${TWO_ROOMS_WORLD.successDistance} px. The planner encodes the current frame and the goal frame, searches actions whose predicted
@@ -43,7 +43,9 @@ its level-1 search). With --oracle-cost encoder the oracle scores
 the simulated positions with the run's encoder (drawn as frames, encoded, latent distance to the goal's):
 it separates failures of the latent space from failures of the predictor. Defaults (TWO_ROOMS_PLANNING,
 packages/hierarchy/src/two-rooms/two-rooms-recipe.ts): horizon ${TWO_ROOMS_PLANNING.horizon}, replan every ${TWO_ROOMS_PLANNING.replanEvery}, ${TWO_ROOMS_PLANNING.cost} cost; CEM ${TWO_ROOMS_PLANNING.cem.samples} samples x ${TWO_ROOMS_PLANNING.cem.iterations} iterations
-(${TWO_ROOMS_PLANNING.cem.elites} elites, action repeat ${TWO_ROOMS_PLANNING.cem.actionRepeat}); MPPI ${TWO_ROOMS_PLANNING.mppi.samples} x ${TWO_ROOMS_PLANNING.mppi.iterations} (${TWO_ROOMS_PLANNING.mppi.elites} elites, action repeat ${TWO_ROOMS_PLANNING.mppi.actionRepeat}).`;
+(${TWO_ROOMS_PLANNING.cem.elites} elites, action repeat ${TWO_ROOMS_PLANNING.cem.actionRepeat}); MPPI ${TWO_ROOMS_PLANNING.mppi.samples} x ${TWO_ROOMS_PLANNING.mppi.iterations} (${TWO_ROOMS_PLANNING.mppi.elites} elites, action repeat ${TWO_ROOMS_PLANNING.mppi.actionRepeat}).
+Four Rooms runs (--env four-rooms) plan H-JEPA's two-door tasks: start and goal two doors apart, a closed door half the
+time, round(2.8 x the expert's steps) actions; defaults FOUR_ROOMS_PLANNING (packages/hierarchy/src/four-rooms/four-rooms-recipe.ts).`;
 
 /** The resolved options of a planner (its own fields, functions such as the cost left out), for the report. */
 function plannerFields(planner: Planner): Record<string, unknown> {
@@ -51,7 +53,7 @@ function plannerFields(planner: Planner): Record<string, unknown> {
 }
 
 /** The run's environment, from its config.json (Two Rooms when the checkpoint sits outside a run folder). */
-async function runEnvironment(runDir: string | undefined): Promise<string> {
+async function runEnvironment(runDir: string | undefined): Promise<WorldModelEnvironment | string> {
   if (!runDir) return 'two-rooms';
   const config = await readRunConfig(runDir);
   return (config?.data as Partial<WorldModelDataSpec> | undefined)?.env ?? 'two-rooms';
@@ -81,8 +83,10 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   if (!(WORLD_MODEL_ENVIRONMENTS as readonly string[]).includes(env)) {
     throw new CliError(`--checkpoint ${flags.checkpoint}: the run's environment is "${env}", which this version of jepa cannot plan in (known: ${WORLD_MODEL_ENVIRONMENTS.join(', ')}).`);
   }
+  const spec = environmentSpec(env as WorldModelEnvironment);
+  const defaultsOf = spec.planning;
 
-  // 1. The planner: the flags over TWO_ROOMS_PLANNING's search for CEM or MPPI, or over the level-1
+  // 1. The planner: the flags over the environment's planning defaults' search for CEM or MPPI, or over the level-1
   //    search of its hierarchical planner (built per episode: its level 2 simulates the layout).
   if (flags.planner !== 'oracle' && (flags.oracleCost === 'encoder' || flags.oraclePlanner !== 'cem')) {
     const given = flags.oracleCost === 'encoder' ? '--oracle-cost encoder' : `--oracle-planner ${flags.oraclePlanner}`;
@@ -96,7 +100,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   if (hierarchical && flags.cost === 'sum') {
     throw new CliError('--oracle-planner hierarchical scores each level at the plan\'s end (final); it does not take --cost sum.');
   }
-  const defaults = hierarchical ? TWO_ROOMS_PLANNING.hierarchical.search : TWO_ROOMS_PLANNING[search];
+  const defaults = hierarchical ? defaultsOf.hierarchical.search : defaultsOf[search];
   const searchOptions = {
     ...defaults,
     samples: flags.samples ?? defaults.samples,
@@ -104,22 +108,22 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     elites: flags.elites ?? defaults.elites,
     actionRepeat: flags.actionRepeat ?? defaults.actionRepeat,
   };
-  const horizon = flags.horizon ?? (hierarchical ? TWO_ROOMS_PLANNING.hierarchical.horizon : TWO_ROOMS_PLANNING.horizon);
-  const replanEvery = flags.replanEvery ?? (hierarchical ? TWO_ROOMS_PLANNING.hierarchical.replanEvery : TWO_ROOMS_PLANNING.replanEvery);
-  const costReduction = flags.cost ?? TWO_ROOMS_PLANNING.cost;
+  const horizon = flags.horizon ?? (hierarchical ? defaultsOf.hierarchical.horizon : defaultsOf.horizon);
+  const replanEvery = flags.replanEvery ?? (hierarchical ? defaultsOf.hierarchical.replanEvery : defaultsOf.replanEvery);
+  const costReduction = flags.cost ?? defaultsOf.cost;
   const cost = latentDistanceCost({ reduction: costReduction });
-  const hierarchySettings = { ...TWO_ROOMS_PLANNING.hierarchical, horizon, search: searchOptions };
+  const hierarchySettings = { ...defaultsOf.hierarchical, horizon, search: searchOptions };
   let planner: Planner;
   try {
     planner = hierarchical
-      ? twoRoomsHierarchicalOracle({ wallX: TWO_ROOMS_WORLD.size >> 1, doorY: TWO_ROOMS_WORLD.size >> 1 }, hierarchySettings)
+      ? spec.hierarchicalOracle(spec.anyLayout, hierarchySettings)
       : search === 'cem'
         ? new CemPlanner(searchOptions)
         : new MppiPlanner(searchOptions);
   } catch (error) {
     throw new CliError(`${(error as Error).message} On the command line: --samples, --iterations, --elites, --action-repeat.`, 1, { cause: error });
   }
-  const episodePlanner = hierarchical ? ({ layout }: TwoRoomsEpisodeSetup) => twoRoomsHierarchicalOracle(layout, hierarchySettings) : planner;
+  const episodePlanner = hierarchical ? ({ layout }: PlanningEpisodeSetup<unknown>) => spec.hierarchicalOracle(layout, hierarchySettings) : planner;
 
   // 2. The model, strictly (the oracle with positions as its cost needs none: it reads the
   //    checkpoint's meta only; with --oracle-cost encoder it scores with the model's encoder).
@@ -142,7 +146,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
 
   // 3. Episodes, one call each (the evaluation derives every episode's randomness from the seed and
   //    its index, so this equals one call over all of them), with a pause in between for Ctrl-C.
-  const results: TwoRoomsEpisodeResult[] = [];
+  const results: Array<PlanningEpisodeResult<unknown>> = [];
   let plannerLabel: string = flags.planner;
   const started = performance.now();
   const label = oracle ? `planning (oracle${encoderCost ? ', encoder cost' : ''}, ${search})` : `planning (${search})`;
@@ -163,11 +167,10 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     for (let i = 0; i < flags.episodes && !context.signal?.aborted; i++) {
       let episode;
       try {
-        episode = evaluateTwoRoomsPlanning(oracle ? 'oracle' : model!, {
+        episode = evaluatePlanning(spec.episodes(flags.seed, imageSize), oracle ? 'oracle' : model!, {
           episodes: 1,
           firstEpisode: i,
           seed: flags.seed,
-          imageSize,
           planner: episodePlanner,
           horizon: hierarchical ? (stepsLeft) => stepsLeft : (stepsLeft) => Math.min(horizon, stepsLeft),
           replanEvery,
@@ -202,10 +205,10 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   // 4. Pictures and reports.
   await mkdir(out, { recursive: true });
   const drawn = results.slice(0, flags.pictures);
-  const pngs = await writeEpisodePngs(out, drawn);
+  const pngs = await writeEpisodePngs(out, drawn, spec.draw);
   const animated = drawn.find((r) => r.success) ?? drawn[0];
-  const gif = animated ? await writeEpisodeGif(out, animated) : null;
-  const summary = summarizeTwoRoomsEpisodes(results);
+  const gif = animated ? await writeEpisodeGif(out, animated, spec.draw) : null;
+  const summary = summarizePlanningEpisodes(results);
   const { successes } = summary;
   const stoppedEarly = results.length < flags.episodes;
   const report: PlanReport = {
@@ -222,8 +225,8 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     protocol: {
       seed: flags.seed,
       firstEpisode: 0,
-      plannedSteps: results[0]!.path.length / 2 - 1,
-      successDistance: TWO_ROOMS_WORLD.successDistance,
+      budget: spec.budget,
+      successDistance: spec.successDistance,
       imageSize: oracle && !encoderCost ? null : imageSize,
     },
     requestedEpisodes: flags.episodes,
@@ -231,7 +234,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     ...summary,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
     pictures: { png: pngs, gif, gifEpisode: animated?.index ?? null },
-    results: results.map(({ path: _path, ...rest }) => rest),
+    results: results.map(({ path: _path, ...rest }) => ({ ...rest, layoutText: spec.describeLayout(rest.layout) })),
   };
   await writeFile(join(out, 'plan-report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderPlanReport(report);

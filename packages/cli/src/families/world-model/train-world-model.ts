@@ -11,11 +11,11 @@ import { describeRun, writeRunConfig } from '../../run-folder/run-config.js';
 import { openRunFolder, refuseChangedSettings } from '../../run-folder/run-folder.js';
 import { runTrainingSession } from '../../run-folder/training-session.js';
 import type { TrainingRunFlags } from '../../run-folder/training-run-flags.js';
-import { prepareTwoRoomsRunData, writeGeneratedData } from './two-rooms-run-data.js';
+import { prepareWorldModelRunData, writeGeneratedData } from './world-model-run-data.js';
 import { formatWorldModelSummary, lastCollapse, lossParts, renderWorldModelReport, type WorldModelRunReport } from './world-model-run-report.js';
 import {
   describeWorldModelConfig,
-  TWO_ROOMS_DATA_FILE,
+  defaultDataFile,
   WORLD_MODEL_ENVIRONMENTS,
   WORLD_MODEL_RUN_KIND,
   type WorldModelDataSpec,
@@ -26,7 +26,8 @@ import {
 
 /** The flags of `jepa train world-model` as commander parses them (undefined: not given). */
 export interface TrainWorldModelFlags extends TrainingRunFlags {
-  env: WorldModelEnvironment;
+  /** Default: the resumed run's, else two-rooms. */
+  env?: WorldModelEnvironment;
   trajectories?: number;
   imageSize?: number;
   encoderStages?: number[];
@@ -46,12 +47,14 @@ Examples:
   $ jepa train world-model --env two-rooms --out runs/two-rooms          # the recipe: ${r.training.optimization.steps} steps on ${r.dataset.trajectories} trajectories
   $ jepa train world-model --out runs/two-rooms --resume --steps ${2 * r.training.optimization.steps}   # continue (and lengthen) the run
   $ jepa train world-model --no-inverse-dynamics --out runs/two-rooms-no-idm   # the ablation: no inverse dynamics model
+  $ jepa train world-model --env four-rooms --out runs/four-rooms        # Four Rooms (FOUR_ROOMS_RECIPE: the same model and training)
+  $ jepa train level --checkpoint runs/four-rooms --out runs/four-rooms-level2   # a level above it, for --planner hierarchical
   $ jepa train world-model --image-size 16 --encoder-stages 8,16 --latent-dim 16 --trajectories 50 \\
       --steps 5 --batch-size 4 --out runs/smoke                          # a smoke test in seconds
   $ jepa plan --checkpoint runs/two-rooms --planner cem --episodes 100 --out runs/two-rooms-plan
 
-The run folder holds config.json, data/two-rooms.safetensors (the generated trajectories, reused on
---resume), checkpoints/, metrics.jsonl (each loss part, and the collapse diagnostic of the encoder on
+The run folder holds config.json, data/two-rooms.safetensors (Two Rooms: the generated trajectories,
+reused on --resume; Four Rooms trajectories are generated again from their seed), checkpoints/, metrics.jsonl (each loss part, and the collapse diagnostic of the encoder on
 ${PROBE_FRAMES} probe frames), loss.png/loss.svg, report.md and report.json.
 Defaults come from TWO_ROOMS_RECIPE (packages/hierarchy/src/two-rooms/two-rooms-recipe.ts).`;
 
@@ -60,13 +63,13 @@ export function registerTrainWorldModel(group: Command, context: CliContext): Co
   const model = r.training.model;
   return group
     .command('world-model')
-    .summary('train an action-conditioned JEPA world model on Two Rooms trajectories (then plan with `jepa plan`)')
+    .summary('train an action-conditioned JEPA world model on Two Rooms or Four Rooms trajectories (then plan with `jepa plan`)')
     .description(
       "Train a JEPA world model as eb_jepa's AC-JEPA: a frame encoder and an action-conditioned predictor of the next latent, " +
-        'with anti-collapse regularisers and an inverse dynamics model, on offline random-walk trajectories of the Two Rooms ' +
-        'environment generated into the run folder. Evaluate it by planning: `jepa plan --checkpoint <run folder>`.',
+        'with anti-collapse regularisers and an inverse dynamics model, on offline trajectories of the Two Rooms ' +
+        'or Four Rooms environment generated for the run. Evaluate it by planning: `jepa plan --checkpoint <run folder>`.',
     )
-    .addOption(new Option('--env <name>', 'environment whose offline trajectories train the model').choices([...WORLD_MODEL_ENVIRONMENTS]).default('two-rooms'))
+    .addOption(new Option('--env <name>', 'environment whose offline trajectories train the model (default two-rooms; on --resume, the run\'s)').choices([...WORLD_MODEL_ENVIRONMENTS]))
     .option('--trajectories <n>', `offline trajectories generated (default ${r.dataset.trajectories})`, integerAtLeast(1))
     .option('--image-size <n>', `rendered frame side in pixels, 16 or more, a multiple of 2^stages (default ${model.imageSize})`, integerAtLeast(1))
     .option('--encoder-stages <list>', `channels of the encoder's 2 x 2 stride-2 stages, comma-separated (default ${model.encoder.stages.join(',')})`, integerListAtLeast(1))
@@ -123,11 +126,12 @@ export async function trainWorldModel(flags: TrainWorldModelFlags, context: CliC
     optimization: applyOptimizationFlags(base.optimization, { steps: flags.steps, batchSize: flags.batchSize, lr: flags.lr }, previous !== undefined),
     seed: flags.seed ?? base.seed,
   };
+  const env = flags.env ?? previous?.data.env ?? 'two-rooms';
   const dataSpec: WorldModelDataSpec = {
-    env: flags.env,
+    env,
     trajectories: flags.trajectories ?? previous?.data.trajectories ?? r.dataset.trajectories,
     seed: previous?.data.seed ?? r.dataset.seed,
-    file: previous?.data.file ?? TWO_ROOMS_DATA_FILE,
+    file: previous ? previous.data.file : defaultDataFile(env),
   };
   refuseChangedSettings(folder, { training: config, data: dataSpec }, { mayChange: ['training.optimization.steps'], changeFlags: '--steps' });
   const totalSteps = config.optimization.steps;
@@ -142,8 +146,8 @@ export async function trainWorldModel(flags: TrainWorldModelFlags, context: CliC
   // 2. Backend and data (generated for a new run, read back from the run folder on resume).
   const backend = await startBackend(flags.backend, io);
   log.write(`backend ${backend.backend}\n`);
-  const dataPath = join(runDir, dataSpec.file);
-  const data = await prepareTwoRoomsRunData(dataSpec, dataPath, { resuming: previous !== undefined, imageSize: model.imageSize, seed: config.seed, probeFrames: settings.probeFrames, log });
+  const dataPath = dataSpec.file === null ? null : join(runDir, dataSpec.file);
+  const data = await prepareWorldModelRunData(dataSpec, dataPath, { imageSize: model.imageSize, seed: config.seed, probeFrames: settings.probeFrames, log });
 
   // 3. The trainable checks the config against the frames before anything is written.
   let trainable: WorldModelTrainable;
@@ -158,7 +162,7 @@ export async function trainWorldModel(flags: TrainWorldModelFlags, context: CliC
     await writeRunConfig(runDir, runConfig);
     log.write(
       `run folder ${runDir}\ntraining world model: ${describeWorldModelConfig(model)}\n` +
-        `${totalSteps} steps of ${config.optimization.batchSize} windows of ${config.windowLength} frames from ${data.dataset.trajectories} trajectories\n`,
+        `${totalSteps} steps of ${config.optimization.batchSize} windows of ${config.windowLength} frames from ${data.size.trajectories} trajectories\n`,
     );
 
     // 4. Train.
@@ -190,7 +194,7 @@ export async function trainWorldModel(flags: TrainWorldModelFlags, context: CliC
       createdAt: new Date().toISOString(),
       runDir,
       backend: backend.backend,
-      data: { ...dataSpec, actionsPerTrajectory: data.dataset.steps, generatedThisRun: data.generated },
+      data: { ...dataSpec, actionsPerTrajectory: data.size.steps, generatedThisRun: data.generated },
       model: { ...model, description: describeWorldModelConfig(model), parameters },
       training: {
         steps: result.steps,

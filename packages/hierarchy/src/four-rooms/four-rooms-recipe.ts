@@ -1,0 +1,38 @@
+import type { WorldModelPlanningDefaults } from '../evaluation/planning-defaults.js';
+import type { LatentLevelRecipe } from '../levels/latent-level-recipe.js';
+import { TWO_ROOMS_RECIPE } from '../two-rooms/two-rooms-recipe.js';
+import type { WorldModelTrainingConfig } from '../training/world-model-trainable.js';
+
+/**
+ * The default Four Rooms world-model recipe (`jepa train world-model --env four-rooms`): the Two
+ * Rooms recipe's model and training (`TWO_ROOMS_RECIPE.training`: 32-px frames, a 128-wide latent,
+ * the GRU predictor, 2,500 updates of 64 windows of 17 frames) on 4,000 Four Rooms trajectories of
+ * 90 actions (half door-waypoint expert, half smooth exploration, a closed door half the time), and
+ * a level 2 above it (`jepa train level`).
+ */
+export const FOUR_ROOMS_RECIPE = {
+  dataset: { trajectories: 4000, seed: 1 },
+  training: TWO_ROOMS_RECIPE.training,
+  level: { stepSkip: 15, macroAction: 'mean', actionEmbedDim: 64, steps: 6000, batchSize: 64, rolloutSteps: 5, lr: 2e-3, seed: 1 },
+} as const satisfies { dataset: { trajectories: number; seed: number }; training: WorldModelTrainingConfig; level: LatentLevelRecipe };
+
+/**
+ * Planning defaults for Four Rooms tasks (start and goal two doors apart; a step budget of 2.8x the
+ * expert's steps). Flat CEM holds each sampled action 15 steps over a 90-step horizon; the two-level
+ * planner searches up to 10 macro-steps of 15 actions and hands the first down as a subgoal.
+ */
+export const FOUR_ROOMS_PLANNING = {
+  horizon: 90,
+  replanEvery: 10,
+  cost: 'final',
+  cem: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 },
+  mppi: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 },
+  hierarchical: {
+    stepSkip: 15,
+    levelHorizon: 10,
+    levelSearch: { samples: 400, iterations: 20, elites: 10 },
+    horizon: 15,
+    replanEvery: 5,
+    search: { samples: 100, iterations: 10, elites: 10, actionRepeat: 5 },
+  },
+} as const satisfies WorldModelPlanningDefaults;
