@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -7,6 +7,7 @@ import { fixtureDir } from '@jepa/core/testing';
 import { createIJepa } from '@jepa/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
+import { refuseForeignFeaturesOutputs } from '../report/features-file.js';
 import { captureIo } from '../test-io.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'jepa-convert-'));
@@ -124,5 +125,25 @@ describe.skipIf(!fixture)('non-finite weights', () => {
     const embed = await jepa('embed', '--checkpoint', 'nan.safetensors', '--num-heads', '3', '--input', 'photos', '--out', 'f.safetensors');
     expect(embed.code).toBe(1);
     expect(embed.stderr).toContain(`error: --checkpoint ${join(cwd, 'nan.safetensors')}: 1 weight tensor holds non-finite values: ${qkv} (1 NaN, 1 infinite).`);
+  });
+});
+
+describe('jepa embed --out never lands on files it did not write', () => {
+  it("refuses an --out whose file or sidecar exists and is not an earlier embed output (a run's config.json)", async () => {
+    mkdirSync(join(cwd, 'run'), { recursive: true });
+    writeFileSync(join(cwd, 'run/config.json'), '{"format": "jepa-run-config"}');
+    mkdirSync(join(cwd, 'in'), { recursive: true });
+    const { code, stderr } = await jepa('embed', '--checkpoint', 'run', '--input', 'in', '--out', 'run/config.safetensors');
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `error: --out ${join(cwd, 'run/config.safetensors')}: would overwrite ${join(cwd, 'run/config.json')}, which is not an earlier output of jepa embed (no "format": "jepa-features" in it). ` +
+        'jepa embed writes <name>.safetensors and its sidecar <name>.json and replaces only its own earlier outputs. Choose another --out.\n',
+    );
+    expect(readFileSync(join(cwd, 'run/config.json'), 'utf8')).toBe('{"format": "jepa-run-config"}');
+    // an earlier embed output may be replaced
+    writeFileSync(join(cwd, 'old.json'), '{"format": "jepa-features"}');
+    await writeSafetensorsFile(join(cwd, 'old.safetensors'), { features: { dtype: 'F32', shape: [1, 1], data: new Float32Array(1) } }, { format: 'jepa-features' });
+    await expect(refuseForeignFeaturesOutputs(join(cwd, 'old.safetensors'))).resolves.toBeUndefined();
+    await expect(refuseForeignFeaturesOutputs(join(cwd, 'brand-new.safetensors'))).resolves.toBeUndefined();
   });
 });

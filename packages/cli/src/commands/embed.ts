@@ -10,6 +10,8 @@ import { familyOfCheckpoint, familyOfInputFile, inputFileNouns, MODEL_FAMILIES, 
 import { integerAtLeast, numberIn } from '../option-parsers.js';
 import { refuseNonFiniteWeights } from '../checkpoints/finite-weights.js';
 
+import { refuseForeignFeaturesOutputs } from '../report/features-file.js';
+
 export { FEATURES_FORMAT } from '../report/features-file.js';
 
 const EXAMPLES = `
@@ -41,7 +43,7 @@ export function registerEmbed(program: Command, context: CliContext): Command {
       '--input <dir|file>',
       "a folder of images (I-JEPA) or videos (V-JEPA), a video file, or a .safetensors file with an 'images' [B, C, H, W] or 'clips' [B, C, T, H, W] tensor (preprocessed)",
     )
-    .requiredOption('--out <file>', 'the .safetensors file to write (overwritten)')
+    .requiredOption('--out <file>', 'the .safetensors file to write, with its sidecar <name>.json; an earlier jepa embed output there is replaced, any other file is refused')
     .option('--num-heads <n>', 'encoder attention heads, when the checkpoint matches no preset and does not record them', integerAtLeast(1))
     .addOption(new Option('--encoder <which>', 'target: the EMA target encoder (the paper\'s evaluation choice); context: the context encoder').choices(['target', 'context']).default('target'))
     .option('--batch-size <n>', `${MODEL_FAMILIES.flatMap((family) => (family.embedHelp ? [family.embedHelp.batch] : [])).join(' or ')} per forward pass`, integerAtLeast(1))
@@ -67,6 +69,7 @@ export async function embed(flags: EmbedFlags, context: CliContext): Promise<voi
   const { io } = context;
   const out = resolve(io.cwd, flags.out);
   if (!out.endsWith('.safetensors')) throw new CliError(`--out ${out}: the features are written as safetensors; give the file a .safetensors name.`);
+  await refuseForeignFeaturesOutputs(out);
   const input = resolve(io.cwd, flags.input);
   const inputInfo = await stat(input).catch(() => undefined);
   const inputKind = !inputInfo ? undefined : inputInfo.isDirectory() ? 'folder' : input.endsWith('.safetensors') ? 'tensor' : familyOfInputFile(input) ? 'file' : undefined;

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { type CheckpointFile, writeSafetensorsFile } from '@jepa/core';
 import { IMAGENET_MEAN, IMAGENET_STD, type Normalization } from '@jepa/vision';
+import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 
 /** `format` in the metadata of a features file. */
@@ -15,6 +16,53 @@ export function normalizationFor(file: CheckpointFile, channels: number): { norm
   if (recorded && recorded.mean.length === channels) return { normalization: recorded, reason: 'the run\'s normalisation' };
   if (channels === 3) return { normalization: { mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] }, reason: 'ImageNet mean/std' };
   return { normalization: undefined, reason: `none (a ${channels}-channel model with no recorded normalisation: pixels in 0..1)` };
+}
+
+/** The sidecar `jepa embed` writes beside `<name>.safetensors`: `<name>.json`. */
+export function featuresSidecarPath(out: string): string {
+  return out.replace(/\.safetensors$/, '.json');
+}
+
+/** Whether `path` is a safetensors file whose header metadata says `"format": "jepa-features"` (read: the header only). */
+async function isFeaturesSafetensors(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const length = Buffer.alloc(8);
+    if ((await handle.read(length, 0, 8, 0)).bytesRead < 8) return false;
+    const headerLength = Number(length.readBigUInt64LE(0));
+    if (headerLength > 100 * 2 ** 20) return false;
+    const header = Buffer.alloc(headerLength);
+    await handle.read(header, 0, headerLength, 8);
+    const metadata = (JSON.parse(header.toString('utf8')) as { __metadata__?: { format?: unknown } }).__metadata__;
+    return metadata?.format === FEATURES_FORMAT;
+  } catch {
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The overwrite rule of `jepa embed --out`: it writes `<name>.safetensors` and its sidecar
+ * `<name>.json`, and replaces each only when it is absent or an earlier output of `jepa embed`
+ * (its metadata or JSON says `"format": "jepa-features"`). Anything else there (a run's
+ * `config.json`, a checkpoint, a folder) is refused with a {@link CliError} before any work.
+ */
+export async function refuseForeignFeaturesOutputs(out: string): Promise<void> {
+  const sidecar = featuresSidecarPath(out);
+  const foreign = async (path: string, isOurs: (path: string) => Promise<boolean>): Promise<boolean> => {
+    const exists = await stat(path).then(() => true, (error: NodeJS.ErrnoException) => error.code !== 'ENOENT');
+    return exists && !(await isOurs(path).catch(() => false));
+  };
+  const oursJson = async (path: string) => (JSON.parse(await readFile(path, 'utf8')) as { format?: unknown }).format === FEATURES_FORMAT;
+  for (const [path, isOurs] of [[out, isFeaturesSafetensors], [sidecar, oursJson]] as const) {
+    if (await foreign(path, isOurs)) {
+      throw new CliError(
+        `--out ${out}: would overwrite ${path}, which is not an earlier output of jepa embed (no "format": "${FEATURES_FORMAT}" in it). ` +
+          `jepa embed writes <name>.safetensors and its sidecar <name>.json and replaces only its own earlier outputs. Choose another --out.`,
+      );
+    }
+  }
 }
 
 /** What `jepa embed` computed, ready to be written. */
@@ -44,7 +92,7 @@ export async function writeFeaturesFile(out: string, output: FeaturesOutput): Pr
     ...Object.fromEntries(Object.entries(objects).map(([key, value]) => [key, JSON.stringify(value)])),
   };
   await writeSafetensorsFile(out, { features: { dtype: 'F32', shape: [names.length, dim], data: Float32Array.from(features.subarray(0, names.length * dim)) } }, metadata);
-  const sidecar = out.replace(/\.safetensors$/, '.json');
+  const sidecar = featuresSidecarPath(out);
   await writeFile(sidecar, `${JSON.stringify({ format: FEATURES_FORMAT, ...info, features: { shape: [names.length, dim], dtype: 'F32' }, ...objects, files: names }, null, 2)}\n`);
   return sidecar;
 }
