@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@jepa/core';
 import { CliError } from '../cli-error.js';
+import { currentRunScope } from './run-scope.js';
 
 /**
  * `config.json` of a run folder: everything needed to repeat, resume or evaluate the run. The
@@ -24,7 +25,22 @@ export interface RunConfig<Training = unknown, Data = unknown, Run = unknown> {
   readonly run: Run;
   readonly backend?: { readonly backend: string; readonly requested: string; readonly provider: string };
   readonly versions?: Record<string, string>;
+  /** Each `--resume` that changed the run's length (`--steps`/`--epochs`), oldest first; see {@link describeRun}. */
+  readonly lengthChanges?: readonly RunLengthChange[];
 }
+
+/** A resume that changed a run's length: its schedules were stretched (or shrunk) from then on. */
+export interface RunLengthChange {
+  readonly at: string;
+  readonly fromSteps: number;
+  readonly toSteps: number;
+  readonly schedule: string;
+}
+
+/** The schedule rule for a run resumed with another length, in words (log, config.json and docs say the same). */
+export const LENGTH_CHANGE_RULE =
+  'the warmup-cosine learning rate, the weight-decay and the EMA schedules become those of the new length, continued from the step the run reached ' +
+  '(the warm-up keeps its length in steps), so the learning rate moves at that step from the old schedule\'s value to the new one\'s';
 
 /** The file name of a run's config. */
 export const RUN_CONFIG_FILE = 'config.json';
@@ -67,6 +83,14 @@ export function describeRun<Training, Data, Run>(
 ): RunConfig<Training, Data, Run> {
   const now = new Date().toISOString();
   const { backend, previous } = parts;
+  const stepsOf = (training: unknown) => (training as { optimization?: { steps?: unknown } } | undefined)?.optimization?.steps;
+  const fromSteps = stepsOf(previous?.training);
+  const toSteps = stepsOf(parts.training);
+  const lengthChanges = [...(previous?.lengthChanges ?? [])];
+  if (typeof fromSteps === 'number' && typeof toSteps === 'number' && fromSteps !== toSteps) {
+    lengthChanges.push({ at: now, fromSteps, toSteps, schedule: LENGTH_CHANGE_RULE });
+    currentRunScope()?.log.write(`--resume: the run now has ${toSteps} steps instead of ${fromSteps}: ${LENGTH_CHANGE_RULE} (recorded in config.json as lengthChanges).\n`);
+  }
   return {
     format: 'jepa-run-config',
     version: 1,
@@ -79,6 +103,7 @@ export function describeRun<Training, Data, Run>(
     run: parts.run,
     backend: { backend: backend.backend, requested: backend.requested, provider: backend.provider },
     versions: runtimeVersions(),
+    ...(lengthChanges.length > 0 ? { lengthChanges } : {}),
   };
 }
 

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRunConfig } from './run-config.js';
+import { describeRun, LENGTH_CHANGE_RULE, readRunConfig } from './run-config.js';
+import { withRunScope } from './run-scope.js';
 import { openRunFolder, refuseChangedSettings } from './run-folder.js';
 import { RUN_LOCK_FILE } from './run-lock.js';
 
@@ -129,5 +130,21 @@ describe('refuseChangedSettings', () => {
       /--resume: these settings differ from \/r\/config\.json:\n {2}- training\.lr: 1 -> 2\n {2}- training\.model\.depth: 2 -> 3\n.*only --steps may grow it/,
     );
     expect(() => refuseChangedSettings({ configPath: '/n/config.json' }, { training: { lr: 5 }, data: {} }, rules)).not.toThrow();
+  });
+});
+
+describe('describeRun on a resume with a new length', () => {
+  it('states the schedule rule in the log and records the change in config.json', async () => {
+    const backend = { backend: 'cpu', requested: 'cpu', provider: 'test' };
+    const previous = describeRun({ kind: 'toy', argv: [], training: { optimization: { steps: 3, warmupSteps: 0 } }, data: {}, run: {}, backend });
+    expect(previous.lengthChanges).toBeUndefined();
+    let log = '';
+    const next = await withRunScope({ write: (text: string) => (log += text) }, async () =>
+      describeRun({ kind: 'toy', argv: ['--resume', '--steps', '6'], previous, training: { optimization: { steps: 6, warmupSteps: 0 } }, data: {}, run: {}, backend }));
+    expect(next.lengthChanges).toEqual([{ at: next.resumedAt, fromSteps: 3, toSteps: 6, schedule: LENGTH_CHANGE_RULE }]);
+    expect(log).toBe(`--resume: the run now has 6 steps instead of 3: ${LENGTH_CHANGE_RULE} (recorded in config.json as lengthChanges).\n`);
+    expect(LENGTH_CHANGE_RULE).toMatch(/^the warmup-cosine learning rate, the weight-decay and the EMA schedules become those of the new length, continued from the step the run reached/);
+    const same = describeRun({ kind: 'toy', argv: [], previous: next, training: { optimization: { steps: 6 } }, data: {}, run: {}, backend });
+    expect(same.lengthChanges).toHaveLength(1);
   });
 });
