@@ -545,7 +545,7 @@ describe('parseTorchCheckpoint bounds what deflated entries may inflate to', () 
       { name: 'archive/data.pkl', data: new PickleBuilder().proto(2).tensor('FloatStorage', '0', 64, 0, [64], [1]).stop().bytes() },
       { name: 'archive/data/0', data: bytesOf(values), deflate: true },
     ]);
-    expect(Array.from((parseTorchCheckpoint(file) as TorchTensor).data)).toEqual(Array.from(values));
+    expect(Array.from((parseTorchCheckpoint(file) as TorchTensor).data as Float32Array)).toEqual(Array.from(values));
   });
 
   it('refuses a deflated byteorder entry of more than a few bytes, naming byteorder, before inflating it', () => {
