@@ -20,6 +20,7 @@ Examples:
   $ jepa plan --checkpoint runs/two-rooms --planner mppi --episodes 20 --seed 1 --out runs/two-rooms-mppi
   $ jepa plan --checkpoint runs/two-rooms --planner oracle --out runs/two-rooms-oracle   # the search through the true simulator
   $ jepa plan --checkpoint runs/two-rooms --planner oracle --oracle-planner hierarchical --out runs/two-rooms-hierarchical-oracle
+  $ jepa plan --checkpoint runs/four-rooms-level2 --planner hierarchical --out runs/four-rooms-hierarchical   # a level run of \`jepa train level\`
   $ jepa plan --checkpoint runs/two-rooms --planner oracle --oracle-cost encoder --out runs/two-rooms-encoder-oracle   # true simulator, the run's encoder as the cost
   $ jepa plan --checkpoint runs/two-rooms --planner cem --samples 200 --iterations 20 --replan-every 1 --action-repeat 1 --out runs/reference-search
   $ jepa plan --checkpoint runs/two-rooms/checkpoints/step-001000.json --episodes 10 --out runs/step-1000-plan
@@ -36,14 +37,14 @@ export function registerPlan(program: Command, context: CliContext): Command {
   const families = planningFamilies();
   return program
     .command('plan')
-    .summary('plan episodes with a trained world model (CEM, MPPI, or the oracle) and report the success rate')
+    .summary('plan episodes with a trained world model (CEM, MPPI, hierarchical over levels, or the oracle) and report the success rate')
     .description(
       'Load a world-model checkpoint written by `jepa train world-model` strictly, plan episodes of its environment with a ' +
         'latent planner (CEM or MPPI over the model\'s predictions, or the same search through the true simulator), and write ' +
         'the success rate with its 95 % interval, the compute per episode and pictures of the episodes into a folder.',
     )
-    .requiredOption('--checkpoint <path>', "a world-model run folder (its newest checkpoint), its checkpoints/ folder, or one checkpoint's .json")
-    .addOption(new Option('--planner <name>', 'cem or mppi over the world model, or oracle (the search through the true simulator)').choices(['cem', 'mppi', 'oracle']).default('cem'))
+    .requiredOption('--checkpoint <path>', "a world-model or level run folder (its newest checkpoint), its checkpoints/ folder, or one checkpoint's .json")
+    .addOption(new Option('--planner <name>', 'cem or mppi over the world model, hierarchical over the levels of a level run (`jepa train level`), or oracle (the search through the true simulator)').choices(['cem', 'mppi', 'hierarchical', 'oracle']).default('cem'))
     .addOption(new Option('--oracle-planner <name>', 'the search --planner oracle runs: cem, mppi, or hierarchical (CEM over macro-steps of the simulator handing subgoals to CEM over actions)').choices(['cem', 'mppi', 'hierarchical']).default('cem'))
     .addOption(new Option('--oracle-cost <kind>', "what --planner oracle scores: the distance between true positions, or the run's encoder on their frames (encoder: tells the encoder's failures from the predictor's)").choices(['position', 'encoder']).default('position'))
     .option('--episodes <n>', 'episodes to plan', integerAtLeast(1), 100)
@@ -54,6 +55,8 @@ export function registerPlan(program: Command, context: CliContext): Command {
     .option('--iterations <n>', 'refinement iterations per plan (default: the recipe\'s)', integerAtLeast(1))
     .option('--elites <n>', 'lowest-cost sequences the distribution is refitted to, at most --samples (default: the recipe\'s)', integerAtLeast(2))
     .addOption(new Option('--cost <reduction>', 'latent distance to the goal summed over the predicted steps (sum, the reference) or at the plan\'s end only (final) (default: the recipe\'s)').choices(['sum', 'final']))
+    .option('--level-samples <n>', 'hierarchical planners: macro-action sequences sampled per iteration at each level above the first (default: the recipe\'s)', integerAtLeast(2))
+    .option('--level-iterations <n>', 'hierarchical planners: refinement iterations per plan at each level above the first (default: the recipe\'s)', integerAtLeast(1))
     .option('--action-repeat <n>', 'executed steps each sampled action is held for (default: the recipe\'s)', integerAtLeast(1))
     .option('--pictures <n>', 'episodes drawn as PNG pictures (the first n; one of them also as an animated GIF)', integerAtLeast(0), 6)
     .option('--out <dir>', 'folder for the reports and pictures (default runs/plan-<planner>-<date>-<time>)')

@@ -54,7 +54,8 @@ export interface PlanCapability {
 /** The flags of `jepa plan` (undefined: the family's default, e.g. `TWO_ROOMS_PLANNING`). */
 export interface PlanFlags {
   checkpoint: string;
-  planner: 'cem' | 'mppi' | 'oracle';
+  /** hierarchical: with the levels of a level run (`jepa train level`) above its world model. */
+  planner: 'cem' | 'mppi' | 'oracle' | 'hierarchical';
   /** The search used by `--planner oracle` (it plans through the true simulator); hierarchical: two levels of it. */
   oraclePlanner: 'cem' | 'mppi' | 'hierarchical';
   /**
@@ -70,6 +71,9 @@ export interface PlanFlags {
   iterations?: number;
   elites?: number;
   actionRepeat?: number;
+  /** Hierarchical planners: the search at each level above the first. */
+  levelSamples?: number;
+  levelIterations?: number;
   /** Cost reduction over the predicted steps: summed (the reference) or the plan's end only. */
   cost?: 'sum' | 'final';
   /** Episodes drawn as pictures. */

@@ -1,6 +1,7 @@
 import type { CheckpointFile } from '@jepa/core';
 import { CliError } from '../cli-error.js';
 import { ijepaFamily } from './ijepa/ijepa-family.js';
+import { levelFamily } from './level/level-family.js';
 import type { ModelFamily } from './model-family.js';
 import { vjepaFamily } from './vjepa/vjepa-family.js';
 import { worldModelFamily } from './world-model/world-model-family.js';
@@ -10,7 +11,7 @@ import { worldModelFamily } from './world-model/world-model-family.js';
  * matched by what it holds (families recognise disjoint files: a V-JEPA file has a 5-D tubelet
  * weight, an I-JEPA file a 4-D patch weight, a run checkpoint its kind).
  */
-export const MODEL_FAMILIES: readonly ModelFamily[] = [ijepaFamily, vjepaFamily, worldModelFamily];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [ijepaFamily, vjepaFamily, worldModelFamily, levelFamily];
 
 /** The family that takes what no other family claims (I-JEPA); its loaders explain what is wrong with such input. */
 export const FALLBACK_FAMILY: ModelFamily = ijepaFamily;

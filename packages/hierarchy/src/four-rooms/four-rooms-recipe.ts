@@ -1,5 +1,5 @@
 import type { WorldModelPlanningDefaults } from '../evaluation/planning-defaults.js';
-import type { LatentLevelRecipe } from '../levels/latent-level-recipe.js';
+import { LATENT_LEVEL_RECIPE, type LatentLevelRecipe } from '../levels/latent-level-recipe.js';
 import { TWO_ROOMS_RECIPE } from '../two-rooms/two-rooms-recipe.js';
 import type { WorldModelTrainingConfig } from '../training/world-model-trainable.js';
 
@@ -13,7 +13,7 @@ import type { WorldModelTrainingConfig } from '../training/world-model-trainable
 export const FOUR_ROOMS_RECIPE = {
   dataset: { trajectories: 4000, seed: 1 },
   training: TWO_ROOMS_RECIPE.training,
-  level: { stepSkip: 15, macroAction: 'mean', actionEmbedDim: 64, steps: 6000, batchSize: 64, rolloutSteps: 5, lr: 2e-3, seed: 1 },
+  level: LATENT_LEVEL_RECIPE,
 } as const satisfies { dataset: { trajectories: number; seed: number }; training: WorldModelTrainingConfig; level: LatentLevelRecipe };
 
 /**

@@ -5,5 +5,5 @@ export { TemporalLevel, TemporalPredictor, type TemporalLevelOptions, type Tempo
 export { TemporalWindowEncoder, type TemporalWindowEncoderOptions, type WindowPooling } from './temporal-window-encoder.js';
 export { trainTemporalLevel, TEMPORAL_LEVEL_REGULARIZERS, type LatentSequences, type TemporalLevelTrainingOptions, type TemporalLevelTrainingResult } from './train-temporal-level.js';
 export { encodeTrajectoryLatents, type TrajectoryFrames } from './encode-trajectory-latents.js';
-export type { LatentLevelRecipe } from './latent-level-recipe.js';
+export { LATENT_LEVEL_RECIPE, type LatentLevelRecipe } from './latent-level-recipe.js';
 export { LATENT_LEVEL_KIND, LatentLevelTrainable } from './latent-level-trainable.js';

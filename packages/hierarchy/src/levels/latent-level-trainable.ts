@@ -17,7 +17,7 @@ export const LATENT_LEVEL_KIND = 'latent-level';
  * cosine). Nothing below is trained. `options.steps` is the schedule's length.
  *
  * The checkpoint holds `predictor.*`, the AdamW moments, and `meta.config` (`options` without
- * `onStep`, and the level's options).
+ * `onStep`, as `training`, and the level's options, as `model`).
  */
 export class LatentLevelTrainable implements Trainable {
   private readonly optimizer: AdamW;
@@ -109,7 +109,7 @@ export class LatentLevelTrainable implements Trainable {
 
   saveState(): TrainableState {
     const { onStep: _onStep, ...training } = this.options;
-    return saveModelTrainingState(LATENT_LEVEL_KIND, { level: this.level.options, training }, this.level, this.optimizer);
+    return saveModelTrainingState(LATENT_LEVEL_KIND, { model: this.level.options, training }, this.level, this.optimizer);
   }
 
   loadState(tensors: Map<string, HostTensor>, meta: Record<string, unknown>, source = 'checkpoint'): void {

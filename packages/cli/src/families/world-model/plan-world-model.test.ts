@@ -97,7 +97,7 @@ describe('jepa plan', () => {
     expect(report.plannerOptions).toMatchObject({ search: 'hierarchical', levels: 2, stepSkip: 15, levelHorizon: 10, horizon: 15, samples: 6, iterations: 2, replanEvery: 50 });
     // 200 actions, 15 per plan: 14 plans, each with a level-2 and a level-1 search.
     expect(report.plansPerEpisode).toBe(14);
-    expect(run.stderr).toContain('hierarchical: level 2 CEM 400 samples x 20 iterations over up to 10 steps of 15 actions, level 1 CEM 6 x 2 over 15 actions toward its subgoal');
+    expect(run.stderr).toContain('hierarchical: level 2 CEM 400 samples x 20 iterations over up to 10 macro-steps of 15 steps of the level below, level 1 CEM 6 x 2 over 15 actions toward its subgoal');
     const encoder = await jepa('plan', '--checkpoint', 'runs/wm', '--planner', 'oracle', '--oracle-planner', 'hierarchical', '--oracle-cost', 'encoder', '--out', 'plans/bad-h');
     expect(encoder.code).toBe(1);
     expect(encoder.stderr).toContain('does not take --oracle-cost encoder');

@@ -4,6 +4,7 @@ import type { Planner } from '@jepa/core';
 import {
   CemPlanner,
   createWorldModel,
+  HierarchicalPlanner,
   evaluatePlanning,
   latentDistanceCost,
   MppiPlanner,
@@ -11,6 +12,7 @@ import {
   TWO_ROOMS_WORLD,
   summarizePlanningEpisodes,
   type ActionConditionedWorldModel,
+  type LatentLevel,
   type PlanningEpisodeSetup,
   type PlanningEpisodeResult,
   type WorldModelTrainingConfig,
@@ -47,6 +49,13 @@ packages/hierarchy/src/two-rooms/two-rooms-recipe.ts): horizon ${TWO_ROOMS_PLANN
 Four Rooms runs (--env four-rooms) plan H-JEPA's two-door tasks: start and goal two doors apart, a closed door half the
 time, round(2.8 x the expert's steps) actions; defaults FOUR_ROOMS_PLANNING (packages/hierarchy/src/four-rooms/four-rooms-recipe.ts).`;
 
+/** Levels above the world model for `--planner hierarchical` (a level run's stack), bottom-up, each with its steps per step of the level below. */
+export interface PlanningStack {
+  readonly levels: ReadonlyArray<{ readonly level: LatentLevel; readonly stepSkip: number }>;
+  /** The top level's checkpoint `.json`, for the reports. */
+  readonly top: string;
+}
+
 /** The resolved options of a planner (its own fields, functions such as the cost left out), for the report. */
 function plannerFields(planner: Planner): Record<string, unknown> {
   return Object.fromEntries(Object.entries(planner).filter(([, value]) => typeof value !== 'function' && (typeof value !== 'object' || value === null)));
@@ -74,7 +83,7 @@ async function readCheckpointMeta(path: string): Promise<RunCheckpointMeta<World
  * one (progress after each; Ctrl-C stops after the current one and reports those done), then writes
  * `plan-report.json`, `plan-report.md` and the pictures into `out`.
  */
-export async function planWorldModel(request: PlanRequest, context: CliContext): Promise<void> {
+export async function planWorldModel(request: PlanRequest, context: CliContext, stack?: PlanningStack): Promise<void> {
   const { location, out, flags } = request;
   const { io } = context;
   const log = io.stderr;
@@ -94,11 +103,19 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   }
   const search = flags.planner === 'oracle' ? flags.oraclePlanner : flags.planner;
   const hierarchical = search === 'hierarchical';
+  const learnedLevels = flags.planner === 'hierarchical' ? (stack?.levels ?? []) : [];
+  if (flags.planner === 'hierarchical' && learnedLevels.length === 0) {
+    throw new CliError(
+      `--planner hierarchical plans with levels above the world model, and ${flags.checkpoint} is a world-model run. ` +
+        `Train one with \`jepa train level --checkpoint ${flags.checkpoint} --out <level run>\` and pass --checkpoint <level run>, ` +
+        'or plan through the true simulator with --planner oracle --oracle-planner hierarchical.',
+    );
+  }
   if (hierarchical && flags.oracleCost === 'encoder') {
     throw new CliError('--oracle-planner hierarchical scores every level by positions; it does not take --oracle-cost encoder. Use --oracle-planner cem or mppi with --oracle-cost encoder.');
   }
   if (hierarchical && flags.cost === 'sum') {
-    throw new CliError('--oracle-planner hierarchical scores each level at the plan\'s end (final); it does not take --cost sum.');
+    throw new CliError(`${flags.planner === 'hierarchical' ? '--planner' : '--oracle-planner'} hierarchical scores each level at the plan's end (final); it does not take --cost sum.`);
   }
   const defaults = hierarchical ? defaultsOf.hierarchical.search : defaultsOf[search];
   const searchOptions = {
@@ -112,18 +129,32 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   const replanEvery = flags.replanEvery ?? (hierarchical ? defaultsOf.hierarchical.replanEvery : defaultsOf.replanEvery);
   const costReduction = flags.cost ?? defaultsOf.cost;
   const cost = latentDistanceCost({ reduction: costReduction });
-  const hierarchySettings = { ...defaultsOf.hierarchical, horizon, search: searchOptions };
+  if (!hierarchical && (flags.levelSamples !== undefined || flags.levelIterations !== undefined)) {
+    throw new CliError('--level-samples and --level-iterations set the search above level 1; they need --planner hierarchical or --oracle-planner hierarchical.');
+  }
+  const levelSearch = {
+    ...defaultsOf.hierarchical.levelSearch,
+    samples: flags.levelSamples ?? defaultsOf.hierarchical.levelSearch.samples,
+    iterations: flags.levelIterations ?? defaultsOf.hierarchical.levelSearch.iterations,
+  };
+  const hierarchySettings = { ...defaultsOf.hierarchical, horizon, search: searchOptions, levelSearch };
   let planner: Planner;
   try {
-    planner = hierarchical
+    planner = learnedLevels.length > 0
+      ? new HierarchicalPlanner({
+          planner: new CemPlanner(searchOptions),
+          horizon,
+          levels: learnedLevels.map(({ level, stepSkip }) => ({ model: level, stepSkip, horizon: hierarchySettings.levelHorizon, planner: new CemPlanner(hierarchySettings.levelSearch) })),
+        })
+      : hierarchical
       ? spec.hierarchicalOracle(spec.anyLayout, hierarchySettings)
       : search === 'cem'
         ? new CemPlanner(searchOptions)
         : new MppiPlanner(searchOptions);
   } catch (error) {
-    throw new CliError(`${(error as Error).message} On the command line: --samples, --iterations, --elites, --action-repeat.`, 1, { cause: error });
+    throw new CliError(`${(error as Error).message} On the command line: --samples, --iterations, --elites, --action-repeat${hierarchical ? ', --level-samples, --level-iterations' : ''}.`, 1, { cause: error });
   }
-  const episodePlanner = hierarchical ? ({ layout }: PlanningEpisodeSetup<unknown>) => spec.hierarchicalOracle(layout, hierarchySettings) : planner;
+  const episodePlanner = hierarchical && learnedLevels.length === 0 ? ({ layout }: PlanningEpisodeSetup<unknown>) => spec.hierarchicalOracle(layout, hierarchySettings) : planner;
 
   // 2. The model, strictly (the oracle with positions as its cost needs none: it reads the
   //    checkpoint's meta only; with --oracle-cost encoder it scores with the model's encoder).
@@ -152,7 +183,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
   const label = oracle ? `planning (oracle${encoderCost ? ', encoder cost' : ''}, ${search})` : `planning (${search})`;
   const progress = createItemProgress(flags.progress, log, label, flags.episodes, 'episodes', { linesEvery: 1 });
   const source = !oracle
-    ? `world model of ${checkpointJson} (step ${step ?? '?'})`
+    ? `world model of ${checkpointJson} (step ${step ?? '?'})${learnedLevels.length > 0 ? ` with ${learnedLevels.length} level${learnedLevels.length > 1 ? 's' : ''} above it (top: ${stack!.top})` : ''}`
     : encoderCost
       ? `oracle: planning through the true simulator, scored by the encoder of ${checkpointJson} (step ${step ?? '?'})`
       : 'oracle: planning through the true simulator';
@@ -160,7 +191,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     `${source}; ` +
       `${flags.episodes} episodes, seed ${flags.seed}; ` +
       (hierarchical
-        ? `hierarchical: level 2 CEM ${hierarchySettings.levelSearch.samples} samples x ${hierarchySettings.levelSearch.iterations} iterations over up to ${hierarchySettings.levelHorizon} steps of ${hierarchySettings.stepSkip} actions, level 1 CEM ${searchOptions.samples} x ${searchOptions.iterations} over ${horizon} actions toward its subgoal, replan every ${replanEvery}\n`
+        ? `hierarchical: ${learnedLevels.length > 0 ? `levels ${learnedLevels.map((_, i) => i + 2).join(', ')} each` : 'level 2'} CEM ${hierarchySettings.levelSearch.samples} samples x ${hierarchySettings.levelSearch.iterations} iterations over up to ${hierarchySettings.levelHorizon} macro-steps of ${learnedLevels.length > 0 ? learnedLevels.map((l) => l.stepSkip).join(' / ') : hierarchySettings.stepSkip} steps of the level below, level 1 CEM ${searchOptions.samples} x ${searchOptions.iterations} over ${horizon} actions toward its subgoal, replan every ${replanEvery}\n`
         : `${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}, ${costReduction} cost\n`),
   );
   try {
@@ -220,7 +251,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext):
     planner: flags.planner,
     plannerLabel,
     plannerOptions: hierarchical
-      ? { search, replanEvery, cost: 'final', oracleCost: 'position', levels: 2, stepSkip: hierarchySettings.stepSkip, levelHorizon: hierarchySettings.levelHorizon, levelSearch: hierarchySettings.levelSearch, horizon, horizonRule: 'level 2: min(levelHorizon, ceil(steps left / stepSkip)); level 1: min(horizon, steps left)', ...searchOptions, name: planner.name }
+      ? { search, replanEvery, cost: 'final', ...(oracle ? { oracleCost: 'position' } : { levelCheckpoint: stack!.top }), levels: learnedLevels.length > 0 ? learnedLevels.length + 1 : 2, stepSkip: learnedLevels.length > 0 ? learnedLevels.map((l) => l.stepSkip) : hierarchySettings.stepSkip, levelHorizon: hierarchySettings.levelHorizon, levelSearch: hierarchySettings.levelSearch, horizon, horizonRule: 'level 2: min(levelHorizon, ceil(steps left / stepSkip)); level 1: min(horizon, steps left)', ...searchOptions, name: planner.name }
       : { search, horizon, horizonRule: 'min(horizon, steps left)', replanEvery, cost: costReduction, ...(oracle ? { oracleCost: flags.oracleCost } : {}), ...plannerFields(planner) },
     protocol: {
       seed: flags.seed,
