@@ -86,7 +86,7 @@ export async function plan(flags: PlanFlags, context: CliContext): Promise<void>
   const family = familyOfKind(await runCheckpointKind(location), `--checkpoint ${location.dir}/${location.name}.json`);
   if (!family.plan) {
     const planners = planningFamilies().map((f) => `\`jepa train ${f.kind}\``).join(' or ');
-    throw unsupportedCommand(family, 'jepa plan', flags.checkpoint, `it plans with world models, written by ${planners}`);
+    throw unsupportedCommand(family, 'jepa plan', flags.checkpoint, `it plans with world models and their levels, written by ${planners}`);
   }
   await startBackend(flags.backend, io);
   await family.plan.run({ location, out, flags }, context);

@@ -5,7 +5,7 @@ import type { LatentLevel } from './latent-level.js';
 import type { LatentLevelTrainingOptions, LatentTrajectories } from './train-latent-level.js';
 
 /** The kind of a level's checkpoints (`meta.kind`) and of `jepa train level` runs. */
-export const LATENT_LEVEL_KIND = 'latent-level';
+export const LATENT_LEVEL_KIND = 'level';
 
 /**
  * A {@link LatentLevel}'s training as a core `Trainable` (the trainer checkpoints and resumes it

@@ -30,7 +30,7 @@ describe('jepa train level and jepa plan --planner hierarchical', () => {
     expect(level2.code, level2.stderr).toBe(0);
     expect(level2.stderr).toMatch(/encoded 6 trajectories of 91 frames/);
     const config2 = readJson('runs/l2', 'config.json');
-    expect(config2).toMatchObject({ kind: 'latent-level', data: { env: 'four-rooms', stepSkip: 5, below: [], worldModel: { checkpoint: '../wm/checkpoints/step-000002.json', step: 2 } } });
+    expect(config2).toMatchObject({ kind: 'level', data: { env: 'four-rooms', stepSkip: 5, below: [], worldModel: { checkpoint: '../wm/checkpoints/step-000002.json', step: 2 } } });
     expect(config2.training.model).toMatchObject({ latentDim: 8, actionDim: 2, stepSkip: 5, macroAction: 'mean' });
     const report2 = readJson('runs/l2', 'report.json');
     expect(report2).toMatchObject({ level: 2, training: { steps: 4, rolloutSteps: 2 } });

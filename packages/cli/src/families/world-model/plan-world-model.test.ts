@@ -149,7 +149,7 @@ describe('jepa plan', () => {
     await writeTrainCheckpoint(join(cwd, 'runs/image/checkpoints'), { tensors: { x: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, meta: { kind: 'ijepa' } }, { step: 1, epoch: 0, totalSteps: 1, loss: 1, elapsedSeconds: 0, reason: 'final' });
     const image = await jepa('plan', '--checkpoint', 'runs/image', '--out', 'plans/image');
     expect(image.code).toBe(1);
-    expect(image.stderr).toContain('error: --checkpoint runs/image: is an I-JEPA run (`jepa train ijepa`), which `jepa plan` does not take (it plans with world models, written by `jepa train world-model`)');
+    expect(image.stderr).toContain('error: --checkpoint runs/image: is an I-JEPA run (`jepa train ijepa`), which `jepa plan` does not take (it plans with world models and their levels, written by `jepa train world-model` or `jepa train level`)');
   });
 
   it('lists the plan command and its options in the help', async () => {
