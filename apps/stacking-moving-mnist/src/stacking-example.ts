@@ -19,7 +19,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, train, withInitSeed, type BackendChoice, type LabeledImages, type ProgressMode } from '@jepa/core';
+import { initBackend, readMetricsLog, train, withInitSeed, type BackendChoice, type LabeledImages, type ProgressMode } from '@jepa/core';
 import { TemporalLevel, trainTemporalLevel, type TemporalLevelOptions } from '@jepa/hierarchy';
 import { MOVING_MNIST_DIRECTIONS_8, movingMnistClips } from '@jepa/video';
 import {
@@ -53,6 +53,11 @@ export interface StackingSettings {
     readonly patchSize: number;
     readonly steps: number;
     readonly batchSize: number;
+    /**
+     * What level 2 reads per frame: the target encoder's tokens averaged over the grid (`pooled`,
+     * `D` values), or all of them side by side (`tokens`, `N x D`: where the digit is survives).
+     */
+    readonly frameLatent: 'pooled' | 'tokens';
   };
   /** Level 2: the temporal level over level-1 latents. */
   readonly level2: {
@@ -74,8 +79,9 @@ export const STACKING_SETTINGS: StackingSettings = {
     patchSize: 8,
     steps: 600,
     batchSize: 64,
+    frameLatent: 'tokens',
   },
-  level2: { model: { stepSkip: 2, embedDim: 64, depth: 1, numHeads: 4 }, steps: 600, batchSize: 64, lr: 1e-3 },
+  level2: { model: { stepSkip: 2, embedDim: 64, depth: 1, numHeads: 4 }, steps: 1500, batchSize: 64, lr: 1e-3 },
   probe: { shotsPerClass: 10, draws: 5 },
   seed: 0,
 };
@@ -89,6 +95,7 @@ export const QUICK_STACKING_SETTINGS: StackingSettings = {
     patchSize: 8,
     steps: 2,
     batchSize: 8,
+    frameLatent: 'tokens',
   },
   level2: { model: { stepSkip: 2, embedDim: 8, depth: 1, numHeads: 2 }, steps: 3, batchSize: 8, lr: 1e-3 },
   probe: { shotsPerClass: 1, draws: 2 },
@@ -157,6 +164,30 @@ function makeClips(count: number, seed: number, digits: LabeledImages, numFrames
   return { frames: { images, labels, count: count * numFrames, height: size, width: size, channels: 1, classNames: digits.classNames }, directions, count };
 }
 
+/** Every frame's target-encoder tokens side by side, `[n, N * D]` (what `extractFeatures` averages over the grid). */
+async function frameTokens(encoder: IJepaTrainable['model']['targetEncoder'], frames: LabeledImages, normalization: { mean: number[]; std: number[] }): Promise<Float32Array> {
+  const { count, height, width } = frames;
+  const batchSize = 256;
+  const chunks: Float32Array[] = [];
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const input = normalizeBatch(frames.images.subarray(start * height * width, (start + n) * height * width), n, height, width, 1, normalization);
+    const tokens = tf.tidy(() => encoder.encode(tf.tensor4d(input, [n, height, width, 1])));
+    try {
+      chunks.push((await tokens.data()) as Float32Array);
+    } finally {
+      tokens.dispose();
+    }
+  }
+  const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
 /** `[N, T, F]` -> `[N, F]`, the mean over `T`. */
 function meanOverSteps(values: Float32Array, count: number, steps: number, width: number): Float32Array {
   const out = new Float32Array(count * width);
@@ -220,31 +251,37 @@ export async function runStackingExample(options: StackingExampleOptions): Promi
   let level1Report: StackingReport['level1'];
   let trainLatents: Float32Array;
   let testLatents: Float32Array;
+  let trainTokens: Float32Array | undefined;
+  let testTokens: Float32Array | undefined;
   try {
-    const losses: number[] = [];
     const result = await train(run, {
       outDir: join(options.outDir, 'level1'),
       totalSteps: l1.steps,
       checkpointEvery: l1.steps,
-      resume: false,
       ...(options.progress ? { progress: options.progress } : {}),
-      callbacks: { onStep: (record) => { losses.push(record.loss); } },
     });
-    log(`level 1 (I-JEPA on frames): ${result.steps} steps in ${result.wallSeconds.toFixed(0)} s, loss ${losses[0]?.toFixed(4)} -> ${result.finalLoss?.toFixed(4)}`);
+    const losses = (await readMetricsLog(result.metricsPath)).map((record) => record.loss);
+    log(`level 1 (I-JEPA on frames): ${result.steps} steps (${result.stepsRun} in this run) in ${result.wallSeconds.toFixed(0)} s, loss ${losses[0]?.toFixed(4)} -> ${losses.at(-1)?.toFixed(4)}`);
     const t0 = performance.now();
     trainLatents = await extractFeatures(run.model.targetEncoder, trainSet.frames, { normalization });
     testLatents = await extractFeatures(run.model.targetEncoder, testSet.frames, { normalization });
+    if (l1.frameLatent === 'tokens') {
+      trainTokens = await frameTokens(run.model.targetEncoder, trainSet.frames, normalization);
+      testTokens = await frameTokens(run.model.targetEncoder, testSet.frames, normalization);
+    }
     const embedSeconds = (performance.now() - t0) / 1000;
-    level1Report = { steps: result.steps, seconds: +result.wallSeconds.toFixed(1), firstLoss: losses[0] ?? null, finalLoss: result.finalLoss ?? null, embedSeconds: +embedSeconds.toFixed(1) };
+    level1Report = { steps: result.steps, seconds: +result.wallSeconds.toFixed(1), firstLoss: losses[0] ?? null, finalLoss: losses.at(-1) ?? null, embedSeconds: +embedSeconds.toFixed(1) };
   } finally {
     run.dispose();
   }
-  const D = l1.encoder.embedDim;
+  const D1 = l1.encoder.embedDim;
+  const tokensPerFrame = (data.frameSize / l1.patchSize) ** 2;
+  const D = l1.frameLatent === 'tokens' ? tokensPerFrame * D1 : D1;
 
   // 3. Level 2: a temporal JEPA over the per-frame latents (standardised with the train statistics).
-  const statistics = columnStatistics(trainLatents, D);
-  const trainLower = standardize(trainLatents, D, statistics);
-  const testLower = standardize(testLatents, D, statistics);
+  const statistics = columnStatistics(trainTokens ?? trainLatents, D);
+  const trainLower = standardize(trainTokens ?? trainLatents, D, statistics);
+  const testLower = standardize(testTokens ?? testLatents, D, statistics);
   const l2 = settings.level2;
   const level = withInitSeed(settings.seed + 2, () => new TemporalLevel({ ...l2.model, latentDim: D }));
   const untrained = withInitSeed(settings.seed + 3, () => new TemporalLevel({ ...l2.model, latentDim: D }));
@@ -278,8 +315,11 @@ export async function runStackingExample(options: StackingExampleOptions): Promi
     const pixels = (set: ClipSet) => normalizeBatch(set.frames.images, set.frames.count, data.frameSize, data.frameSize, 1, normalization);
     const kinds: Array<{ level: string; name: string; dim: number; train: () => Float32Array; test: () => Float32Array }> = [
       { level: 'pixels', name: `raw pixels, all frames (${T} x ${data.frameSize}x${data.frameSize})`, dim: T * data.frameSize * data.frameSize, train: () => pixels(trainSet), test: () => pixels(testSet) },
-      { level: 'level 1', name: 'I-JEPA frame latents, mean over frames', dim: D, train: () => meanOverSteps(trainLatents, data.trainClips, T, D), test: () => meanOverSteps(testLatents, data.testClips, T, D) },
-      { level: 'level 1', name: `I-JEPA frame latents, concatenated over frames (${T} x ${D})`, dim: T * D, train: () => trainLatents, test: () => testLatents },
+      { level: 'level 1', name: 'I-JEPA pooled frame latents, mean over frames', dim: D1, train: () => meanOverSteps(trainLatents, data.trainClips, T, D1), test: () => meanOverSteps(testLatents, data.testClips, T, D1) },
+      { level: 'level 1', name: `I-JEPA pooled frame latents, concatenated over frames (${T} x ${D1})`, dim: T * D1, train: () => trainLatents, test: () => testLatents },
+      ...(trainTokens && testTokens
+        ? [{ level: 'level 1', name: `I-JEPA frame tokens (level 2's input, ${tokensPerFrame} x ${D1}), mean over frames`, dim: D, train: () => meanOverSteps(trainTokens, data.trainClips, T, D), test: () => meanOverSteps(testTokens, data.testClips, T, D) }]
+        : []),
       { level: 'level 2', name: 'temporal level, mean over windows', dim: E, train: () => meanOverSteps(level2Of(level, trainLower, data.trainClips), data.trainClips, W, E), test: () => meanOverSteps(level2Of(level, testLower, data.testClips), data.testClips, W, E) },
       { level: 'level 2', name: `temporal level, concatenated over windows (${W} x ${E})`, dim: W * E, train: () => level2Of(level, trainLower, data.trainClips), test: () => level2Of(level, testLower, data.testClips) },
       { level: 'level 2', name: 'same temporal level, random weights, mean over windows', dim: E, train: () => meanOverSteps(level2Of(untrained, trainLower, data.trainClips), data.trainClips, W, E), test: () => meanOverSteps(level2Of(untrained, testLower, data.testClips), data.testClips, W, E) },
