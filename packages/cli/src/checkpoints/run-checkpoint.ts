@@ -5,6 +5,8 @@ import { loadCheckpoint, StateDictMismatchError, toTfTensor } from '@jepa/core';
 import { CliError } from '../cli-error.js';
 import { refuseNonFiniteWeights } from './finite-weights.js';
 import type { CheckpointLocation } from './checkpoint-location.js';
+import { readSafetensorsShapes, refuseContradictedConfig, type ShapeClaim } from './model-shape-claims.js';
+import { refuseDisagreeingRunRecords } from './run-records.js';
 
 /** What the trainer stores in a run checkpoint's `meta` (only the parts read here). */
 export interface RunCheckpointMeta<Config> {
@@ -36,6 +38,17 @@ export async function runCheckpointKind(location: CheckpointLocation): Promise<s
   }
 }
 
+/** `meta.state` of a checkpoint manifest, or undefined when the manifest cannot be read (loadCheckpoint then says why). */
+async function readManifestState<Config>(metaPath: string): Promise<{ kind?: unknown; config?: Config & { model?: unknown } } | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(metaPath, 'utf8')) as { meta?: RunCheckpointMeta<Config> };
+    const state = manifest?.meta?.state;
+    return typeof state === 'object' && state !== null ? (state as { kind?: unknown; config?: Config & { model?: unknown } }) : {};
+  } catch {
+    return undefined;
+  }
+}
+
 /** How to rebuild one kind of run's model. */
 export interface RunCheckpointKind<Model, Config> {
   /** `meta.state.kind` of the runs (`ijepa`, `vjepa`). */
@@ -44,13 +57,22 @@ export interface RunCheckpointKind<Model, Config> {
   readonly label: string;
   readonly command: string;
   readonly build: (config: Config) => Model;
+  /**
+   * The tensor shapes the recorded config implies (see {@link ShapeClaim}): checked against the
+   * safetensors header before the model is built, so a forged config cannot make it allocate more
+   * than the weights hold. Kinds without it are built from the config as recorded.
+   */
+  readonly shapeClaims?: (config: Config, where: string) => readonly ShapeClaim[];
 }
 
 /**
  * Loads a checkpoint written by a `jepa train` command: builds the model from the config in its
- * metadata and loads its weights strictly (the `optimizer.` moments are ignored). A checkpoint of
- * another kind, or whose keys or shapes differ from the model, throws a {@link CliError} (listing
- * every mismatched key), and nothing is loaded.
+ * metadata and loads its weights strictly (the `optimizer.` moments are ignored). Before anything is
+ * built, the recorded config is compared with the run folder's own records (config.json,
+ * report.json: heads cannot be read from weights) and, for kinds with `shapeClaims`, with the
+ * tensor shapes of the safetensors header. A checkpoint of another kind, a config these contradict,
+ * or keys or shapes that differ from the model throw a {@link CliError} (naming the files, fields
+ * and keys), and nothing is loaded.
  */
 export async function loadRunCheckpoint<Model extends { loadStateDict(weights: Record<string, tf.Tensor>, source?: string): void; dispose(): void }, Config extends { model: object }>(
   location: CheckpointLocation,
@@ -59,6 +81,26 @@ export async function loadRunCheckpoint<Model extends { loadStateDict(weights: R
   const { dir, name } = location;
   const tensorsPath = join(dir, `${name}.safetensors`);
   const metaPath = join(dir, `${name}.json`);
+  const notThisKind = (recordedKind: unknown) =>
+    new CliError(
+      `${metaPath} is not ${/^[AEIOU]/.test(kind.label) ? 'an' : 'a'} ${kind.label} training checkpoint: its meta.state.kind is ${JSON.stringify(recordedKind)} ` +
+        `(expected "${kind.kind}" with the training config). Pass a checkpoint written by \`${kind.command}\`.`,
+    );
+  // The recorded config is checked before the tensors are read and before anything is built from it.
+  const recorded = await readManifestState<Config>(metaPath);
+  if (recorded) {
+    if (recorded.kind !== kind.kind || typeof recorded.config?.model !== 'object' || recorded.config.model === null) throw notThisKind(recorded.kind);
+    await refuseDisagreeingRunRecords(recorded.config.model, metaPath, location.runDir, kind.kind);
+    if (kind.shapeClaims) {
+      let shapes: Map<string, readonly number[]>;
+      try {
+        shapes = await readSafetensorsShapes(tensorsPath);
+      } catch (error) {
+        throw new CliError(`Checkpoint '${name}': cannot read the tensor header of ${tensorsPath} named by ${metaPath} (${(error as Error).message}).`);
+      }
+      refuseContradictedConfig(kind.shapeClaims(recorded.config, metaPath), shapes, metaPath, tensorsPath);
+    }
+  }
   let loaded;
   try {
     loaded = await loadCheckpoint<RunCheckpointMeta<Config>>(dir, name);
@@ -66,12 +108,7 @@ export async function loadRunCheckpoint<Model extends { loadStateDict(weights: R
     throw new CliError((error as Error).message);
   }
   const state = loaded.meta?.state;
-  if (state?.kind !== kind.kind || typeof state.config?.model !== 'object') {
-    throw new CliError(
-      `${metaPath} is not ${/^[AEIOU]/.test(kind.label) ? 'an' : 'a'} ${kind.label} training checkpoint: its meta.state.kind is ${JSON.stringify(state?.kind)} ` +
-        `(expected "${kind.kind}" with the training config). Pass a checkpoint written by \`${kind.command}\`.`,
-    );
-  }
+  if (state?.kind !== kind.kind || typeof state.config?.model !== 'object') throw notThisKind(state?.kind);
   const config = state.config;
   refuseNonFiniteWeights([...loaded.tensors].filter(([key]) => !key.startsWith('optimizer.')), tensorsPath);
   let model: Model;

@@ -1,6 +1,7 @@
-import { createIJepa, IJEPA_EVALUATION_DEFAULTS, type IJepaModel } from '@jepa/vision';
+import { createIJepa, IJEPA_DEFAULTS, IJEPA_EVALUATION_DEFAULTS, type IJepaModel } from '@jepa/vision';
 import type { CheckpointLocation } from '../../checkpoints/checkpoint-location.js';
 import { loadRunCheckpoint, type LoadedRunCheckpoint } from '../../checkpoints/run-checkpoint.js';
+import { field, predictorClaims, recordedVitSize, vitModuleClaims, type ShapeClaim } from '../../checkpoints/model-shape-claims.js';
 import { CliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';
 import { seconds, writeProbeReport } from '../../report/probe-report.js';
@@ -19,7 +20,24 @@ export type LoadedIJepa = LoadedRunCheckpoint<IJepaModel, ResolvedTrainingConfig
  * config in its metadata, weights loaded strictly (see {@link loadRunCheckpoint}).
  */
 export function loadIJepaRunCheckpoint(location: CheckpointLocation, kind: string): Promise<LoadedIJepa> {
-  return loadRunCheckpoint(location, { kind, label: 'I-JEPA', command: `jepa train ${kind}`, build: (config: ResolvedTrainingConfig) => createIJepa(config.model) });
+  return loadRunCheckpoint(location, { kind, label: 'I-JEPA', command: `jepa train ${kind}`, build: (config: ResolvedTrainingConfig) => createIJepa(config.model), shapeClaims: ijepaShapeClaims });
+}
+
+/** The tensor shapes an I-JEPA run config implies (both encoders and the predictor), checked before the model is built. */
+export function ijepaShapeClaims(config: ResolvedTrainingConfig, where: string): ShapeClaim[] {
+  const model = config.model;
+  const size = recordedVitSize(model.encoder, where);
+  const patch = { size: model.patchSize, from: field('model.patchSize', model.patchSize) };
+  const side = model.imageSize / model.patchSize;
+  const tokens = { size: side * side, from: `${field('model.imageSize', model.imageSize)} / ${field('model.patchSize', model.patchSize)}` };
+  const channels = model.inChannels ?? 3;
+  const inChannels = { size: channels, from: field('model.inChannels', channels) };
+  const predictor = { embedDim: model.predictor?.embedDim ?? IJEPA_DEFAULTS.predictorEmbedDim, depth: model.predictor?.depth ?? IJEPA_DEFAULTS.predictorDepth, mlpRatio: (model.predictor as { mlpRatio?: number } | undefined)?.mlpRatio };
+  return [
+    ...vitModuleClaims('target_encoder', size, inChannels, [patch, patch], tokens),
+    ...vitModuleClaims('encoder', size, inChannels, [patch, patch], tokens),
+    ...predictorClaims(predictor, size.embedDim, tokens),
+  ];
 }
 
 /**

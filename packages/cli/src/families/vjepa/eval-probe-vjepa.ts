@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { createVJepa, MOVING_MNIST_VJEPA_DATA, type VJepaModel, type VJepaTrainingConfig } from '@jepa/video';
+import { createVJepa, MOVING_MNIST_VJEPA_DATA, VJEPA_DEFAULTS, type VJepaModel, type VJepaTrainingConfig } from '@jepa/video';
 import { CliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';
 import type { CheckpointLocation } from '../../checkpoints/checkpoint-location.js';
 import { seconds, writeProbeReport } from '../../report/probe-report.js';
 import { loadRunCheckpoint, type LoadedRunCheckpoint } from '../../checkpoints/run-checkpoint.js';
+import { field, predictorClaims, recordedVitSize, vitModuleClaims, type ShapeClaim } from '../../checkpoints/model-shape-claims.js';
 import { evaluateVJepa, formatVJepaProbeTable, vjepaShotsPerClass } from './vjepa-evaluation.js';
 import { loadVJepaProbeData, readVJepaRunData } from './vjepa-probe-data.js';
 import type { EvalProbeFlags } from '../model-family.js';
@@ -17,7 +18,34 @@ export type LoadedVJepa = LoadedRunCheckpoint<VJepaModel, VJepaTrainingConfig>;
  * config in its metadata, the three modules loaded strictly (see {@link loadRunCheckpoint}).
  */
 export function loadVJepaRunCheckpoint(location: CheckpointLocation, kind: string): Promise<LoadedVJepa> {
-  return loadRunCheckpoint(location, { kind, label: 'V-JEPA', command: `jepa train ${kind}`, build: (config: VJepaTrainingConfig) => createVJepa(config.model) });
+  return loadRunCheckpoint(location, { kind, label: 'V-JEPA', command: `jepa train ${kind}`, build: (config: VJepaTrainingConfig) => createVJepa(config.model), shapeClaims: vjepaShapeClaims });
+}
+
+/** The tensor shapes a V-JEPA run config implies (both encoders, the predictor, its mask tokens), checked before the model is built. */
+export function vjepaShapeClaims(config: VJepaTrainingConfig, where: string): ShapeClaim[] {
+  const model = config.model;
+  const size = recordedVitSize(model.encoder, where);
+  const tubelet = model.tubeletSize ?? VJEPA_DEFAULTS.tubeletSize;
+  const patch = { size: model.patchSize, from: field('model.patchSize', model.patchSize) };
+  const side = model.imageSize / model.patchSize;
+  const tokens = {
+    size: (model.numFrames / tubelet) * side * side,
+    from: `${field('model.numFrames', model.numFrames)} / tubelet ${tubelet} x (${field('model.imageSize', model.imageSize)} / ${field('model.patchSize', model.patchSize)})^2`,
+  };
+  const channels = model.inChannels ?? 3;
+  const kernel = [{ size: tubelet, from: field('model.tubeletSize', tubelet) }, patch, patch];
+  const inChannels = { size: channels, from: field('model.inChannels', channels) };
+  const predictor = { embedDim: model.predictor?.embedDim ?? VJEPA_DEFAULTS.predictorEmbedDim, depth: model.predictor?.depth ?? VJEPA_DEFAULTS.predictorDepth, mlpRatio: size.mlpRatio };
+  const maskTokens = model.numMaskTokens ?? VJEPA_DEFAULTS.masks.length;
+  const width = { size: predictor.embedDim, from: field('model.predictor.embedDim', predictor.embedDim) };
+  return [
+    ...vitModuleClaims('target_encoder', size, inChannels, kernel, tokens),
+    ...vitModuleClaims('encoder', size, inChannels, kernel, tokens),
+    ...predictorClaims(predictor, size.embedDim, tokens),
+    maskTokens === 1
+      ? { key: 'predictor.mask_token', shape: [{ size: 1 }, { size: 1 }, width] }
+      : { prefix: 'predictor.mask_tokens', count: { size: maskTokens, from: field('model.numMaskTokens', maskTokens) } },
+  ];
 }
 
 /** The sentence that says how the V-JEPA probes were run. */
