@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '@jepa/core';
@@ -61,6 +61,23 @@ describe('jepa eval probe', () => {
     expect(stderr).toContain('does not match the model; nothing was loaded');
     expect(stderr).toMatch(/missing \(1\)[\s\S]*target_encoder\.norm\.weight/);
     expect(stderr).toMatch(/unexpected \(1\)[\s\S]*target_encoder\.extra\.bias/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses non-finite weights (issue 11, item 5), naming the tensor and its count', async () => {
+    cpSync(join(cwd, 'run'), join(cwd, 'nan'), { recursive: true });
+    const dir = join(cwd, 'nan', 'checkpoints');
+    const good = await loadCheckpoint<Record<string, unknown>>(dir, 'step-000002');
+    const tensors = Object.fromEntries(good.tensors);
+    const norm = tensors['target_encoder.norm.weight']!;
+    const values = Float32Array.from(norm.data as Float32Array);
+    values[3] = Number.NaN;
+    values[5] = Number.POSITIVE_INFINITY;
+    tensors['target_encoder.norm.weight'] = { dtype: 'F32', shape: norm.shape, data: values };
+    await saveCheckpoint(dir, 'step-000002', { tensors, meta: good.meta });
+    const { code, stderr } = await jepa('eval', 'probe', '--checkpoint', 'nan', '--backend', 'wasm');
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${join(dir, 'step-000002.safetensors')}: 1 weight tensor holds non-finite values: target_encoder.norm.weight (1 NaN, 1 infinite).`);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
