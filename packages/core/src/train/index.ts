@@ -32,5 +32,5 @@ export {
 export type { StepMetrics, Trainable, TrainableState } from './trainable.js';
 export { checkpointsDirOf, metricsPathOf, train } from './trainer.js';
 export { TrainingDivergedError, type TrainingDivergence } from './training-diverged-error.js';
-export { saveModelTrainingState, loadModelTrainingState, collapseMetrics, type StateDictModel } from './model-training-state.js';
+export { saveModelTrainingState, loadModelTrainingState, collapseMetrics, NonFiniteOutputError, type StateDictModel } from './model-training-state.js';
 export { JepaTrainable, type JepaTrainableModel, type JepaTrainableSetup } from './jepa-trainable.js';

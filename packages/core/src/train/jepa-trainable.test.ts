@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MultiBlockMaskSampler } from '../masks/multiblock-mask-sampler.js';
@@ -11,6 +14,8 @@ import { warmupCosineLr } from '../optim/schedules.js';
 import { Rng } from '../random/rng.js';
 import { checkTrainableConformance } from '../testing/check-trainable-conformance.js';
 import { JepaTrainable, type JepaTrainableModel } from './jepa-trainable.js';
+import { train } from './trainer.js';
+import { TrainingDivergedError } from './training-diverged-error.js';
 
 const LENGTH = 16;
 const WIDTH = 8;
@@ -48,6 +53,8 @@ interface SequenceConfig {
   readonly targetScale?: number;
   /** Load batches asynchronously (as a clip stream would), reporting dataWait. */
   readonly async?: boolean;
+  /** Peak learning rate (default 3e-3). */
+  readonly lr?: number;
 }
 
 /** The smallest family on the skeleton: in-memory sequences, one warm-up cosine lr, fixed decay and momentum. */
@@ -65,7 +72,7 @@ class SequenceTrainable extends JepaTrainable<tf.Tensor3D, JepaTrainableModel<tf
   }
 
   hyperParameters(step: number): StepHyperParameters {
-    return { lr: warmupCosineLr(step, { warmupSteps: 1, totalSteps: this.config.steps, startLr: 1e-4, refLr: 3e-3, finalLr: 1e-5 }), weightDecay: 0.04, momentum: 0.99 };
+    return { lr: warmupCosineLr(step, { warmupSteps: 1, totalSteps: this.config.steps, startLr: 1e-4, refLr: this.config.lr ?? 3e-3, finalLr: 1e-5 }), weightDecay: 0.04, momentum: 0.99 };
   }
 
   private batch(step: number): tf.Tensor3D {
@@ -146,6 +153,25 @@ describe('JepaTrainable', () => {
     } finally {
       t.dispose();
       none.dispose();
+    }
+  });
+
+  it('--lr 1e308: the update that overflows the weights ends in the divergence message, not a collapse-metric NaN error (issue 11, item 9)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jepa-diverge-'));
+    const t = new SequenceTrainable({ ...config, lr: 1e308 }, data, probe);
+    try {
+      const run = train(t, { totalSteps: 4, outDir: dir, checkpointEvery: 2, diagnosticsEvery: 1, progress: 'none', resumeHint: 'jepa train x --resume' });
+      await expect(run).rejects.toThrow(TrainingDivergedError);
+      const error = (await run.catch((e: unknown) => e)) as TrainingDivergedError;
+      expect(error.step).toBe(1);
+      expect(error.weightsUnchanged).toBe(false);
+      expect(error.message).toMatch(/^Training diverged at step 1: its update made the weights non-finite \(the loss before it was [\d.]+; the features of the collapse diagnostic: \d+ of 48 values are NaN or infinite\), so nothing newer was saved; no checkpoint was written yet\. Lower the learning rate/);
+      expect(error.message).not.toContain('measureCollapse');
+      expect(error.message).not.toContain('NonFiniteLossError');
+      expect(await readdir(join(dir, 'checkpoints')).catch(() => [])).toEqual([]); // the overflowed weights were not saved
+    } finally {
+      t.dispose();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

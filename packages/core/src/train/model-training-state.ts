@@ -99,8 +99,33 @@ function checkMoments(optimizer: AdamW, tensors: Map<string, HostTensor>, source
   }
 }
 
-/** The collapse diagnostic as trainer metrics: mean and min per-dimension std, effective rank. */
+/**
+ * Thrown by a trainable's diagnostics when the model's outputs are NaN or infinite after an
+ * update: the update itself diverged (e.g. a learning rate so large that the weights overflow)
+ * although the loss before it was finite. The trainer reports it as a divergence.
+ */
+export class NonFiniteOutputError extends Error {
+  constructor(
+    /** What was measured, e.g. `the collapse diagnostic's features`. */
+    readonly what: string,
+    /** Non-finite values among `total`. */
+    readonly nonFinite: number,
+    readonly total: number,
+  ) {
+    super(`${what}: ${nonFinite} of ${total} values are NaN or infinite; the weights are no longer finite.`);
+    this.name = 'NonFiniteOutputError';
+  }
+}
+
+/**
+ * The collapse diagnostic as trainer metrics: mean and min per-dimension std, effective rank.
+ * Features holding NaN or infinite values throw a {@link NonFiniteOutputError} (the trainer
+ * reports a divergence) instead of the diagnostic's own error.
+ */
 export function collapseMetrics(features: Float32Array, dim: number): Record<string, number> {
+  let nonFinite = 0;
+  for (let i = 0; i < features.length; i++) if (!Number.isFinite(features[i]!)) nonFinite++;
+  if (nonFinite > 0) throw new NonFiniteOutputError('the features of the collapse diagnostic', nonFinite, features.length);
   const report = measureCollapse(features, dim);
   return { featureStdMean: report.meanStd, featureStdMin: report.minStd, effectiveRank: report.effectiveRank };
 }

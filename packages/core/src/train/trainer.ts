@@ -14,6 +14,7 @@ import {
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainResult } from './train-options.js';
 import type { StepMetrics, Trainable } from './trainable.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
+import { NonFiniteOutputError } from './model-training-state.js';
 
 /**
  * Record fields the trainer sets itself; a trainable's metrics may not use them. (`epoch` may come
@@ -265,7 +266,14 @@ class TrainingRun {
   }
 
   private async runDiagnostics(step: number, metrics: StepMetrics): Promise<Record<string, number>> {
-    const diagnostics = await this.trainable.diagnostics!(step);
+    let diagnostics: Record<string, number>;
+    try {
+      diagnostics = await this.trainable.diagnostics!(step);
+    } catch (error) {
+      // The update of this step made the outputs non-finite: a divergence, whatever the diagnostic.
+      if (error instanceof NonFiniteOutputError) return this.diverge(step, metrics.loss, Number.NaN, false, error);
+      throw error;
+    }
     if (typeof diagnostics !== 'object' || diagnostics === null) {
       throw new Error(`train: diagnostics(${step}) must return a Record<string, number>, got ${describeValue(diagnostics)}.`);
     }
@@ -315,10 +323,14 @@ class TrainingRun {
       const where = checkpoint
         ? `the newest checkpoint is ${checkpoint.name} (step ${checkpoint.step}, ${checkpoint.tensorsPath})`
         : 'no checkpoint was written yet';
+      const outputs = cause instanceof NonFiniteOutputError;
+      const signal = outputs
+        ? `its update made the weights non-finite (the loss before it was ${loss}; ${cause.message.replace(/; the weights are no longer finite\.$/, '')})`
+        : `trainStep returned loss ${loss} and may already have changed the weights`;
       message =
-        `Training diverged at step ${step}: trainStep returned loss ${loss} and may already have changed the weights, so nothing newer ` +
-        `was saved; ${where}. ${fixes}; then ${this.options.resumeHint ? `continue with: ${this.options.resumeHint}` : 'rerun with resume: true'}. ` +
-        'To let the trainer save the last good state itself, make trainStep throw NonFiniteLossError before updating the weights.';
+        `Training diverged at step ${step}: ${signal}, so nothing newer ` +
+        `was saved; ${where}. ${fixes}; then ${this.options.resumeHint ? `continue with: ${this.options.resumeHint}` : 'rerun with resume: true'}.` +
+        (outputs ? '' : ' To let the trainer save the last good state itself, make trainStep throw NonFiniteLossError before updating the weights.');
     }
     this.progress.stop();
     this.progress.message(message);
