@@ -21,6 +21,7 @@ const LIBRARY_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/pass \{ skipCorrupt: true \} to loadImageFolder to skip unreadable files \(they are listed in `skipped`\)/g, 'pass --skip-corrupt to skip unreadable files (the report counts them)'],
   [/pass \{ skipCorrupt: true \} to drop and list missing files/g, 'pass --skip-corrupt to leave out and list missing files'],
   [/with skipCorrupt: true/g, 'with --skip-corrupt'],
+  [/pass \{ skipUnreadable: true \} to leave them out \(they are listed\)/g, 'pass --skip-corrupt to leave them out (they are counted and listed)'],
   [/resume: 'auto'( \(or true\))?|resume: true/g, '--resume'],
 ];
 

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFiles, scanClassFolder } from './class-folder.js';
+import { findFiles, scanClassFolder, UnreadableFilesError, type UnreadableFile } from './class-folder.js';
 
 let base: string;
 let root: string;
@@ -40,5 +40,33 @@ describe('scanClassFolder', () => {
       /^test: clip folder root .*missing does not exist.*root\/<class>\/<clip>/,
     );
     await expect(scanClassFolder(root, { extensions: ['.txt'], fileKind: 'note' })).rejects.toThrow(/1 class folder\(s\) .* hold no note .*: b\./);
+  });
+});
+
+describe('entries that cannot be read (issue 11, item 9)', () => {
+  it('dangling symbolic links with a wanted extension are reported (count and first names), never dropped silently', async () => {
+    const folder = join(base, 'links');
+    await mkdir(join(folder, 'cats'), { recursive: true });
+    await writeFile(join(folder, 'cats', 'real.clip'), 'x');
+    for (const name of ['gone-1.clip', 'gone-2.clip', 'gone-3.clip', 'gone-4.clip', 'gone-5.clip', 'gone-6.clip']) {
+      await symlink(join(base, 'nowhere', name), join(folder, 'cats', name));
+    }
+    await symlink(join(base, 'nowhere', 'readme'), join(folder, 'cats', 'readme.txt')); // not a wanted extension: not reported
+    const error = await findFiles(folder, ['.clip'], { fileKind: 'clip' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnreadableFilesError);
+    expect((error as UnreadableFilesError).files).toHaveLength(6);
+    expect((error as Error).message).toBe(
+      `${folder}: 6 clip entries cannot be read: ` +
+        [1, 2, 3, 4, 5].map((i) => `${join(folder, 'cats', `gone-${i}.clip`)} (a symbolic link to ${join(base, 'nowhere', `gone-${i}.clip`)}, which does not exist)`).join(', ') +
+        ', and 1 more. Fix: restore or remove them, or pass { skipUnreadable: true } to leave them out (they are listed).',
+    );
+    const unreadable: UnreadableFile[] = [];
+    expect(await findFiles(folder, ['.clip'], { skipUnreadable: true, unreadable })).toEqual([join(folder, 'cats', 'real.clip')]);
+    expect(unreadable.map((u) => u.path)).toEqual([1, 2, 3, 4, 5, 6].map((i) => join(folder, 'cats', `gone-${i}.clip`)));
+
+    await expect(scanClassFolder(folder, { extensions: ['.clip'], fileKind: 'clip', where: 'test' })).rejects.toThrow(/^test: .*links: 6 clip entries cannot be read: /);
+    const index = await scanClassFolder(folder, { extensions: ['.clip'], skipUnreadable: true });
+    expect(index.samples.map((s) => s.path)).toEqual([join(folder, 'cats', 'real.clip')]);
+    expect(index.unreadable).toHaveLength(6);
   });
 });

@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 /** Options for {@link scanClassFolder}. */
@@ -14,6 +14,62 @@ export interface ScanClassFolderOptions {
   readonly fileKind?: string;
   /** Who is asking, for messages (e.g. `scanImageFolder`). Default `scanClassFolder`. */
   readonly where?: string;
+  /**
+   * Leave out entries with a wanted extension that cannot be read (dangling symbolic links, entries
+   * that are not regular files, files whose metadata cannot be read) and list them in `unreadable`.
+   * Default false: they are an {@link UnreadableFilesError}.
+   */
+  readonly skipUnreadable?: boolean;
+}
+
+/** An entry with a wanted extension that is not a readable file, and why. */
+export interface UnreadableFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** Options for {@link findFiles}. */
+export interface FindFilesOptions {
+  /** See {@link ScanClassFolderOptions.skipUnreadable}; the entries left out are pushed to `unreadable`. */
+  readonly skipUnreadable?: boolean;
+  /** Filled with the entries left out when `skipUnreadable` is true. */
+  readonly unreadable?: UnreadableFile[];
+  /** What the files are, for messages: `image`, `video`. Default `file`. */
+  readonly fileKind?: string;
+}
+
+/**
+ * Entries under a folder that have a wanted extension but cannot be read (e.g. a symbolic link to a
+ * file that no longer exists): {@link findFiles} throws this instead of leaving them out silently.
+ */
+export class UnreadableFilesError extends Error {
+  constructor(
+    readonly directory: string,
+    readonly files: readonly UnreadableFile[],
+    kind = 'file',
+  ) {
+    const shown = files.slice(0, 5).map((f) => `${f.path} (${f.reason})`).join(', ');
+    super(
+      `${directory}: ${files.length} ${kind} entr${files.length === 1 ? 'y' : 'ies'} cannot be read: ${shown}${files.length > 5 ? `, and ${files.length - 5} more` : ''}. ` +
+        'Fix: restore or remove them, or pass { skipUnreadable: true } to leave them out (they are listed).',
+    );
+    this.name = 'UnreadableFilesError';
+  }
+}
+
+/** Why an entry with a wanted extension is not a readable file (undefined when it is one). */
+async function unreadableReason(path: string): Promise<string | undefined> {
+  const link = await lstat(path).catch(() => undefined);
+  if (link?.isSymbolicLink()) {
+    const target = await readlink(path).catch(() => '?');
+    const resolved = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+    if (resolved instanceof Error) {
+      return resolved.code === 'ENOENT' ? `a symbolic link to ${target}, which does not exist` : `a symbolic link to ${target}, which cannot be read (${resolved.code ?? resolved.message})`;
+    }
+    return resolved.isFile() ? undefined : `a symbolic link to ${target}, which is not a regular file`;
+  }
+  if (!link) return 'its metadata cannot be read';
+  return link.isFile() ? undefined : 'not a regular file';
 }
 
 /** One file of a class folder and its class index. */
@@ -30,6 +86,8 @@ export interface ClassFolderIndex {
   readonly classNames: readonly string[];
   /** Files ordered by class, then by folder path and file name (as torchvision's `make_dataset`). */
   readonly samples: readonly ClassFolderSample[];
+  /** Entries left out because they cannot be read (only ever non-empty with `skipUnreadable`). */
+  readonly unreadable: readonly UnreadableFile[];
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -55,12 +113,16 @@ export function normalizeExtensions(extensions: readonly string[], where: string
 /**
  * Files under `directory` whose names end in one of `extensions` (any case), recursively
  * (following links once, skipping hidden entries), in torchvision's order: folders sorted by path,
- * files sorted by name within each folder.
+ * files sorted by name within each folder. Entries with a wanted extension that are not readable
+ * files (a dangling symbolic link, a socket) are never dropped silently: an
+ * {@link UnreadableFilesError} lists them (count and first names), or with
+ * `options.skipUnreadable` they are left out and pushed to `options.unreadable`.
  */
-export async function findFiles(directory: string, extensions: readonly string[]): Promise<string[]> {
+export async function findFiles(directory: string, extensions: readonly string[], options: FindFilesOptions = {}): Promise<string[]> {
   const wanted = normalizeExtensions(extensions, `findFiles(${directory})`);
   const groups: Array<{ directory: string; files: string[] }> = [];
   const seen = new Set<string>();
+  const unreadable: UnreadableFile[] = [];
   const walk = async (dir: string): Promise<void> => {
     const real = await realpath(dir);
     if (seen.has(real)) return;
@@ -77,11 +139,20 @@ export async function findFiles(directory: string, extensions: readonly string[]
         fileEntry = target?.isFile() ?? false;
       }
       if (directoryEntry) await walk(path);
-      else if (fileEntry && wanted.some((ext) => entry.name.toLowerCase().endsWith(ext))) files.push(entry.name);
+      else if (wanted.some((ext) => entry.name.toLowerCase().endsWith(ext))) {
+        const reason = fileEntry ? undefined : await unreadableReason(path);
+        if (reason === undefined) files.push(entry.name);
+        else unreadable.push({ path, reason });
+      }
     }
     groups.push({ directory: dir, files: files.sort(byCodePoint) });
   };
   await walk(directory);
+  unreadable.sort((a, b) => byCodePoint(a.path, b.path));
+  if (unreadable.length > 0) {
+    if (!options.skipUnreadable) throw new UnreadableFilesError(directory, unreadable, options.fileKind);
+    options.unreadable?.push(...unreadable);
+  }
   groups.sort((a, b) => byCodePoint(a.directory, b.directory));
   return groups.flatMap((group) => group.files.map((file) => join(group.directory, file)));
 }
@@ -117,11 +188,13 @@ export async function scanClassFolder(root: string, options: ScanClassFolderOpti
   }
   const samples: ClassFolderSample[] = [];
   const empty: string[] = [];
+  const unreadable: UnreadableFile[] = [];
   for (const [label, name] of classNames.entries()) {
-    const files = await findFiles(join(absoluteRoot, name), extensions);
+    const files = await findFiles(join(absoluteRoot, name), extensions, { skipUnreadable: true, unreadable });
     if (files.length === 0) empty.push(name);
     for (const path of files) samples.push({ path, label });
   }
+  if (unreadable.length > 0 && !options.skipUnreadable) throw new UnreadableFilesError(`${where}: ${absoluteRoot}`, unreadable, kind);
   if (empty.length > 0 && !options.allowEmptyClasses) {
     throw new Error(
       `${where}: ${empty.length} class folder(s) in ${absoluteRoot} hold no ${kind} with an extension in ` +
@@ -129,5 +202,5 @@ export async function scanClassFolder(root: string, options: ScanClassFolderOpti
         'extensions in `extensions`, or pass { allowEmptyClasses: true }.',
     );
   }
-  return { root: absoluteRoot, classNames, samples };
+  return { root: absoluteRoot, classNames, samples, unreadable };
 }

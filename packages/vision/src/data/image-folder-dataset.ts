@@ -13,6 +13,8 @@ export interface ScanImageFolderOptions {
    * folder is an error, as in torchvision's `ImageFolder`.
    */
   readonly allowEmptyClasses?: boolean;
+  /** Leave out (and list in `unreadable`) entries with an image extension that cannot be read, e.g. dangling symbolic links. Default false: an `UnreadableFilesError` lists them. */
+  readonly skipUnreadable?: boolean;
 }
 
 /**
@@ -22,7 +24,13 @@ export interface ScanImageFolderOptions {
  * is missing, has no class folder, or a class folder has no image (unless `allowEmptyClasses`).
  */
 export function scanImageFolder(root: string, options: ScanImageFolderOptions = {}): Promise<ClassFolderIndex> {
-  return scanClassFolder(root, { extensions: options.extensions ?? DEFAULT_IMAGE_EXTENSIONS, allowEmptyClasses: options.allowEmptyClasses, fileKind: 'image', where: 'scanImageFolder' });
+  return scanClassFolder(root, {
+    extensions: options.extensions ?? DEFAULT_IMAGE_EXTENSIONS,
+    allowEmptyClasses: options.allowEmptyClasses,
+    skipUnreadable: options.skipUnreadable,
+    fileKind: 'image',
+    where: 'scanImageFolder',
+  });
 }
 
 /** A file that {@link loadImageFolder} skipped, and why. */
@@ -86,7 +94,8 @@ export async function loadImageFolder(root: string, options: LoadImageFolderOpti
     throw new RangeError(`loadImageFolder(${root}): concurrency must be a positive integer, got ${String(concurrency)} (default 4).`);
   }
 
-  const index = await scanImageFolder(root, options);
+  // Unreadable entries (dangling links) are failures like undecodable files: an error, or skipped and listed with skipCorrupt.
+  const index = await scanImageFolder(root, { ...options, skipUnreadable: skipCorrupt });
   const total = index.samples.length;
   const imageSize = size * size * channels;
   let images: Float32Array;
@@ -170,6 +179,6 @@ export async function loadImageFolder(root: string, options: LoadImageFolderOpti
     classNames: index.classNames,
     root: index.root,
     paths,
-    skipped: failures.map(({ error }) => ({ path: error.path, reason: error.reason })),
+    skipped: [...index.unreadable, ...failures.map(({ error }) => ({ path: error.path, reason: error.reason }))],
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -101,6 +101,26 @@ describe.skipIf(!fixture)('jepa embed', () => {
       expect(JSON.parse(read.metadata.skipped!)[0].file).toBe('broken.png');
     } finally {
       rmSync(join(cwd, 'photos', 'broken.png'));
+    }
+  });
+
+  it('reports a dangling symbolic link among the images instead of skipping it silently; --skip-corrupt counts and lists it (issue 11, item 9)', async () => {
+    symlinkSync(join(cwd, 'moved-away.png'), join(cwd, 'photos', 'link.png'));
+    try {
+      const stopped = await jepa('embed', '--checkpoint', CHECKPOINT, '--num-heads', '3', '--input', 'photos', '--out', 'x.safetensors', '--progress', 'none', '--backend', 'cpu');
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain(
+        `error: ${join(cwd, 'photos')}: 1 image entry cannot be read: ${join(cwd, 'photos', 'link.png')} (a symbolic link to ${join(cwd, 'moved-away.png')}, which does not exist). ` +
+          'Fix: restore or remove them, or pass --skip-corrupt to leave them out (they are counted and listed).',
+      );
+      const skipped = await jepa('embed', '--checkpoint', CHECKPOINT, '--num-heads', '3', '--input', 'photos', '--out', 'x.safetensors', '--progress', 'none', '--backend', 'cpu', '--skip-corrupt');
+      expect(skipped.code, skipped.stderr).toBe(0);
+      expect(skipped.stdout).toContain('features [3, 48]');
+      expect(skipped.stdout).toContain('link.png');
+      const read = await readSafetensorsFile(join(cwd, 'x.safetensors'));
+      expect(JSON.parse(read.metadata.skipped!)[0]).toEqual({ file: 'link.png', reason: `a symbolic link to ${join(cwd, 'moved-away.png')}, which does not exist` });
+    } finally {
+      rmSync(join(cwd, 'photos', 'link.png'));
     }
   });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { findFiles, readSafetensorsFile, toFloat32Array, type HostTensor, type LabeledImages } from '@jepa/core';
+import { findFiles, readSafetensorsFile, toFloat32Array, type HostTensor, type LabeledImages, type UnreadableFile } from '@jepa/core';
 import { createEncoderFromCheckpoint, decodeImage, DEFAULT_IMAGE_EXTENSIONS, extractFeatures, ImageDecodeError, type EncoderFromCheckpoint } from '@jepa/vision';
 import { relative, sep } from 'node:path';
 import { CliError, toCliError } from '../../cli-error.js';
@@ -36,12 +36,14 @@ async function folderSource(root: string, loaded: EncoderFromCheckpoint, skipCor
   if (channels !== 1 && channels !== 3) {
     throw new CliError(`--input ${root}: the model takes ${channels}-channel images; a folder of images gives 1 (greyscale) or 3 (RGB). Pass a .safetensors file with an 'images' tensor instead.`);
   }
-  const files = await findFiles(root, DEFAULT_IMAGE_EXTENSIONS);
+  const unreadable: UnreadableFile[] = [];
+  const files = await findFiles(root, DEFAULT_IMAGE_EXTENSIONS, { skipUnreadable: skipCorrupt, unreadable, fileKind: 'image' });
   if (files.length === 0) {
-    throw new CliError(`--input ${root}: no image files (${DEFAULT_IMAGE_EXTENSIONS.join(', ')}) in the folder or its subfolders.`);
+    throw new CliError(`--input ${root}: no image files (${DEFAULT_IMAGE_EXTENSIONS.join(', ')}) in the folder or its subfolders${unreadable.length > 0 ? ` (${unreadable.length} unreadable entries left out)` : ''}.`);
   }
-  const skipped: Array<{ file: string; reason: string }> = [];
   const names = (path: string) => relative(root, path).split(sep).join('/');
+  // Entries that cannot be read (dangling links) count as skipped with --skip-corrupt; without it findFiles refused them.
+  const skipped: Array<{ file: string; reason: string }> = unreadable.map(({ path, reason }) => ({ file: names(path), reason }));
   return {
     names: files.map(names),
     description: `${files.length} images under ${root}`,

@@ -1,5 +1,5 @@
 import { basename, extname, relative, sep } from 'node:path';
-import { findFiles, readSafetensorsFile, resolveVitSize, toFloat32Array, type CheckpointFile, type CheckpointTensor, type HostTensor } from '@jepa/core';
+import { findFiles, readSafetensorsFile, resolveVitSize, toFloat32Array, type CheckpointFile, type CheckpointTensor, type HostTensor, type UnreadableFile } from '@jepa/core';
 import {
   createVideoEncoderFromCheckpoint,
   DEFAULT_VIDEO_EXTENSIONS,
@@ -217,7 +217,8 @@ async function videoSource(
     throw new CliError(`--input ${input}: the model takes ${channels}-channel clips; videos decode to 1 (grey) or 3 (RGB) channels. Pass a .safetensors file with a 'clips' tensor instead.`);
   }
   if (flags.frameStep !== undefined && flags.fps !== undefined) throw new CliError('--frame-step and --fps both choose how frames are spaced; give one of them.');
-  const files = isFolder ? await findFiles(input, DEFAULT_VIDEO_EXTENSIONS) : [input];
+  const unreadable: UnreadableFile[] = [];
+  const files = isFolder ? await findFiles(input, DEFAULT_VIDEO_EXTENSIONS, { skipUnreadable: flags.skipCorrupt === true, unreadable, fileKind: 'video' }) : [input];
   if (files.length === 0) throw new CliError(`--input ${input}: no video files (${DEFAULT_VIDEO_EXTENSIONS.join(', ')}) in the folder or its subfolders.`);
   const nameOf = (path: string) => (isFolder ? relative(input, path).split(sep).join('/') : basename(path));
   const numClips = flags.numClips ?? 1;
@@ -242,7 +243,7 @@ async function videoSource(
       `(${spacing}), ${size} x ${size} ${channels === 1 ? 'grey' : 'RGB'}`,
     names: files.map(nameOf),
     get skipped() {
-      return dataset.skipped.map((skip) => ({ file: nameOf(skip.path), reason: skip.reason }));
+      return [...unreadable, ...dataset.skipped].map((skip) => ({ file: nameOf(skip.path), reason: skip.reason }));
     },
     objects: {
       sampling: { ...sampling, placement: 'center', spacing: 'linspace', shortVideo: 'pad', resize: 'cover', featuresPerVideo: numClips > 1 ? `mean over the ${numClips} clips` : 'one clip' },
