@@ -128,6 +128,17 @@ describe('jepa plan', () => {
     const json = JSON.parse(readFileSync(manifest, 'utf8'));
     json.meta.state.config.model.encoder.latentDim = 16;
     writeFileSync(manifest, JSON.stringify(json));
+    // Edited alone, the manifest disagrees with the run's config.json.
+    const edited = await jepa('plan', '--checkpoint', 'runs/mismatch', ...PLAN, '--out', 'plans/mismatch');
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toContain('config.json records training.model.encoder.latentDim 8');
+    // Edited everywhere, the strict load still refuses weights that do not fit.
+    for (const file of ['config.json', 'report.json']) {
+      const path = join(cwd, 'runs/mismatch', file);
+      const record = JSON.parse(readFileSync(path, 'utf8'));
+      (file === 'config.json' ? record.training.model : record.model).encoder.latentDim = 16;
+      writeFileSync(path, JSON.stringify(record));
+    }
     const mismatch = await jepa('plan', '--checkpoint', 'runs/mismatch', ...PLAN, '--out', 'plans/mismatch');
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain('does not match the model; nothing was loaded');
