@@ -2,7 +2,7 @@ import type { WorldModel } from '@jepa/core';
 import type { FourRoomsDataset } from '../env/four-rooms/dataset.js';
 import { renderFourRoomsFrames } from '../env/four-rooms/render-frames.js';
 import { encodeTrajectoryLatents } from '../levels/encode-trajectory-latents.js';
-import type { LatentTrajectories } from '../levels/train-latent-level.js';
+import type { LatentTrajectories } from '../levels/latent-level-training-options.js';
 import type { FrameObservation } from '../model/action-conditioned-world-model.js';
 
 /**

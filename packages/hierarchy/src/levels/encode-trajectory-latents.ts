@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WorldModel } from '@jepa/core';
 import type { FrameObservation } from '../model/action-conditioned-world-model.js';
-import type { LatentTrajectories } from './train-latent-level.js';
+import type { LatentTrajectories } from './latent-level-training-options.js';
 
 /** What {@link encodeTrajectoryLatents} encodes: trajectories of an offline dataset and how to draw their frames. */
 export interface TrajectoryFrames {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AdamW, guardedUpdate, loadModelTrainingState, Rng, saveModelTrainingState, warmupCosineLr, type HostTensor, type StepMetrics, type Trainable, type TrainableState } from '@jepa/core';
 import { sumMacroActions } from '../planning/macro-actions.js';
 import type { LatentLevel } from './latent-level.js';
-import type { LatentLevelTrainingOptions, LatentTrajectories } from './train-latent-level.js';
+import type { LatentLevelTrainingOptions, LatentTrajectories } from './latent-level-training-options.js';
 
 /** The kind of a level's checkpoints (`meta.kind`) and of `jepa train level` runs. */
 export const LATENT_LEVEL_KIND = 'level';

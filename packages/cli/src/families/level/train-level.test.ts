@@ -59,6 +59,7 @@ describe('jepa train level and jepa plan --planner hierarchical', () => {
     expect(report.protocol.budget).toMatch(/2\.8 x/);
     expect(readFileSync(join(cwd, 'plans/three-levels/plan-report.md'), 'utf8')).toContain('# Planning in Four Rooms');
     expect(planned.stderr).toContain('with 2 levels above it');
+    expect(planned.stderr).toContain('hierarchical: levels 2, 3 each CEM 12 samples x 2 iterations over up to 10 macro-steps of 5 / 3 steps of the level below');
 
     const flat = await jepa('plan', '--checkpoint', 'runs/l2', '--planner', 'cem', '--horizon', '20', ...SEARCH, '--out', 'plans/flat');
     expect(flat.code, flat.stderr).toBe(0);

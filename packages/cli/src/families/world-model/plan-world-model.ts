@@ -191,7 +191,7 @@ export async function planWorldModel(request: PlanRequest, context: CliContext, 
     `${source}; ` +
       `${flags.episodes} episodes, seed ${flags.seed}; ` +
       (hierarchical
-        ? `hierarchical: ${learnedLevels.length > 0 ? `levels ${learnedLevels.map((_, i) => i + 2).join(', ')} each` : 'level 2'} CEM ${hierarchySettings.levelSearch.samples} samples x ${hierarchySettings.levelSearch.iterations} iterations over up to ${hierarchySettings.levelHorizon} macro-steps of ${learnedLevels.length > 0 ? learnedLevels.map((l) => l.stepSkip).join(' / ') : hierarchySettings.stepSkip} steps of the level below, level 1 CEM ${searchOptions.samples} x ${searchOptions.iterations} over ${horizon} actions toward its subgoal, replan every ${replanEvery}\n`
+        ? `hierarchical: ${learnedLevels.length > 1 ? `levels ${learnedLevels.map((_, i) => i + 2).join(', ')} each` : 'level 2'} CEM ${hierarchySettings.levelSearch.samples} samples x ${hierarchySettings.levelSearch.iterations} iterations over up to ${hierarchySettings.levelHorizon} macro-steps of ${learnedLevels.length > 0 ? learnedLevels.map((l) => l.stepSkip).join(' / ') : hierarchySettings.stepSkip} steps of the level below, level 1 CEM ${searchOptions.samples} x ${searchOptions.iterations} over ${horizon} actions toward its subgoal, replan every ${replanEvery}\n`
         : `${search} ${searchOptions.samples} samples x ${searchOptions.iterations} iterations, horizon ${horizon}, replan every ${replanEvery}, ${costReduction} cost\n`),
   );
   try {
