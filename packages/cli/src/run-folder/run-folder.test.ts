@@ -39,6 +39,12 @@ describe('openRunFolder', () => {
     writeConfig('runs/other', { format: 'jepa-run-config', version: 1, kind: 'other', training: {}, data: {} });
     await expect(openRunFolder({ kind: 'toy', out: 'runs/other', resume: true, cwd })).rejects.toThrow(/holds a run of `jepa train other`.*jepa train other --out .* --resume/);
   });
+
+  it.runIf(existsSync('/proc/self'))('refuses an --out where no folder can be made (/proc) instead of hanging in mkdir', async () => {
+    await expect(openRunFolder({ kind: 'toy', out: '/proc/jepa-run/x', cwd })).rejects.toThrow(
+      /^--out \/proc\/jepa-run\/x: cannot create the run folder \(the file system does not allow new folders there: cannot create \/proc\/jepa-run: .*\)\. Choose a writable --out\.$/,
+    );
+  });
 });
 
 describe('openRunFolder: one writer per run folder', () => {

@@ -1,6 +1,6 @@
-import { access, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { access, readdir, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { checkpointsDirOf, isAtomicTempFile } from '@jepa/core';
+import { checkpointsDirOf, isAtomicTempFile, makeDirectory } from '@jepa/core';
 import { CliError } from '../cli-error.js';
 import type { TextStream } from '../cli-io.js';
 import { readRunConfig, RUN_CONFIG_FILE, type RunConfig } from './run-config.js';
@@ -103,10 +103,17 @@ export async function openRunFolder(request: RunFolderRequest): Promise<RunFolde
 
   const existed = await exists(dir);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EROFS' ? 'the file system is read-only' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+    const why =
+      code === 'EROFS'
+        ? 'the file system is read-only'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ENOENT'
+            ? `the file system does not allow new folders there: ${(error as Error).message}`
+            : (error as Error).message;
     throw new CliError(`--out ${dir}: cannot create the run folder (${why}). Choose a writable --out.`, 1, { cause: error });
   }
   const lock = await acquireRunLock(dir, { command: `jepa train ${kind}${resume ? ' --resume' : ''} --out ${dir}`, log });

@@ -43,6 +43,19 @@ describe('scanClassFolder', () => {
   });
 });
 
+describe('symbolic links (issue 11, item 9)', () => {
+  it('follows links to files (an image kept elsewhere belongs to the folder), without --skip-corrupt', async () => {
+    const folder = join(base, 'linked');
+    await mkdir(join(folder, 'cats'), { recursive: true });
+    await writeFile(join(base, 'elsewhere.clip'), 'x');
+    await symlink(join(base, 'elsewhere.clip'), join(folder, 'cats', 'linked.clip'));
+    await writeFile(join(folder, 'cats', 'plain.clip'), 'x');
+    expect((await findFiles(folder, ['.clip'])).map((path) => path.slice(folder.length + 1))).toEqual([join('cats', 'linked.clip'), join('cats', 'plain.clip')]);
+    const index = await scanClassFolder(folder, { extensions: ['.clip'], fileKind: 'clip' });
+    expect(index.samples).toHaveLength(2);
+  });
+});
+
 describe('entries that cannot be read (issue 11, item 9)', () => {
   it('dangling symbolic links with a wanted extension are reported (count and first names), never dropped silently', async () => {
     const folder = join(base, 'links');

@@ -36,3 +36,4 @@ export {
   type SafetensorsDtype,
 } from './safetensors.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
+export { makeDirectory } from './make-directory.js';
