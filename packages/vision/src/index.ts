@@ -7,6 +7,8 @@ export { extractFeatures, normalizeBatch, type ExtractFeaturesOptions, type Norm
 export * from './data/index.js';
 export { probeEncoder, probeFeatures, probePixels, type ProbeEvaluation, type ProbeEvaluationOptions } from './training/probe-evaluation.js';
 export { MNIST_IJEPA_RECIPE, MNIST_IJEPA_WARMUP_FRACTION, IJEPA_EVALUATION_DEFAULTS } from './training/mnist-recipe.js';
+// pictures of predictions: a patch decoder on frozen target-encoder tokens and the figure it draws
+export * from './visualize/index.js';
 // interop with PyTorch checkpoints (official I-JEPA releases, exports back to PyTorch)
 export {
   checkpointEpoch,
