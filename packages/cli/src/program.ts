@@ -6,6 +6,7 @@ import { registerEvalProbe } from './commands/eval-probe.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPlan } from './commands/plan.js';
 import { registerTrain } from './commands/train.js';
+import { registerVisualize } from './commands/visualize.js';
 import { runtimeVersions } from './run-folder/run-config.js';
 
 const EXAMPLES = `
@@ -14,6 +15,7 @@ Examples:
   $ jepa train ijepa --dataset photos/ --image-size 64 --patch-size 8 --channels 3
   $ jepa train ijepa --out runs/mnist --resume         # continue a run from its newest checkpoint
   $ jepa eval probe --checkpoint runs/mnist            # linear-probe a trained encoder
+  $ jepa visualize --checkpoint runs/mnist --out predictions.png   # a picture of what its predictor predicts
   $ jepa train vjepa --out runs/mm                     # V-JEPA on Moving MNIST (written as mp4, decoded by ffmpeg), probed
   $ jepa eval probe --checkpoint runs/mm --task direction   # probe the V-JEPA run's motion direction instead of the digit
   $ jepa train world-model --env two-rooms --out runs/two-rooms   # an action-conditioned world model on Two Rooms trajectories
@@ -29,7 +31,7 @@ Backends: --backend auto picks @tensorflow/tfjs-node-gpu, then tfjs-node, then w
 
 /**
  * The `jepa` command line: `train <kind>` for every model family of the registry
- * (`families/registry.ts`), `eval probe`, `plan`, `inspect`, `convert` and `embed` (one file per
+ * (`families/registry.ts`), `eval probe`, `plan`, `inspect`, `convert`, `embed` and `visualize` (one file per
  * command in `commands/`; what differs between families lives in `families/<kind>/`).
  * Commander's output goes through `context.io`, and it throws instead of exiting (see `runCli`).
  */
@@ -63,6 +65,7 @@ export function createProgram(context: CliContext): Command {
   registerInspect(program, context);
   registerConvert(program, context);
   registerEmbed(program, context);
+  registerVisualize(program, context);
 
   return program;
 }

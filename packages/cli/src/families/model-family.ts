@@ -32,6 +32,8 @@ export interface ModelFamily {
   readonly embedHelp?: { readonly batch: string; readonly text: string };
   /** `jepa embed` with a checkpoint this family recognises (the backend is started, the input exists); absent when the family does not embed. */
   embed?(request: EmbedRequest, context: CliContext): Promise<void>;
+  /** `jepa visualize` (pictures of what the predictor predicts; the backend is started); absent when the family draws none. */
+  visualize?(request: VisualizeRequest, context: CliContext): Promise<void>;
   /** `jepa plan` on a run checkpoint of this family; absent when the family cannot plan. */
   readonly plan?: PlanCapability;
   /**
@@ -141,6 +143,29 @@ export interface EmbedFlags {
   allowNonFinite?: boolean;
   backend?: BackendChoice;
   progress: ProgressMode;
+}
+
+/** The flags of `jepa visualize`. */
+export interface VisualizeFlags {
+  checkpoint: string;
+  /** A folder of `<class>/<image>` files (needed for checkpoints that are not runs of this library). */
+  images?: string;
+  count: number;
+  /** Updates of the patch decoder (default: the library's). */
+  decoderSteps?: number;
+  seed: number;
+  out: string;
+  numHeads?: number;
+  skipCorrupt?: boolean;
+  backend?: BackendChoice;
+}
+
+/** One `jepa visualize` call, resolved by the command: a run checkpoint, or a checkpoint file read whole. */
+export interface VisualizeRequest {
+  readonly source: { readonly run: CheckpointLocation } | { readonly file: CheckpointFile };
+  /** Absolute path of the `.png` to write. */
+  readonly out: string;
+  readonly flags: VisualizeFlags;
 }
 
 /** One `jepa embed` call, resolved by the command. */

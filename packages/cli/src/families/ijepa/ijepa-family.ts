@@ -3,6 +3,7 @@ import type { ModelFamily } from '../model-family.js';
 import { DEFAULT_IMAGE_BATCH, EMBED_IMAGES_HELP, embedImages } from './embed-images.js';
 import { evalProbeIJepa } from './eval-probe-ijepa.js';
 import { IJEPA_KIND, registerTrainIjepa } from './train-ijepa.js';
+import { visualizeIJepa } from './visualize-ijepa.js';
 
 /** `meta.state.kind` of a run checkpoint's manifest, if the file is one. */
 const runKindOf = (file: { manifest?: { meta?: unknown } }) => (file.manifest?.meta as { state?: { kind?: unknown } } | undefined)?.state?.kind;
@@ -23,6 +24,7 @@ export const ijepaFamily: ModelFamily = {
   evalProbe: (location, flags, context) => evalProbeIJepa(location, flags, context, IJEPA_KIND),
   embedHelp: { batch: `images (default ${DEFAULT_IMAGE_BATCH})`, text: EMBED_IMAGES_HELP },
   embed: (request, context) => embedImages(request, context),
+  visualize: (request, context) => visualizeIJepa(request, context, IJEPA_KIND),
   describe(file, options) {
     const description = describeCheckpoint(file, options);
     return {

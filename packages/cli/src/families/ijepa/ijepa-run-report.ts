@@ -1,3 +1,4 @@
+import { PREDICTION_FIGURE_CAPTION } from '@jepa/vision';
 import { percent, seconds } from '../../report/probe-report.js';
 import { formatMarkdownTable, formatTextTable, type Align } from '../../report/text-table.js';
 import type { DataSummary } from './image-run-data.js';
@@ -50,6 +51,17 @@ export interface RunReport {
   } | null;
   /** Collapse diagnostics of the trained target encoder's features on the held-out images (null with `--no-eval`). */
   readonly collapse: ProbeRow['collapse'] | null;
+  /** The picture of predictions in the run folder (null with `--no-visualize`; absent in reports written before it existed). */
+  readonly predictions?: {
+    /** Relative to the run folder. */
+    readonly file: string;
+    readonly rows: number;
+    readonly decoderSteps: number;
+    /** Patch decoder MSE on its training patches (normalised pixel units) and the mean patch's. */
+    readonly decoderMse: number;
+    readonly meanPatchMse: number;
+    readonly seconds: number;
+  } | null;
 }
 
 const PROBE_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right'];
@@ -92,6 +104,8 @@ export function formatRunSummary(report: RunReport): string {
   } else {
     lines.push('evaluation skipped (--no-eval)');
   }
+  const p = report.predictions;
+  if (p) lines.push('', `predictions ${report.runDir}/${p.file} (patch decoder MSE ${p.decoderMse.toPrecision(3)} vs ${p.meanPatchMse.toPrecision(3)} for the mean patch; ${seconds(p.seconds)})`);
   lines.push('', `report     ${report.runDir}/report.md`);
   return `${lines.join('\n')}\n`;
 }
@@ -149,6 +163,17 @@ export function renderReportMarkdown(report: RunReport): string {
     out.push('Low-shot accuracy of each draw:', '');
     for (const row of e.rows) out.push(`- ${row.label}: ${row.lowShot.accuracies.map((a) => percent(a)).join(', ')}`);
     out.push('');
+  }
+  const p = report.predictions;
+  if (p) {
+    out.push('## What the predictor predicts', '');
+    out.push(
+      `${PREDICTION_FIGURE_CAPTION} The renderer is a small MLP trained for ${p.decoderSteps} steps on the frozen target encoder's tokens ` +
+        `of train images (MSE ${p.decoderMse.toPrecision(3)} in normalised pixel units, against ${p.meanPatchMse.toPrecision(3)} for the mean patch; ${seconds(p.seconds)}).`,
+      '',
+      `![predictions](${p.file})`,
+      '',
+    );
   }
   if (d.skippedFiles.length > 0) {
     out.push('## Skipped files', '');

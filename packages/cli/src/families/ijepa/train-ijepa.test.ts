@@ -36,7 +36,7 @@ describe('jepa train ijepa (tiny MNIST run)', () => {
 
   it('exits 0 and writes every file of the run folder', () => {
     expect(first.code, first.stderr).toBe(0);
-    expect(readdirSync(run).sort()).toEqual(['checkpoints', 'config.json', 'loss.png', 'loss.svg', 'metrics.jsonl', 'report.json', 'report.md']);
+    expect(readdirSync(run).sort()).toEqual(['checkpoints', 'config.json', 'loss.png', 'loss.svg', 'metrics.jsonl', 'predictions.png', 'report.json', 'report.md']);
     expect(readdirSync(join(run, 'checkpoints'))).toContain('step-000003.json');
   });
 

@@ -18,6 +18,7 @@ import type { IJepaRunConfig, ResolvedTrainingConfig, RunSettings } from './ijep
 import { isMnist, loadRunData, resolveDatasetPath, type DataSpec, type RunData } from './image-run-data.js';
 import { applyInitCheckpoint, readInitCheckpoint, writeStartCheckpoint } from './init-from-checkpoint.js';
 import { resolveModelConfig, type ModelFlags } from './resolve-model-config.js';
+import { drawPredictions, type PredictionPictureSummary } from './visualize-ijepa.js';
 
 /** The flags of `jepa train ijepa` as commander parses them (undefined: not given). */
 export interface TrainIjepaFlags extends ModelFlags, TrainingRunFlags {
@@ -34,6 +35,8 @@ export interface TrainIjepaFlags extends ModelFlags, TrainingRunFlags {
   draws: number;
   logEvery?: number;
   minKeep?: number;
+  visualize: boolean;
+  decoderSteps?: number;
 }
 
 const r = MNIST_IJEPA_RECIPE;
@@ -47,7 +50,7 @@ Examples:
   $ jepa train ijepa --embed-dim 16 --depth 1 --num-heads 2 --predictor-embed-dim 16 --predictor-depth 1 \\
       --steps 3 --batch-size 8 --train-limit 200 --eval-limit 100    # a smoke test in seconds
 
-The run folder holds config.json, checkpoints/, metrics.jsonl, loss.png/loss.svg, report.md and report.json.
+The run folder holds config.json, checkpoints/, metrics.jsonl, loss.png/loss.svg, predictions.png, report.md and report.json.
 Defaults come from MNIST_IJEPA_RECIPE (packages/vision/src/training/mnist-recipe.ts).`;
 
 /** Adds `ijepa` to the `train` command group. */
@@ -94,6 +97,8 @@ export function registerTrainIjepa(group: Command, context: CliContext): Command
     .option('--no-eval', 'skip the probe evaluation after training')
     .option('--shots <n>', 'labelled train images per class in each low-shot draw', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.shotsPerClass)
     .option('--draws <n>', 'low-shot draws (mean ± std over them)', integerAtLeast(1), IJEPA_EVALUATION_DEFAULTS.draws)
+    .option('--no-visualize', 'skip predictions.png (a patch decoder trained on the frozen target encoder renders targets and predictions of held-out images)')
+    .option('--decoder-steps <n>', 'updates of the patch decoder behind predictions.png (default 1500)', integerAtLeast(1))
     .addOption(progressOption())
     .option('--checkpoint-every <n>', 'save a checkpoint every n steps (default: about 10 per run)', integerAtLeast(1))
     .option('--log-every <n>', 'write a metrics.jsonl line every n steps (default: 10, or fewer for short runs)', integerAtLeast(1))
@@ -102,6 +107,9 @@ export function registerTrainIjepa(group: Command, context: CliContext): Command
       await trainIjepa(flags, context);
     });
 }
+
+/** The picture of predictions in a run folder (skipped with `--no-visualize`). */
+export const PREDICTIONS_FILE = 'predictions.png';
 
 /** The I-JEPA kind: `jepa train ijepa`, and `kind` of its run folders and checkpoints. */
 export const IJEPA_KIND = 'ijepa';
@@ -217,7 +225,20 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
       : undefined;
     const evalSeconds = (performance.now() - evalStarted) / 1000;
 
-    // 6. Report.
+    // 6. A picture of what the predictor predicts.
+    let predictions: PredictionPictureSummary | undefined;
+    if (flags.visualize !== false) {
+      predictions = await drawPredictions(trainable.model, data.train, data.heldOut, join(runDir, PREDICTIONS_FILE), {
+        masks: config.masks,
+        normalization: config.normalization,
+        count: 8,
+        seed,
+        decoderSteps: flags.decoderSteps,
+        log,
+      });
+    }
+
+    // 7. Report.
     const lastRecord = metrics[metrics.length - 1];
     const report: RunReport = {
       format: 'jepa-run-report',
@@ -257,6 +278,9 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
           }
         : null,
       collapse: rows?.[0]?.collapse ?? null,
+      predictions: predictions
+        ? { file: PREDICTIONS_FILE, rows: predictions.rows, decoderSteps: predictions.decoderSteps, decoderMse: predictions.decoderMse, meanPatchMse: predictions.meanPatchMse, seconds: round3(predictions.seconds) }
+        : null,
     };
     await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(runDir, 'report.md'), renderReportMarkdown(report));

@@ -132,7 +132,7 @@ describe('jepa train world-model (tiny Two Rooms run)', () => {
     expect(list.stderr).toContain('comma-separated list of integers');
   });
 
-  it('says that probes and embeddings do not apply to a world-model run', async () => {
+  it('says that probes, embeddings and pictures of predictions do not apply to a world-model run', async () => {
     const probe = await jepa('eval', 'probe', '--checkpoint', 'runs/wm');
     expect(probe.code).toBe(1);
     expect(probe.stderr).toContain('error: --checkpoint runs/wm: is a world model run (`jepa train world-model`), which `jepa eval probe` does not take');
@@ -142,5 +142,10 @@ describe('jepa train world-model (tiny Two Rooms run)', () => {
     expect(embed.code).toBe(1);
     expect(embed.stderr).toContain('which `jepa embed` does not take');
     expect(embed.stderr).toContain('jepa plan --checkpoint runs/wm');
+    const visualize = await jepa('visualize', '--checkpoint', 'runs/wm', '--out', 'wm.png');
+    expect(visualize.code).toBe(1);
+    expect(visualize.stderr).toContain('error: --checkpoint runs/wm: is a world model run (`jepa train world-model`), which `jepa visualize` does not take');
+    expect(visualize.stderr).toContain('jepa plan --checkpoint runs/wm');
+    expect(existsSync(join(cwd, 'wm.png'))).toBe(false);
   });
 });
