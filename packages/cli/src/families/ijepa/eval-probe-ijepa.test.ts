@@ -19,7 +19,7 @@ describe('jepa eval probe', () => {
   beforeAll(async () => {
     const trained = await jepa(
       'train', 'ijepa', '--embed-dim', '16', '--depth', '1', '--num-heads', '2', '--predictor-embed-dim', '16', '--predictor-depth', '1',
-      '--steps', '2', '--batch-size', '8', '--train-limit', '100', '--eval-limit', '50', '--backend', 'wasm', '--no-eval', '--progress', 'none', '--out', 'run',
+      '--steps', '2', '--batch-size', '8', '--train-limit', '100', '--eval-limit', '50', '--backend', 'wasm', '--no-eval', '--no-visualize', '--progress', 'none', '--out', 'run',
     );
     expect(trained.code, trained.stderr).toBe(0);
   });

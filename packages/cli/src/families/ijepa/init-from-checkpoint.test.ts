@@ -14,7 +14,7 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 const fixture = fixtureDir('ijepa-tiny');
 const CHECKPOINT = fixture ? join(fixture, 'checkpoint.pth.tar') : '';
 // 24 images in 2 classes: 20 train images (10% held out per class), 5 steps per epoch at batch 4.
-const RUN = ['--dataset', 'photos', '--batch-size', '4', '--min-keep', '4', '--no-eval', '--progress', 'lines', '--backend', 'wasm'];
+const RUN = ['--dataset', 'photos', '--batch-size', '4', '--min-keep', '4', '--no-eval', '--no-visualize', '--progress', 'lines', '--backend', 'wasm'];
 
 async function jepa(...argv: string[]) {
   const capture = captureIo(cwd);
