@@ -145,7 +145,7 @@ export async function main(argv, log = (line) => console.log(line)) {
       formatTable(rows),
       '',
       `s/step     ${result.secondsPerStep.toFixed(3)} (train step, mean; median ${result.secondsPerStepMedian.toFixed(3)}) + ${result.dataSecondsPerStep.toFixed(3)} data; ${result.steps} steps in ${result.wallSeconds.toFixed(0)} s; final loss ${result.finalLoss.toFixed(4)}`,
-      `masks      ${result.meanContextTokens.toFixed(2)} context and ${result.meanTargetTokens.toFixed(2)} target tokens per block on average (after the official per-batch truncation)`,
+      `masks      ${result.meanContextTokens.toFixed(2)} context and ${result.meanTargetTokens.toFixed(2)} target tokens per block on average (after the official per-batch truncation); the collator relaxed the context constraint ${result.maskRelaxations} times`,
       `torch      ${result.torch} (python ${result.python}), ${result.threads} threads (interop ${result.interopThreads}), ${result.parallel ?? 'parallel backend unknown'}, BLAS ${(result.blas ?? ['unknown']).join(', ')}`,
       `env        ${env}`,
       `load       ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' ')} after training (1/5/15 min averages, ${(await import('node:os')).cpus().length} CPUs)`,
