@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend.js';
+import { wasmFastKernelsOn } from './kernels/fast-kernels.js';
 
 describe('initBackend', () => {
   afterAll(async () => {
@@ -21,6 +22,17 @@ describe('initBackend', () => {
   it('honours JEPA_BACKEND, and the option over the variable', async () => {
     expect((await initBackend({ env: { JEPA_BACKEND: 'cpu' } })).backend).toBe('cpu');
     expect((await initBackend({ backend: 'wasm', env: { JEPA_BACKEND: 'cpu' } })).backend).toBe('wasm');
+  });
+
+  it('registers the fast wasm kernels unless fastKernels: false or JEPA_WASM_FAST_KERNELS=0', async () => {
+    expect((await initBackend({ backend: 'wasm', env: {} })).fastKernels).toBe(true);
+    expect(wasmFastKernelsOn()).toBe(true);
+    expect((await initBackend({ backend: 'wasm', env: { JEPA_WASM_FAST_KERNELS: '0' } })).fastKernels).toBe(false);
+    expect(wasmFastKernelsOn()).toBe(false);
+    expect((await initBackend({ backend: 'wasm', fastKernels: true, env: { JEPA_WASM_FAST_KERNELS: '0' } })).fastKernels).toBe(true);
+    expect((await initBackend({ backend: 'wasm', fastKernels: false, env: {} })).fastKernels).toBe(false);
+    expect(wasmFastKernelsOn()).toBe(false);
+    expect((await initBackend({ backend: 'cpu', env: {} })).fastKernels).toBe(false);
   });
 
   it('rejects unknown names and unavailable forced backends with what to do', async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { setWasmFastKernels } from './kernels/fast-kernels.js';
 
 /** Backends {@link initBackend} can select, best first. */
 export const BACKEND_PREFERENCE = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -14,6 +15,11 @@ export interface BackendInfo {
   readonly provider: string;
   /** Each candidate tried before it, with the reason it was passed over. */
   readonly skipped: ReadonlyArray<{ candidate: string; reason: string }>;
+  /**
+   * Whether @jepa/core's fast wasm kernels (SIMD128 batched `BatchMatMul`, issue 13) replace the
+   * stock ones; false on other backends or when switched off.
+   */
+  readonly fastKernels: boolean;
 }
 
 /** Options of {@link initBackend}. */
@@ -22,6 +28,12 @@ export interface InitBackendOptions {
   readonly backend?: BackendChoice;
   /** Environment to read `JEPA_BACKEND` from (default `process.env`). */
   readonly env?: Record<string, string | undefined>;
+  /**
+   * On wasm, replace the stock `BatchMatMul` with @jepa/core's SIMD128 kernel for batched float32
+   * products (default true; `JEPA_WASM_FAST_KERNELS=0` turns it off when this is not given).
+   * `false` restores the stock kernel.
+   */
+  readonly fastKernels?: boolean;
 }
 
 const PROVIDERS: Record<Exclude<BackendChoice, 'auto'>, { pkg: string; name: string }> = {
@@ -40,11 +52,19 @@ async function tryProvider(choice: Exclude<BackendChoice, 'auto'>): Promise<void
   await tf.ready();
 }
 
+function wantFastKernels(options: InitBackendOptions, env: Record<string, string | undefined>): boolean {
+  if (options.fastKernels !== undefined) return options.fastKernels;
+  const v = env.JEPA_WASM_FAST_KERNELS?.trim().toLowerCase();
+  return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
+}
+
 /**
  * Initialises the best available TensorFlow.js backend and says which it chose:
  * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then wasm, then cpu (about 30x slower
  * than wasm). `options.backend` or the `JEPA_BACKEND` variable (`tensorflow-gpu`, `tensorflow`,
  * `wasm`, `cpu`, `webgpu`, `auto`) forces one; a forced backend that cannot load is an error.
+ * On wasm it also registers @jepa/core's fast kernels unless `fastKernels: false` or
+ * `JEPA_WASM_FAST_KERNELS=0` (see {@link BackendInfo.fastKernels}).
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const env = options.env ?? (typeof process !== 'undefined' ? process.env : {});
@@ -59,7 +79,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const candidate of candidates) {
     try {
       await tryProvider(candidate);
-      return { backend: tf.getBackend(), requested, provider: PROVIDERS[candidate].pkg, skipped };
+      const backend = tf.getBackend();
+      const fastKernels = backend === 'wasm' ? await setWasmFastKernels(wantFastKernels(options, env)) : false;
+      return { backend, requested, provider: PROVIDERS[candidate].pkg, skipped, fastKernels };
     } catch (e) {
       const reason = (e as Error).message.split('\n')[0]!;
       if (requested !== 'auto') {

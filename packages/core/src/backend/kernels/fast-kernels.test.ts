@@ -1,0 +1,201 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setWasmFastKernels, wasmFastKernelsOn } from './fast-kernels.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+function randomArray(n: number, r: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = r() * 4;
+  return out;
+}
+
+/** float64 reference of tfjs's matMul (batch dims flattened, index modulo the batch as tfjs does). */
+function reference(a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], ta: boolean, tb: boolean): { value: Float64Array; scale: Float64Array } {
+  const ar = aShape.length;
+  const br = bShape.length;
+  const m = ta ? aShape[ar - 1]! : aShape[ar - 2]!;
+  const k = ta ? aShape[ar - 2]! : aShape[ar - 1]!;
+  const n = tb ? bShape[br - 2]! : bShape[br - 1]!;
+  const batchA = aShape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batchB = bShape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batch = Math.max(batchA, batchB);
+  const value = new Float64Array(batch * m * n);
+  const scale = new Float64Array(batch * m * n);
+  for (let q = 0; q < batch; q++) {
+    const ao = (q % batchA) * m * k;
+    const bo = (q % batchB) * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        let t = 0;
+        for (let p = 0; p < k; p++) {
+          const x = a[ao + (ta ? p * m + i : i * k + p)]! * b[bo + (tb ? j * k + p : p * n + j)]!;
+          s += x;
+          t += Math.abs(x);
+        }
+        value[q * m * n + i * n + j] = s;
+        scale[q * m * n + i * n + j] = t;
+      }
+    }
+  }
+  return { value, scale };
+}
+
+/** Max of |ours - ref| / (sum_k |a_ik b_kj|), the error relative to what a float32 sum can hold. */
+function relativeError(ours: Float32Array, ref: { value: Float64Array; scale: Float64Array }): number {
+  let worst = 0;
+  for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - ref.value[i]!) / Math.max(ref.scale[i]!, 1e-30));
+  return worst;
+}
+
+describe('fast wasm BatchMatMul', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    expect(await setWasmFastKernels(true)).toBe(true);
+    expect(wasmFastKernelsOn()).toBe(true);
+  });
+  afterAll(async () => {
+    await setWasmFastKernels(false);
+    await tf.setBackend('cpu');
+  });
+
+  const sizes = [1, 13, 22, 64, 65];
+  const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = [];
+  const r = rng(7);
+  const pick = () => sizes[Math.floor((r() + 0.5) * sizes.length)]!;
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) {
+      for (let c = 0; c < 6; c++) {
+        const [m, k, n] = c < 5 ? [sizes[c]!, sizes[(c + 2) % 5]!, sizes[(c + 4) % 5]!] : [pick(), pick(), pick()];
+        const batch = 1 + c;
+        cases.push({ a: ta ? [batch, k, m] : [batch, m, k], b: tb ? [batch, n, k] : [batch, k, n], ta, tb });
+      }
+      // Broadcasting as tfjs allows: one side with batch 1, a rank-2 side, rank 4 against rank 2.
+      cases.push({ a: ta ? [3, 13, 22] : [3, 22, 13], b: tb ? [1, 9, 13] : [1, 13, 9], ta, tb });
+      cases.push({ a: ta ? [13, 22] : [22, 13], b: tb ? [5, 9, 13] : [5, 13, 9], ta, tb });
+      cases.push({ a: ta ? [2, 3, 13, 7] : [2, 3, 7, 13], b: tb ? [9, 13] : [13, 9], ta, tb });
+      // Falls back to the stock kernel: batch 1, and a broadcast the fast kernel does not flatten.
+      cases.push({ a: ta ? [1, 13, 22] : [1, 22, 13], b: tb ? [1, 9, 13] : [1, 13, 9], ta, tb });
+      cases.push({ a: ta ? [2, 3, 13, 7] : [2, 3, 7, 13], b: tb ? [3, 9, 13] : [3, 13, 9], ta, tb });
+    }
+  }
+
+  it.each(cases)('a $a b $b transposeA $ta transposeB $tb equals a float64 reference within 1e-5', ({ a: aShape, b: bShape, ta, tb }) => {
+    const rr = rng(aShape.length * 1000 + bShape.reduce((x, y) => x * 31 + y, 0));
+    const a = randomArray(aShape.reduce((x, y) => x * y, 1), rr);
+    const b = randomArray(bShape.reduce((x, y) => x * y, 1), rr);
+    const before = tf.memory().numTensors;
+    const out = tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
+    const ref = reference(a, aShape, b, bShape, ta, tb);
+    expect(out.shape.slice(-2)).toEqual([ta ? aShape.at(-1) : aShape.at(-2), tb ? bShape.at(-2) : bShape.at(-1)]);
+    expect(out.size).toBe(ref.value.length);
+    expect(relativeError(out.dataSync() as Float32Array, ref)).toBeLessThan(1e-5);
+    out.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('agrees with the stock wasm kernel within 1e-5 relative on the bench attention shapes', async () => {
+    const shapes: Array<[number[], number[], boolean, boolean]> = [
+      [[96, 64, 64], [96, 64, 64], false, true],
+      [[96, 13, 13], [96, 13, 64], false, false],
+      [[384, 22, 22], [384, 22, 32], true, false],
+    ];
+    for (const [sa, sb, ta, tb] of shapes) {
+      const rr = rng(sa[1]! * 7 + sb[2]!);
+      const a = tf.tensor(randomArray(sa.reduce((x, y) => x * y, 1), rr), sa);
+      const b = tf.tensor(randomArray(sb.reduce((x, y) => x * y, 1), rr), sb);
+      const fast = tf.matMul(a, b, ta, tb);
+      await setWasmFastKernels(false);
+      const stock = tf.matMul(a, b, ta, tb);
+      await setWasmFastKernels(true);
+      const scale = tf.matMul(tf.abs(a), tf.abs(b), ta, tb);
+      const f = fast.dataSync();
+      const s = stock.dataSync();
+      const sc = scale.dataSync();
+      let worst = 0;
+      for (let i = 0; i < f.length; i++) worst = Math.max(worst, Math.abs(f[i]! - s[i]!) / sc[i]!);
+      expect(worst).toBeLessThan(1e-5);
+      tf.dispose([a, b, fast, stock, scale]);
+    }
+  });
+
+  it('passes non-float32 inputs to the stock kernel (and its error)', () => {
+    const a = tf.ones([2, 3, 4], 'int32');
+    const b = tf.ones([2, 4, 5], 'int32');
+    expect(() => tf.matMul(a, b)).toThrow(/non-float32|not yet supported/);
+    tf.dispose([a, b]);
+  });
+
+  it('gives the gradients of a small attention that the cpu backend gives', async () => {
+    const [B, T, D] = [6, 13, 8];
+    const rr = rng(3);
+    const data = [randomArray(B * T * D, rr), randomArray(B * T * D, rr), randomArray(B * T * D, rr), randomArray(B * T * D, rr)];
+    const run = () =>
+      tf.tidy(() => {
+        const [q, k, v, w] = data.map((d) => tf.tensor3d(d, [B, T, D]));
+        const f = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => {
+          const att = tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(D)));
+          return tf.sum(tf.mul(tf.matMul(att, v), w!));
+        };
+        const { value, grads } = tf.valueAndGrads(f)([q!, k!, v!]);
+        return [value, ...grads].map((t) => t.dataSync() as Float32Array);
+      });
+    const before = tf.memory().numTensors;
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+    const cpu = run();
+    await tf.setBackend('wasm');
+    expect(wasmFastKernelsOn()).toBe(true);
+    for (let g = 0; g < wasm.length; g++) {
+      const norm = Math.max(...Array.from(cpu[g]!, Math.abs));
+      for (let i = 0; i < wasm[g]!.length; i++) expect(Math.abs(wasm[g]![i]! - cpu[g]![i]!)).toBeLessThan(1e-5 * norm + 1e-6);
+    }
+  });
+
+  it('switches off and on again', async () => {
+    expect(await setWasmFastKernels(false)).toBe(false);
+    expect(wasmFastKernelsOn()).toBe(false);
+    expect(await setWasmFastKernels(true)).toBe(true);
+    expect(await setWasmFastKernels(true)).toBe(true);
+    expect(wasmFastKernelsOn()).toBe(true);
+  });
+});
+
+let clang = false;
+try {
+  execFileSync('clang-14', ['--version'], { stdio: 'ignore' });
+  execFileSync('wasm-ld-14', ['--version'], { stdio: 'ignore' });
+  clang = true;
+} catch {
+  clang = false;
+}
+
+describe.skipIf(!clang)('the committed kernel module', () => {
+  it('matches a fresh build of packages/core/kernels/wasm with clang-14', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jepa-kernels-'));
+    try {
+      const out = join(dir, 'generated.ts');
+      execFileSync('bash', [join(here, '../../../scripts/build-wasm-kernels.sh'), out], { stdio: 'pipe' });
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(here, 'wasm-kernels.generated.ts'), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
