@@ -2,12 +2,15 @@
 // I-JEPA training-step benchmark: prints JSON with the median step time, images/s, the backend
 // and peak RSS for a fixed config (ViT width 192, depth 6, 3 heads, 64 tokens, batch 32,
 // predictor width 96, depth 2). Usage: node tools/bench/src/bench.mjs [--steps N] [--backend NAME]
+// [--profile]. With --profile it then profiles one more step (tf.profile) and prints, after the
+// JSON, a per-kernel table and the BatchMatMul calls by shape with GFLOP/s. JEPA_WASM_FAST_KERNELS=0
+// runs with the stock wasm kernels (see docs/architecture.md, "Fast wasm kernels").
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, initBackend, MultiBlockMaskSampler, Rng } from '@jepa/core';
 import { createIJepa } from '@jepa/vision';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '8' }, warmup: { type: 'string', default: '2' }, backend: { type: 'string' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '8' }, warmup: { type: 'string', default: '2' }, backend: { type: 'string' }, profile: { type: 'boolean', default: false } } });
 const steps = Number(values.steps);
 const warmup = Number(values.warmup);
 const config = { imageSize: 32, patchSize: 4, inChannels: 3, batchSize: 32, encoder: { embedDim: 192, depth: 6, numHeads: 3 }, predictor: { embedDim: 96, depth: 2, numHeads: 3 } };
@@ -44,5 +47,63 @@ console.log(JSON.stringify({
   peakRssMiB: Math.round(peakRss / 2 ** 20),
   node: process.version,
 }, null, 2));
+if (values.profile) await printProfile();
 optimizer.dispose();
 model.dispose();
+
+/** One more step under tf.profile: time per kernel, and BatchMatMul by shape with GFLOP/s. */
+async function printProfile() {
+  const images = tf.randomUniform([config.batchSize, config.imageSize, config.imageSize, config.inChannels]);
+  const masks = sampler.sample(config.batchSize, rng);
+  const started = performance.now();
+  const profile = await tf.profile(() => {
+    model.jepa.step(images, masks, optimizer, { lr: 1e-3, weightDecay: 0.04, momentum: 0.996 });
+  });
+  const wallMs = performance.now() - started;
+  tf.dispose([images, ...masks.context, ...masks.target]);
+  const backend = tf.getBackend();
+  // Entries that are not registered kernels are custom-gradient scopes ("unnamed scope", op names):
+  // their time contains the kernels run inside them, which are listed too. Left out of the total.
+  const isScope = (name) => tf.getKernel(name, backend) == null;
+  const byName = new Map();
+  for (const k of profile.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += k.kernelTimeMs;
+    e.calls++;
+    byName.set(k.name, e);
+  }
+  const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const totalMs = rows.filter(([name]) => !isScope(name)).reduce((s, [, e]) => s + e.ms, 0);
+  const pct = (ms) => `${((100 * ms) / totalMs).toFixed(1)} %`;
+  console.log(`\nprofile of one step on ${backend}${backend === 'wasm' ? ` (fast kernels ${info.fastKernels ? 'on' : 'off'})` : ''}: wall ${wallMs.toFixed(0)} ms (profiling included), kernels ${totalMs.toFixed(0)} ms in ${profile.kernels.length} calls`);
+  console.log(`${'kernel'.padEnd(30)}${'calls'.padStart(7)}${'total ms'.padStart(11)}${'share'.padStart(9)}`);
+  for (const [name, e] of rows) {
+    const scope = isScope(name);
+    console.log(`${(scope ? `${name} *` : name).padEnd(30)}${String(e.calls).padStart(7)}${e.ms.toFixed(1).padStart(11)}${(scope ? '-' : pct(e.ms)).padStart(9)}`);
+  }
+  if (rows.some(([name]) => isScope(name))) {
+    console.log('* a custom-gradient scope, not a kernel: its time double counts the kernels run inside it (listed on their own rows), so it has no share and is left out of the total.');
+  }
+  const shapes = new Map();
+  for (const k of profile.kernels) {
+    if (k.name !== 'BatchMatMul') continue;
+    const [a, b] = k.inputShapes;
+    const out = k.outputShapes[0];
+    const m = out.at(-2);
+    const inner = a.at(-2) === m ? a.at(-1) : a.at(-2);
+    const flops = 2 * out.reduce((x, y) => x * y, 1) * inner;
+    const key = `${JSON.stringify(a)} x ${JSON.stringify(b)} -> ${JSON.stringify(out)}`;
+    const e = shapes.get(key) ?? { ms: 0, calls: 0, flops: 0 };
+    e.ms += k.kernelTimeMs;
+    e.calls++;
+    e.flops += flops;
+    shapes.set(key, e);
+  }
+  if (shapes.size) {
+    console.log(`\nBatchMatMul by shape (a x b -> out; transposes not recorded by tf.profile)`);
+    console.log(`${'shapes'.padEnd(52)}${'calls'.padStart(7)}${'total ms'.padStart(11)}${'share'.padStart(9)}${'GFLOP/s'.padStart(10)}`);
+    for (const [key, e] of [...shapes.entries()].sort((x, y) => y[1].ms - x[1].ms)) {
+      console.log(`${key.padEnd(52)}${String(e.calls).padStart(7)}${e.ms.toFixed(1).padStart(11)}${pct(e.ms).padStart(9)}${(e.flops / e.ms / 1e6).toFixed(2).padStart(10)}`);
+    }
+  }
+}
