@@ -90,7 +90,8 @@ describe('fast wasm BatchMatMul', () => {
       cases.push({ a: ta ? [3, 13, 22] : [3, 22, 13], b: tb ? [1, 9, 13] : [1, 13, 9], ta, tb });
       cases.push({ a: ta ? [13, 22] : [22, 13], b: tb ? [5, 9, 13] : [5, 13, 9], ta, tb });
       cases.push({ a: ta ? [2, 3, 13, 7] : [2, 3, 7, 13], b: tb ? [9, 13] : [13, 9], ta, tb });
-      // Falls back to the stock kernel: batch 1, and a broadcast the fast kernel does not flatten.
+      // Batch 1 (the stock kernel's when untransposed), and a broadcast the fast kernel does not
+      // flatten (the stock kernel's).
       cases.push({ a: ta ? [1, 13, 22] : [1, 22, 13], b: tb ? [1, 9, 13] : [1, 13, 9], ta, tb });
       cases.push({ a: ta ? [2, 3, 13, 7] : [2, 3, 7, 13], b: tb ? [3, 9, 13] : [3, 13, 9], ta, tb });
     }
@@ -110,11 +111,13 @@ describe('fast wasm BatchMatMul', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('agrees with the stock wasm kernel within 1e-5 relative on the bench attention shapes', async () => {
+  it('agrees with the stock wasm kernel within 1e-5 relative on the bench attention shapes and 2-D transposed products', async () => {
     const shapes: Array<[number[], number[], boolean, boolean]> = [
       [[96, 64, 64], [96, 64, 64], false, true],
       [[96, 13, 13], [96, 13, 64], false, false],
       [[384, 22, 22], [384, 22, 32], true, false],
+      [[300, 96], [300, 48], true, false],
+      [[65, 96], [48, 96], false, true],
     ];
     for (const [sa, sb, ta, tb] of shapes) {
       const rr = rng(sa[1]! * 7 + sb[2]!);

@@ -4,10 +4,10 @@ import { BATCH_MATMUL_WASM_BASE64 } from './wasm-kernels.generated.js';
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
  * model benefits without code changes. Today: `BatchMatMul` for float32 with a batch > 1 (the
- * attention products, which the stock wasm kernel runs at 0.2-1.4 GFLOP/s), from a SIMD128 module
- * compiled from packages/core/kernels/wasm/batch-matmul.c. Everything else (batch 1, which the
- * stock kernel runs through XNNPACK, other dtypes, broadcasts tfjs's kernel does not flatten) goes
- * to the stock kernel.
+ * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
+ * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. Everything else
+ * (batch 1 without transposes, which the stock kernel runs through XNNPACK, other dtypes,
+ * broadcasts this kernel does not flatten) goes to the stock kernel.
  */
 
 interface KernelExports {
@@ -66,9 +66,10 @@ function makeBatchMatMul(k: KernelExports, fallback: tf.KernelFunc): tf.KernelFu
     const batchA = sizeOf(a.shape.slice(0, -2));
     const batchB = sizeOf(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
-    // Batch 1 runs fast through XNNPACK already; mismatches and odd broadcasts get the stock
-    // kernel's behaviour (and its error messages).
-    if (batch <= 1 || kA !== kB || m === 0 || n === 0 || kA === 0 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
+    // Batch 1 without transposes runs fast through XNNPACK already (with a transpose the stock
+    // kernel takes a plain loop, 0.4-0.9 GFLOP/s, so those come here); mismatches and broadcasts
+    // this kernel does not flatten get the stock kernel's behaviour (and its error messages).
+    if ((batch <= 1 && !transposeA && !transposeB) || kA !== kB || m === 0 || n === 0 || kA === 0 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
     const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
     if (sizeOf(outShape) !== batch * m * n) return fallback(args);
     const aLen = batchA * m * kA;
@@ -79,7 +80,15 @@ function makeBatchMatMul(k: KernelExports, fallback: tf.KernelFunc): tf.KernelFu
     const cOff = bOff + ((bLen + 3) & ~3);
     const sOff = cOff + ((cLen + 3) & ~3);
     const end = (sOff + kA * (Math.ceil(n / 8) * 8 + 4)) * 4;
-    if (end > k.memory.buffer.byteLength) k.memory.grow(Math.ceil((end - k.memory.buffer.byteLength) / 65536));
+    if (end > k.memory.buffer.byteLength) {
+      // The module's memory grows to the largest product seen and is capped at 4 GiB (wasm32):
+      // a product that does not fit goes to the stock kernel.
+      try {
+        k.memory.grow(Math.ceil((end - k.memory.buffer.byteLength) / 65536));
+      } catch {
+        return fallback(args);
+      }
+    }
     if (heap.buffer !== k.memory.buffer) heap = new Float32Array(k.memory.buffer);
     const backend = args.backend as unknown as WasmBackendLike;
     heap.set(backend.typedArrayFromHeap(a), aOff);
