@@ -6,7 +6,8 @@ Usage: /usr/bin/python3 train_official.py --ijepa <checkout of facebookresearch/
 
 Reads the folder written by export-data.mjs (manifest.json with the recipe, raw float32 images),
 builds the official modules from the user's checkout (imported at run time, nothing copied):
-  src/models/vision_transformer.py  VisionTransformer (sized by the recipe, in_chans from it) and vit_predictor
+  src/models/vision_transformer.py  VisionTransformer (sized by the recipe, in_chans from it) and vit_predictor,
+  src/helper.py                     built and initialised by init_model (Linear weights std 0.02)
   src/masks/multiblock.py           MaskCollator (the recipe's mask settings)
   src/masks/utils.py, src/utils/tensors.py  apply_masks, repeat_interleave_batch, trunc_normal_
   src/helper.py                     init_opt: AdamW param groups (no weight decay on biases and 1-D
@@ -14,10 +15,9 @@ builds the official modules from the user's checkout (imported at run time, noth
 and runs the training step of src/train.py (which cannot be imported: it needs yaml, torchvision
 and torch.distributed at import): target = layer_norm(target_encoder(images)) at the target
 blocks, prediction = predictor(encoder(images, context), context, targets), smooth-L1, AdamW step,
-EMA of the target encoder with momentum linear from ema[0] to ema[1]. The model init is helper.py's
-init_model (every Linear re-drawn with std 0.02, no residual rescale; the patch convolution keeps
-VisionTransformer's std-0.02 init), then the recipe's patchEmbedInitStd, when present, re-draws
-the patch projection.
+EMA of the target encoder with momentum linear from ema[0] to ema[1]. After init_model (the patch
+convolution keeps VisionTransformer's std-0.02 init), the recipe's patchEmbedInitStd, when
+present, re-draws the patch projection.
 
 Writes to the same folder: official-trained-{train,held-out}.f32 and official-random-{train,held-out}.f32
 ([count, D] float32: the target encoder's tokens averaged over the grid, after its final norm, as
@@ -100,11 +100,12 @@ def main():
         sys.exit(f'--ijepa {ijepa}: no src/models/vision_transformer.py there. '
                  'Fix: git clone https://github.com/facebookresearch/ijepa and pass that folder.')
     sys.path.insert(0, ijepa)
-    from src.models.vision_transformer import VisionTransformer, vit_predictor
+    import src.models.vision_transformer as vision_transformer
+    from src.models.vision_transformer import VisionTransformer
     from src.masks.multiblock import MaskCollator
     from src.masks.utils import apply_masks
     from src.utils.tensors import repeat_interleave_batch, trunc_normal_
-    from src.helper import init_opt
+    from src.helper import init_model, init_opt
 
     with open(os.path.join(args.data, 'manifest.json')) as f:
         manifest = json.load(f)
@@ -137,33 +138,29 @@ def main():
     np.random.seed(seed)
     torch.manual_seed(seed)
 
-    # -- model: the official classes with the recipe's sizes (the official vit_* presets fix
-    #    mlp_ratio 4, qkv_bias and LayerNorm eps 1e-6; there is no preset of this size)
+    # -- model: helper.init_model, which src/train.py calls: it builds the encoder by name from
+    #    src/models/vision_transformer.py, the predictor with vit_predictor (the encoder's heads),
+    #    and re-draws every Linear with std 0.02 (no residual rescale). No official preset has the
+    #    recipe's sizes, so one is registered under a new name, built as the vit_* presets are
+    #    (mlp_ratio 4 unless the recipe says otherwise, qkv_bias, LayerNorm eps 1e-6).
     enc = model_cfg['encoder']
-    encoder = VisionTransformer(
-        img_size=[image_size], patch_size=int(model_cfg['patchSize']), in_chans=channels,
-        embed_dim=int(enc['embedDim']), depth=int(enc['depth']), num_heads=int(enc['numHeads']),
-        mlp_ratio=float(enc.get('mlpRatio', 4)), qkv_bias=True, norm_layer=partial(nn.LayerNorm, eps=1e-6))
     pred = model_cfg.get('predictor', {})
-    predictor = vit_predictor(
-        num_patches=encoder.patch_embed.num_patches, embed_dim=encoder.embed_dim,
-        predictor_embed_dim=int(pred.get('embedDim', 384)), depth=int(pred.get('depth', 12)),
-        num_heads=int(pred.get('numHeads', encoder.num_heads)))
-    if pred.get('mlpRatio', 4) != 4:
-        not_reproduced.append(f"model.predictor.mlpRatio = {pred['mlpRatio']}: official vit_predictor fixes 4")
-        print(f'  - {not_reproduced[-1]}')
 
-    # helper.init_model's re-initialisation, which src/train.py applies after construction
-    def official_init(m):
-        if isinstance(m, nn.Linear):
-            trunc_normal_(m.weight, std=0.02)
-            if m.bias is not None:
-                nn.init.constant_(m.bias, 0)
-        elif isinstance(m, nn.LayerNorm):
-            nn.init.constant_(m.bias, 0)
-            nn.init.constant_(m.weight, 1.0)
-    encoder.apply(official_init)
-    predictor.apply(official_init)
+    def recipe_encoder(img_size, patch_size):
+        return VisionTransformer(
+            img_size=img_size, patch_size=patch_size, in_chans=channels,
+            embed_dim=int(enc['embedDim']), depth=int(enc['depth']), num_heads=int(enc['numHeads']),
+            mlp_ratio=float(enc.get('mlpRatio', 4)), qkv_bias=True, norm_layer=partial(nn.LayerNorm, eps=1e-6))
+    vision_transformer.__dict__['recipe_encoder'] = recipe_encoder
+    encoder, predictor = init_model(
+        device=torch.device('cpu'), patch_size=int(model_cfg['patchSize']), model_name='recipe_encoder',
+        crop_size=image_size, pred_depth=int(pred.get('depth', 12)), pred_emb_dim=int(pred.get('embedDim', 384)))
+    for key, official, why in (('numHeads', encoder.num_heads, "init_model gives the predictor the encoder's heads"),
+                               ('mlpRatio', 4, 'vit_predictor fixes 4')):
+        if key in pred and pred[key] != official:
+            not_reproduced.append(f'model.predictor.{key} = {pred[key]}: {why} ({official})')
+            print(f'  - {not_reproduced[-1]}')
+
     patch_std = model_cfg.get('patchEmbedInitStd')
     if patch_std is not None:
         # not official: our recipe's fan-in init of the patch projection (official: std 0.02)
