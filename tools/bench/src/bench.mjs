@@ -5,12 +5,17 @@
 // [--profile]. With --profile it then profiles one more step (tf.profile) and prints, after the
 // JSON, a per-kernel table and the BatchMatMul calls by shape with GFLOP/s. JEPA_WASM_FAST_KERNELS=0
 // runs with the stock wasm kernels (see docs/architecture.md, "Fast wasm kernels").
+// It also times the target encoder's forward pass on 64 images (what `jepa embed` does). With
+// --pytorch <facebookresearch/ijepa checkout> (or JEPA_IJEPA_CHECKOUT) and a Python with torch
+// (--python, default /usr/bin/python3), it runs the same step and embed pass with the official
+// code (src/pytorch_step.py) under both OpenMP wait policies and prints the faster one and the ratios.
 import { parseArgs } from 'node:util';
+import { runPytorchBench } from './pytorch-bench.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, initBackend, MultiBlockMaskSampler, Rng } from '@jepa/core';
 import { createIJepa } from '@jepa/vision';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '8' }, warmup: { type: 'string', default: '2' }, backend: { type: 'string' }, profile: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '8' }, warmup: { type: 'string', default: '2' }, backend: { type: 'string' }, profile: { type: 'boolean', default: false }, pytorch: { type: 'string' }, python: { type: 'string', default: '/usr/bin/python3' }, threads: { type: 'string', default: '2' } } });
 const steps = Number(values.steps);
 const warmup = Number(values.warmup);
 const config = { imageSize: 32, patchSize: 4, inChannels: 3, batchSize: 32, encoder: { embedDim: 192, depth: 6, numHeads: 3 }, predictor: { embedDim: 96, depth: 2, numHeads: 3 } };
@@ -35,6 +40,22 @@ for (let i = 0; i < warmup + steps; i++) {
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
+const embedBatch = 64;
+const embedImages = tf.randomUniform([embedBatch, config.imageSize, config.imageSize, config.inChannels]);
+const embedTimes = [];
+for (let i = 0; i < warmup + steps; i++) {
+  const started = performance.now();
+  const tokens = model.targetEncoder.encode(embedImages);
+  await tokens.data();
+  tokens.dispose();
+  if (i >= warmup) embedTimes.push((performance.now() - started) / 1000);
+}
+embedImages.dispose();
+embedTimes.sort((a, b) => a - b);
+const embedImagesPerSecond = Number((embedBatch / embedTimes[Math.floor(embedTimes.length / 2)]).toFixed(1));
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+const pytorch = runPytorchBench({ checkout: values.pytorch ?? process.env.JEPA_IJEPA_CHECKOUT, python: values.python, config, steps, warmup, threads: Number(values.threads), embedBatch });
+const ours = { medianStepSeconds: median, embedImagesPerSecond, peakRssMiB: peakRss / 2 ** 20 };
 console.log(JSON.stringify({
   benchmark: 'ijepa-train-step',
   backend: info.backend,
@@ -45,7 +66,19 @@ console.log(JSON.stringify({
   minStepSeconds: Number(times[0].toFixed(4)),
   maxStepSeconds: Number(times[times.length - 1].toFixed(4)),
   peakRssMiB: Math.round(peakRss / 2 ** 20),
+  embedImagesPerSecond,
+  embedBatch,
+  fastKernels: info.fastKernels,
   node: process.version,
+  pytorch,
+  ...(pytorch.skipped ? {} : {
+    ratio: {
+      trainStep: Number((ours.medianStepSeconds / pytorch.medianStepSeconds).toFixed(2)),
+      embed: Number((pytorch.embedImagesPerSecond / ours.embedImagesPerSecond).toFixed(2)),
+      peakMemory: Number((ours.peakRssMiB / pytorch.peakRssMiB).toFixed(2)),
+      note: 'ours / PyTorch for step time and memory, PyTorch / ours for embed throughput: above 1 means we are slower or larger',
+    },
+  }),
 }, null, 2));
 if (values.profile) await printProfile();
 optimizer.dispose();
