@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, toTorchLayout, type MaskSet, type StateDict } from '@jepa/core';
+import { AdamW, initBackend, toTorchLayout, type MaskSet, type StateDict } from '@jepa/core';
 import { fixtureDir, loadFixtureTensors, maxAbs, maxAbsDiff } from '@jepa/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVJepa, type VJepaModel } from '../model/vjepa.js';
@@ -21,7 +21,8 @@ const record = (check: string, value: number) => {
   return value;
 };
 
-describe.skipIf(!dir)('V-JEPA parity with the official PyTorch code (fixtures/vjepa-tiny)', () => {
+// Both backends, the same tolerances: cpu (the reference) and wasm with the fast kernels (what users get).
+describe.skipIf(!dir).each(['cpu', 'wasm'] as const)('V-JEPA parity with the official PyTorch code (fixtures/vjepa-tiny) on %s', (backend) => {
   let tensors: Map<string, tf.Tensor>;
   let model: VJepaModel;
   let spec: { model: Record<string, number>; masks: unknown[]; steps: Array<{ lr: number; wd: number; momentum: number }> };
@@ -43,6 +44,8 @@ describe.skipIf(!dir)('V-JEPA parity with the official PyTorch code (fixtures/vj
   };
 
   beforeAll(async () => {
+    const info = await initBackend({ backend });
+    expect(info.backend).toBe(backend);
     tensors = await loadFixtureTensors(dir!);
     spec = JSON.parse(readFileSync(join(dir!, 'case.json'), 'utf8'));
     const m = spec.model;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, toTorchLayout, type MaskSet, type StateDict } from '@jepa/core';
+import { AdamW, initBackend, toTorchLayout, type MaskSet, type StateDict } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa, type IJepaModel } from '../model/ijepa.js';
 import { fixtureDir, loadFixtureTensors, maxAbs, maxAbsDiff } from '@jepa/core/testing';
@@ -14,7 +14,8 @@ const LOSS_REL = 1e-5;
 const GRAD_REL = 1e-4;
 const WEIGHT_ABS = 1e-5;
 
-describe.skipIf(!dir)('I-JEPA parity with the official PyTorch code (fixtures/ijepa-tiny)', () => {
+// Both backends, the same tolerances: cpu (the reference) and wasm with the fast kernels (what users get).
+describe.skipIf(!dir).each(['cpu', 'wasm'] as const)('I-JEPA parity with the official PyTorch code (fixtures/ijepa-tiny) on %s', (backend) => {
   let tensors: Map<string, tf.Tensor>;
   let model: IJepaModel;
   let spec: { model: Record<string, number>; steps: Array<{ lr: number; wd: number; momentum: number }> };
@@ -36,6 +37,8 @@ describe.skipIf(!dir)('I-JEPA parity with the official PyTorch code (fixtures/ij
   };
 
   beforeAll(async () => {
+    const info = await initBackend({ backend });
+    expect(info.backend).toBe(backend);
     tensors = await loadFixtureTensors(dir!);
     spec = JSON.parse(readFileSync(join(dir!, 'case.json'), 'utf8'));
     const m = spec.model;
