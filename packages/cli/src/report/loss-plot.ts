@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
+import type * as vegaLite from 'vega-lite';
 
 /** One point of the loss curve. */
 export interface LossPoint {
@@ -58,6 +57,10 @@ export function lossPlotSpec(points: readonly LossPoint[], options: LossPlotOpti
 
 /** Renders the loss curve to an SVG document and a PNG image of it. */
 export async function renderLossPlot(points: readonly LossPoint[], options: LossPlotOptions = {}): Promise<{ svg: string; png: Buffer }> {
+  // Loaded when a plot is drawn, not when the CLI loads: vega is ESM-only with top-level await, so a
+  // static import would make `require('@jepa/cli')` throw ERR_REQUIRE_ASYNC_MODULE (an `import()`
+  // works from the CommonJS build too).
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = vegaLite.compile(lossPlotSpec(points, options)).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
