@@ -19,6 +19,9 @@ import resource
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'official-ijepa', 'src'))
+from official_step import loaded_blas, official_ijepa_step  # noqa: E402  (the step of src/train.py, shared with tools/official-ijepa)
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -32,11 +35,8 @@ def main():
 
     sys.path.insert(0, os.path.abspath(args.ijepa))
     import torch
-    import torch.nn.functional as F
     from src.masks.multiblock import MaskCollator
-    from src.masks.utils import apply_masks
     from src.models.vision_transformer import VisionTransformer, vit_predictor
-    from src.utils.tensors import repeat_interleave_batch
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -68,20 +68,7 @@ def main():
         images = torch.rand(batch, channels, size, size)
         _, masks_enc, masks_pred = collator([torch.zeros(1) for _ in range(batch)])
         started = time.perf_counter()
-        with torch.no_grad():
-            h = target_encoder(images)
-            h = F.layer_norm(h, (h.size(-1),))
-            h = apply_masks(h, masks_pred)
-            h = repeat_interleave_batch(h, batch, repeat=len(masks_enc))
-        z = encoder(images, masks_enc)
-        z = predictor(z, masks_enc, masks_pred)
-        loss = F.smooth_l1_loss(z, h)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        with torch.no_grad():
-            for q, k in zip(encoder.parameters(), target_encoder.parameters()):
-                k.data.mul_(momentum).add_((1.0 - momentum) * q.detach().data)
+        official_ijepa_step(encoder, predictor, target_encoder, optimizer, images, masks_enc, masks_pred, momentum)
         return time.perf_counter() - started
 
     times = [step() for _ in range(args.warmup + args.steps)][args.warmup:]
@@ -112,16 +99,6 @@ def main():
         'ompWaitPolicy': os.environ.get('OMP_WAIT_POLICY', '(unset)'),
         'steps': args.steps,
     }))
-
-
-def loaded_blas():
-    """The BLAS libraries mapped into this process (Debian's torch uses whichever libblas.so.3 is selected)."""
-    try:
-        with open('/proc/self/maps') as maps:
-            paths = {line.split()[-1] for line in maps if 'blas' in line.lower() and '/' in line}
-        return sorted(os.path.realpath(p) for p in paths)
-    except OSError:
-        return []
 
 
 if __name__ == '__main__':

@@ -34,6 +34,8 @@ import sys
 import time
 from functools import partial
 
+from official_step import loaded_blas, official_ijepa_step
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -103,8 +105,7 @@ def main():
     import src.models.vision_transformer as vision_transformer
     from src.models.vision_transformer import VisionTransformer
     from src.masks.multiblock import MaskCollator
-    from src.masks.utils import apply_masks
-    from src.utils.tensors import repeat_interleave_batch, trunc_normal_
+    from src.utils.tensors import trunc_normal_
     from src.helper import init_model, init_opt
 
     with open(os.path.join(args.data, 'manifest.json')) as f:
@@ -273,21 +274,8 @@ def main():
     def train_step(imgs, masks_enc, masks_pred):
         new_lr = scheduler.step()
         new_wd = wd_scheduler.step()
-        with torch.no_grad():
-            h = target_encoder(imgs)
-            h = F.layer_norm(h, (h.size(-1),))
-            h = apply_masks(h, masks_pred)
-            h = repeat_interleave_batch(h, len(imgs), repeat=len(masks_enc))
-        z = encoder(imgs, masks_enc)
-        z = predictor(z, masks_enc, masks_pred)
-        loss = F.smooth_l1_loss(z, h)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        with torch.no_grad():
-            m = next(momentum_scheduler)
-            for param_q, param_k in zip(encoder.parameters(), target_encoder.parameters()):
-                param_k.data.mul_(m).add_((1. - m) * param_q.detach().data)
+        m = next(momentum_scheduler)
+        loss = official_ijepa_step(encoder, predictor, target_encoder, optimizer, imgs, masks_enc, masks_pred, m)
         return float(loss), new_lr, new_wd
 
     def features(model, images):
@@ -348,7 +336,7 @@ def main():
 
     trained_files = write_features('trained', target_encoder)
     tail = losses[-max(1, steps // 10):]
-    blas = loaded_blas()
+    blas = loaded_blas() or None
     result = {
         'steps': steps,
         'batchSize': batch_size,
@@ -378,17 +366,6 @@ def main():
         json.dump(result, f, indent=2)
     print(f'done: {steps} steps in {wall:.1f} s, {result["secondsPerStep"]:.3f} s/step (train step) + '
           f'{result["dataSecondsPerStep"]:.3f} s data, final loss {result["finalLoss"]:.4f}')
-
-
-def loaded_blas():
-    """The BLAS libraries this process loaded (Debian's torch links libblas.so.3, whatever the
-    alternatives system points it at: the reference BLAS is ~4x slower than OpenBLAS here)."""
-    try:
-        with open('/proc/self/maps') as f:
-            paths = {line.split()[-1] for line in f if 'blas' in line.lower() and '/' in line}
-    except OSError:
-        return None
-    return sorted(os.path.realpath(p) for p in paths) or None
 
 
 def git_commit(path):
