@@ -3,6 +3,7 @@ import { percent, seconds } from '../../report/probe-report.js';
 import { formatMarkdownTable, formatTextTable, type Align } from '../../report/text-table.js';
 import type { DataSummary } from './image-run-data.js';
 import type { ProbeRow } from './probe-suite.js';
+import type { PredictionPictureSummary } from './visualize-ijepa.js';
 
 /** Facts about the trained model recorded in the report. */
 export interface ModelSummary {
@@ -52,16 +53,10 @@ export interface RunReport {
   /** Collapse diagnostics of the trained target encoder's features on the held-out images (null with `--no-eval`). */
   readonly collapse: ProbeRow['collapse'] | null;
   /** The picture of predictions in the run folder (null with `--no-visualize`; absent in reports written before it existed). */
-  readonly predictions?: {
+  readonly predictions?: (Omit<PredictionPictureSummary, 'file'> & {
     /** Relative to the run folder. */
     readonly file: string;
-    readonly rows: number;
-    readonly decoderSteps: number;
-    /** Patch decoder MSE on its training patches (normalised pixel units) and the mean patch's. */
-    readonly decoderMse: number;
-    readonly meanPatchMse: number;
-    readonly seconds: number;
-  } | null;
+  }) | null;
 }
 
 const PROBE_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right'];
