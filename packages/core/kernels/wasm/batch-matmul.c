@@ -6,13 +6,20 @@
 // a 4x8 register tile (8 f32x4 accumulators) runs over K. Every output element sums its K
 // products in order k = 0..K-1, as a plain loop does.
 //
-// No libc and no imports: the JS side owns the memory layout (see fast-kernels.ts), copies the
-// operands in at offsets past heap_base(), and reads the result out.
+// No libc and no stack use (the edge-tile buffer lives in the caller's scratch): the JS side owns
+// the memory layout (see fast-kernels.ts), copies the operands in at offsets past heap_base(), and
+// reads the result out. The same source is built twice: with its own memory (one thread), and with
+// an imported shared memory (-matomics, --shared-memory) that a worker thread instantiates too;
+// each thread then computes a range of batches and rows (batch_matmul's last four arguments) with
+// its own scratch. Which thread computes an element does not change how it is summed, so the
+// two-thread result equals the one-thread one bit for bit.
 // Build: packages/core/scripts/build-wasm-kernels.sh
 #include <wasm_simd128.h>
 
 #define MR 4
 #define NR 8
+// Floats of packed B per column block (192 KiB).
+#define PANEL_BLOCK_FLOATS 49152
 
 extern unsigned char __heap_base;
 
@@ -75,7 +82,7 @@ static void pack_a(const float *A, float *pa, int i0, int mr, int M, int K, int 
 
 #define FMA(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
 
-static void tile_4x8(const float *pa, const float *pb, int K, float *C, int ldc, int mr, int nc) {
+static void tile_4x8(const float *pa, const float *pb, int K, float *C, int ldc, int mr, int nc, float *t) {
   v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (int k = 0; k < K; k++) {
@@ -106,7 +113,6 @@ static void tile_4x8(const float *pa, const float *pb, int K, float *C, int ldc,
     wasm_v128_store(C + 3 * ldc + 4, c31);
     return;
   }
-  float t[MR * NR] __attribute__((aligned(16)));
   wasm_v128_store(t, c00);
   wasm_v128_store(t + 4, c01);
   wasm_v128_store(t + 8, c10);
@@ -119,15 +125,21 @@ static void tile_4x8(const float *pa, const float *pb, int K, float *C, int ldc,
     for (int j = 0; j < nc; j++) C[i * ldc + j] = t[i * NR + j];
 }
 
-// Scratch needs K * roundUp(N, 8) + K * 4 floats (packed B, then one packed A panel).
+// Computes batches [b0, b1) and, in each, output rows [r0, r1) (r0 a multiple of 4).
+// Scratch (16-byte aligned) needs K * roundUp(N, 8) + K * 4 + 32 floats (packed B, one packed A
+// panel, an edge tile).
 __attribute__((export_name("batch_matmul")))
 void batch_matmul(const float *A, const float *B, float *C, float *scratch, int batch, int batchA,
-                  int batchB, int M, int K, int N, int transA, int transB) {
+                  int batchB, int M, int K, int N, int transA, int transB, int b0, int b1, int r0,
+                  int r1) {
   const int np = (N + NR - 1) / NR;
   float *pb = scratch;
   float *pa = scratch + K * np * NR;
+  float *edge = pa + K * MR;
+  const int pblk = K * NR >= PANEL_BLOCK_FLOATS ? 1 : PANEL_BLOCK_FLOATS / (K * NR);
   int packedB = -1;
-  for (int b = 0; b < batch; b++) {
+  (void)batch;
+  for (int b = b0; b < b1; b++) {
     const int ib = b % batchB;
     if (ib != packedB) {
       pack_b(B + ib * K * N, pb, K, N, transB);
@@ -135,13 +147,18 @@ void batch_matmul(const float *A, const float *B, float *C, float *scratch, int 
     }
     const float *a = A + (b % batchA) * M * K;
     float *c = C + b * M * N;
-    for (int i0 = 0; i0 < M; i0 += MR) {
-      const int mr = M - i0 < MR ? M - i0 : MR;
-      pack_a(a, pa, i0, mr, M, K, transA);
-      for (int p = 0; p < np; p++) {
-        const int j0 = p * NR;
-        const int nc = N - j0 < NR ? N - j0 : NR;
-        tile_4x8(pa, pb + p * K * NR, K, c + i0 * N + j0, N, mr, nc);
+    // Column blocks of packed B that stay in a 512 KiB L2 (with room to spare) while all row
+    // panels pass over them; one block when B is small.
+    for (int p0 = 0; p0 < np; p0 += pblk) {
+      const int p1 = p0 + pblk < np ? p0 + pblk : np;
+      for (int i0 = r0; i0 < r1; i0 += MR) {
+        const int mr = r1 - i0 < MR ? r1 - i0 : MR;
+        pack_a(a, pa, i0, mr, M, K, transA);
+        for (int p = p0; p < p1; p++) {
+          const int j0 = p * NR;
+          const int nc = N - j0 < NR ? N - j0 : NR;
+          tile_4x8(pa, pb + p * K * NR, K, c + i0 * N + j0, N, mr, nc, edge);
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend.js';
-import { wasmFastKernelsOn } from './kernels/fast-kernels.js';
+import { wasmFastKernelsOn, wasmKernelThreads } from './kernels/fast-kernels.js';
 
 describe('initBackend', () => {
   afterAll(async () => {
@@ -33,6 +33,18 @@ describe('initBackend', () => {
     expect((await initBackend({ backend: 'wasm', fastKernels: false, env: {} })).fastKernels).toBe(false);
     expect(wasmFastKernelsOn()).toBe(false);
     expect((await initBackend({ backend: 'cpu', env: {} })).fastKernels).toBe(false);
+  });
+
+  it('runs the fast kernels on two threads unless threads: 1 or JEPA_WASM_THREADS=1', async () => {
+    const two = await initBackend({ backend: 'wasm', env: {} });
+    expect(two.kernelThreads).toBe(2);
+    expect(wasmKernelThreads().threads).toBe(2);
+    const one = await initBackend({ backend: 'wasm', env: { JEPA_WASM_THREADS: '1' } });
+    expect(one.kernelThreads).toBe(1);
+    expect(one.kernelThreadsReason).toMatch(/one thread/);
+    expect((await initBackend({ backend: 'wasm', threads: 2, env: { JEPA_WASM_THREADS: '1' } })).kernelThreads).toBe(2);
+    expect((await initBackend({ backend: 'wasm', fastKernels: false, env: {} })).kernelThreads).toBe(0);
+    expect((await initBackend({ backend: 'cpu', env: {} })).kernelThreads).toBe(0);
   });
 
   it('rejects unknown names and unavailable forced backends with what to do', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmFastKernels } from './kernels/fast-kernels.js';
+import { setWasmFastKernels, wasmKernelThreads } from './kernels/fast-kernels.js';
 
 /** Backends {@link initBackend} can select, best first. */
 export const BACKEND_PREFERENCE = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -20,6 +20,14 @@ export interface BackendInfo {
    * stock ones; false on other backends or when switched off.
    */
   readonly fastKernels: boolean;
+  /**
+   * Threads the fast wasm kernels use: 2 (a worker thread sharing their memory takes half of each
+   * large product), 1 (threads unavailable, or `threads: 1` / `JEPA_WASM_THREADS=1`), 0 when the
+   * fast kernels are off.
+   */
+  readonly kernelThreads: number;
+  /** Why the kernels use one thread when two were asked for (e.g. a page not `crossOriginIsolated`). */
+  readonly kernelThreadsReason?: string;
 }
 
 /** Options of {@link initBackend}. */
@@ -34,6 +42,12 @@ export interface InitBackendOptions {
    * `false` restores the stock kernel.
    */
   readonly fastKernels?: boolean;
+  /**
+   * Threads the fast wasm kernels may use, 1 or 2 (default 2, or `JEPA_WASM_THREADS`): with 2 a
+   * worker thread (Node's worker_threads, or a Worker on a `crossOriginIsolated` page) computes half
+   * of each large matrix product; where none can start they use 1.
+   */
+  readonly threads?: number;
 }
 
 const PROVIDERS: Record<Exclude<BackendChoice, 'auto'>, { pkg: string; name: string }> = {
@@ -58,13 +72,20 @@ function wantFastKernels(options: InitBackendOptions, env: Record<string, string
   return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
 }
 
+function wantThreads(options: InitBackendOptions, env: Record<string, string | undefined>): number {
+  if (options.threads !== undefined) return options.threads;
+  const v = Number(env.JEPA_WASM_THREADS?.trim());
+  return Number.isFinite(v) && v >= 1 ? Math.floor(v) : 2;
+}
+
 /**
  * Initialises the best available TensorFlow.js backend and says which it chose:
  * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then wasm, then cpu (about 30x slower
  * than wasm). `options.backend` or the `JEPA_BACKEND` variable (`tensorflow-gpu`, `tensorflow`,
  * `wasm`, `cpu`, `webgpu`, `auto`) forces one; a forced backend that cannot load is an error.
  * On wasm it also registers @jepa/core's fast kernels unless `fastKernels: false` or
- * `JEPA_WASM_FAST_KERNELS=0` (see {@link BackendInfo.fastKernels}).
+ * `JEPA_WASM_FAST_KERNELS=0` (see {@link BackendInfo.fastKernels}), on two threads unless
+ * `threads: 1` or `JEPA_WASM_THREADS=1` ({@link BackendInfo.kernelThreads}).
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const env = options.env ?? (typeof process !== 'undefined' ? process.env : {});
@@ -80,8 +101,17 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     try {
       await tryProvider(candidate);
       const backend = tf.getBackend();
-      const fastKernels = backend === 'wasm' ? await setWasmFastKernels(wantFastKernels(options, env)) : false;
-      return { backend, requested, provider: PROVIDERS[candidate].pkg, skipped, fastKernels };
+      const fastKernels = backend === 'wasm' ? await setWasmFastKernels(wantFastKernels(options, env), { threads: wantThreads(options, env) }) : false;
+      const threads: { threads: number; reason?: string } = fastKernels ? wasmKernelThreads() : { threads: 0 };
+      return {
+        backend,
+        requested,
+        provider: PROVIDERS[candidate].pkg,
+        skipped,
+        fastKernels,
+        kernelThreads: threads.threads,
+        ...(threads.reason ? { kernelThreadsReason: threads.reason } : {}),
+      };
     } catch (e) {
       const reason = (e as Error).message.split('\n')[0]!;
       if (requested !== 'auto') {

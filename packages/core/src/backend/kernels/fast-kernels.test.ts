@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setWasmFastKernels, wasmFastKernelsOn } from './fast-kernels.js';
+import { setWasmFastKernels, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -179,6 +179,83 @@ describe('fast wasm BatchMatMul', () => {
     expect(await setWasmFastKernels(true)).toBe(true);
     expect(wasmFastKernelsOn()).toBe(true);
   });
+});
+
+describe('fast wasm BatchMatMul on two threads', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+  });
+  afterAll(async () => {
+    await setWasmFastKernels(false);
+    await tf.setBackend('cpu');
+  });
+
+  // Every product split (thresholds 0), including batch-1 untransposed ones: odd sizes, all
+  // transposes, batches split in two (even, or >= 8) and rows split at a multiple of 4 (batch 1, 3).
+  const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = [];
+  const mkn: Array<[number, number, number]> = [[1, 7, 5], [3, 13, 9], [5, 22, 13], [13, 1, 65], [65, 64, 22], [130, 33, 71], [4, 8, 8], [9, 5, 3]];
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) {
+      mkn.forEach(([m, k, n], c) => {
+        for (const batch of [1, 2, 3, 9]) {
+          if ((c + batch) % 2 === 0 && batch !== 1) continue;
+          cases.push({ a: ta ? [batch, k, m] : [batch, m, k], b: tb ? [batch, n, k] : [batch, k, n], ta, tb });
+        }
+      });
+      cases.push({ a: ta ? [13, 22] : [22, 13], b: tb ? [5, 9, 13] : [5, 13, 9], ta, tb });
+      cases.push({ a: ta ? [3, 13, 22] : [3, 22, 13], b: tb ? [1, 9, 13] : [1, 13, 9], ta, tb });
+      cases.push({ a: ta ? [2, 3, 13, 7] : [2, 3, 7, 13], b: tb ? [9, 13] : [13, 9], ta, tb });
+    }
+  }
+
+  it('starts a worker (Node)', async () => {
+    expect(await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 })).toBe(true);
+    expect(wasmKernelThreads()).toEqual({ threads: 2 });
+  });
+
+  it.each(cases)('a $a b $b transposeA $ta transposeB $tb: two threads equal one thread bit for bit', async ({ a: aShape, b: bShape, ta, tb }) => {
+    const rr = rng(aShape.reduce((x, y) => x * 17 + y, 0) + bShape.reduce((x, y) => x * 31 + y, 0));
+    const a = tf.tensor(randomArray(aShape.reduce((x, y) => x * y, 1), rr), aShape);
+    const b = tf.tensor(randomArray(bShape.reduce((x, y) => x * y, 1), rr), bShape);
+    const before = tf.memory().numTensors;
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 });
+    const two = tf.matMul(a, b, ta, tb);
+    await setWasmFastKernels(true, { threads: 1, batch1MinWork: 0 });
+    const one = tf.matMul(a, b, ta, tb);
+    const t = two.dataSync() as Float32Array;
+    const o = one.dataSync() as Float32Array;
+    expect(Array.from(two.shape)).toEqual(Array.from(one.shape));
+    expect(Buffer.from(t.buffer, t.byteOffset, t.byteLength).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
+    // And both are the product (the one-thread kernel is checked against float64 above).
+    expect(relativeError(t, reference(a.dataSync() as Float32Array, aShape, b.dataSync() as Float32Array, bShape, ta, tb))).toBeLessThan(1e-5);
+    tf.dispose([two, one]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+
+  it('lets a Node process exit with the worker started', () => {
+    // Next to this file, so that it resolves the workspace's packages.
+    const script = join(here, `.exit-check-${process.pid}.tmp.mts`);
+    try {
+      writeFileSync(
+        script,
+        `import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { initBackend } from '../init-backend.ts';
+const info = await initBackend({ backend: 'wasm', env: {} });
+const a = tf.ones([512, 256]);
+const s = tf.matMul(a, a, false, true).sum().dataSync()[0];
+console.log(JSON.stringify({ threads: info.kernelThreads, s }));
+`,
+      );
+      const tsx = join(here, '../../../../../node_modules/tsx/dist/cli.mjs');
+      const out = execFileSync(process.execPath, [tsx, script], { timeout: 60_000, encoding: 'utf8', cwd: join(here, '../../..') });
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ threads: 2, s: 512 * 512 * 256 });
+    } finally {
+      rmSync(script, { force: true });
+    }
+  }, 90_000);
 });
 
 let clang = false;

@@ -1,19 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { BATCH_MATMUL_WASM_BASE64 } from './wasm-kernels.generated.js';
+import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
+import { BATCH_MATMUL_MT_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './wasm-kernels.generated.js';
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
  * model benefits without code changes. Today: `BatchMatMul` for float32 with a batch > 1 (the
  * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
- * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. Everything else
- * (batch 1 without transposes, which the stock kernel runs through XNNPACK, other dtypes,
- * broadcasts this kernel does not flatten) goes to the stock kernel.
+ * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. With two threads
+ * (a worker sharing the module's memory, see kernel-worker.ts) large products are split in two
+ * (batches or output rows), and large batch-1 untransposed products come here too. Everything
+ * else (small batch-1 products without transposes, which the stock kernel runs through XNNPACK,
+ * other dtypes, broadcasts this kernel does not flatten) goes to the stock kernel.
  */
 
 interface KernelExports {
-  readonly memory: WebAssembly.Memory;
   heap_base(): number;
-  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number): void;
+  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernel uses. */
@@ -24,11 +26,39 @@ interface WasmBackendLike {
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-const MARK = Symbol.for('jepa.fastKernel');
-let instance: Promise<KernelExports> | undefined;
-let stock: tf.KernelConfig | undefined;
+/** A loaded kernel module: one thread, or two sharing its memory. */
+interface Runner {
+  readonly threads: 1 | 2;
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  /** First free byte (16-aligned) past the control block. */
+  readonly base: number;
+  /** Two threads: the control block shared with the worker. */
+  readonly ctl?: Int32Array;
+  readonly worker?: KernelWorker;
+  /** Whether this thread may block in Atomics.wait (not on a browser's main thread). */
+  readonly canBlock?: boolean;
+}
 
-function decodeBase64(s: string): Uint8Array {
+/**
+ * Work (M * N * K summed over the batch) from which a product is split over two threads, and from
+ * which a batch-1 untransposed product leaves XNNPACK (one thread) for the two-thread kernel.
+ * Measured on 2 shared AVX2 cores (tools/bench/README.md).
+ */
+export const DEFAULT_THREAD_MIN_WORK = 1 << 22;
+export const DEFAULT_BATCH1_MIN_WORK = 1 << 22;
+
+const MARK = Symbol.for('jepa.fastKernel');
+let single: Promise<Runner> | undefined;
+let threaded: Promise<Runner> | undefined;
+let active: Runner | undefined;
+let threadMinWork = DEFAULT_THREAD_MIN_WORK;
+let batch1MinWork = DEFAULT_BATCH1_MIN_WORK;
+let stock: tf.KernelConfig | undefined;
+/** Why the last request for two threads got one, if it did. */
+let threadsReason: string | undefined;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(s, 'base64'));
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
@@ -36,11 +66,49 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-async function loadKernels(): Promise<KernelExports> {
-  instance ??= WebAssembly.compile(decodeBase64(BATCH_MATMUL_WASM_BASE64) as Uint8Array<ArrayBuffer>)
+async function loadSingle(): Promise<Runner> {
+  single ??= WebAssembly.compile(decodeBase64(BATCH_MATMUL_WASM_BASE64))
     .then((m) => WebAssembly.instantiate(m, {}))
-    .then((i) => i.exports as unknown as KernelExports);
-  return instance;
+    .then((i) => {
+      const exports = i.exports as unknown as KernelExports & { memory: WebAssembly.Memory };
+      return { threads: 1 as const, exports, memory: exports.memory, base: (exports.heap_base() + 15) & ~15 };
+    });
+  return single;
+}
+
+async function loadThreaded(): Promise<Runner> {
+  const why = threadsUnavailableReason();
+  if (why) throw new Error(why);
+  const module = await WebAssembly.compile(decodeBase64(BATCH_MATMUL_MT_WASM_BASE64));
+  // 2 pages to start (the module's 64 KiB stack, then the heap); max 2 GiB, as linked.
+  const memory = new WebAssembly.Memory({ initial: 4, maximum: 32768, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  const ctlOffset = (exports.heap_base() + 15) & ~15;
+  const ctl = new Int32Array(memory.buffer, ctlOffset, CTL.size);
+  let canBlock = true;
+  try {
+    Atomics.wait(ctl, CTL.workerDone, 1, 0);
+  } catch {
+    canBlock = false;
+  }
+  const worker = await startKernelWorker({ module, memory, ctl: ctlOffset });
+  try {
+    await worker.ready;
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  }
+  return { threads: 2, exports, memory, base: ctlOffset + CTL.size * 4, ctl, worker, canBlock };
+}
+
+function stopThreads(r: Runner): void {
+  if (!r.ctl || !r.worker) return;
+  r.ctl[CTL.op] = 2;
+  r.ctl[CTL.args + 14] = 0;
+  Atomics.add(r.ctl, CTL.gen, 1);
+  Atomics.notify(r.ctl, CTL.gen);
+  r.worker.terminate();
 }
 
 function sizeOf(shape: readonly number[]): number {
@@ -49,11 +117,67 @@ function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
-/** Makes the replacement `BatchMatMul` kernel function over a loaded module. */
-function makeBatchMatMul(k: KernelExports, fallback: tf.KernelFunc): tf.KernelFunc {
-  const base = (k.heap_base() + 15) & ~15;
-  let heap = new Float32Array(k.memory.buffer);
+/** Chunks a split product is cut into: enough for the threads to even out a late or slow worker. */
+const CHUNKS = 8;
+let generation = 0;
+
+/**
+ * Runs `batch_matmul` over the whole product: on this thread, or cut into chunks (batches when
+ * there are at least 8, else output rows at a multiple of 4) that this thread and the worker claim
+ * one at a time (kernel-worker.ts); this thread waits only for chunks the worker has claimed. Every
+ * element is summed the same way whichever thread computes it.
+ */
+function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, split: boolean): void {
+  const f = r.exports.batch_matmul;
+  const ctl = r.ctl;
+  const byRows = batch < CHUNKS;
+  const units = byRows ? Math.ceil(m / 4) : batch;
+  if (!split || !ctl || units < 2) {
+    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m);
+    return;
+  }
+  const per = byRows ? Math.ceil(units / CHUNKS) * 4 : Math.ceil(batch / CHUNKS);
+  const chunks = Math.ceil((byRows ? m : batch) / per);
+  const args = [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, byRows ? 1 : 0, per, chunks];
+  for (let i = 0; i < args.length; i++) ctl[CTL.args + i] = args[i]!;
+  ctl[CTL.op] = 1;
+  ctl[CTL.failed] = 0;
+  Atomics.store(ctl, CTL.workerDone, 0);
+  generation = (generation + 1) & 0x7fff;
+  const tag = generation << 16;
+  Atomics.store(ctl, CTL.next, tag);
+  Atomics.add(ctl, CTL.gen, 1);
+  Atomics.notify(ctl, CTL.gen);
+  const run = (chunk: number) => {
+    const lo = chunk * per;
+    const hi = Math.min(byRows ? m : batch, lo + per);
+    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, byRows ? 0 : lo, byRows ? batch : hi, byRows ? lo : 0, byRows ? hi : m);
+  };
+  let mine = 0;
+  for (;;) {
+    const v = Atomics.load(ctl, CTL.next);
+    const chunk = v & 0xffff;
+    if (chunk >= chunks) break;
+    if (Atomics.compareExchange(ctl, CTL.next, v, v + 1) !== v) continue;
+    run(chunk);
+    mine++;
+  }
+  for (;;) {
+    const done = Atomics.load(ctl, CTL.workerDone);
+    if (mine + done >= chunks) break;
+    if (r.canBlock) Atomics.wait(ctl, CTL.workerDone, done);
+  }
+  // A chunk whose call threw in the worker (it should not: this is a guard) is computed here.
+  const failed = ctl[CTL.failed]!;
+  if (failed > 0) run(failed - 1);
+}
+
+/** Makes the replacement `BatchMatMul` kernel function; it uses whichever runner is active. */
+function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
+  let heap: Float32Array | undefined;
   const fn = (args: KernelArgs) => {
+    const r = active;
+    if (!r) return fallback(args);
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return fallback(args);
@@ -66,34 +190,42 @@ function makeBatchMatMul(k: KernelExports, fallback: tf.KernelFunc): tf.KernelFu
     const batchA = sizeOf(a.shape.slice(0, -2));
     const batchB = sizeOf(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
-    // Batch 1 without transposes runs fast through XNNPACK already (with a transpose the stock
-    // kernel takes a plain loop, 0.4-0.9 GFLOP/s, so those come here); mismatches and broadcasts
-    // this kernel does not flatten get the stock kernel's behaviour (and its error messages).
-    if ((batch <= 1 && !transposeA && !transposeB) || kA !== kB || m === 0 || n === 0 || kA === 0 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
+    const work = batch * m * n * kA;
+    // Batch 1 without transposes runs through XNNPACK on one thread at about the speed of one
+    // thread here, so it stays there unless two threads are on and it is large (with a transpose
+    // the stock kernel takes a plain loop, 0.4-0.9 GFLOP/s, so those always come here); mismatches
+    // and broadcasts this kernel does not flatten get the stock kernel's behaviour (and errors).
+    if (batch <= 1 && !transposeA && !transposeB && (r.threads < 2 || work < batch1MinWork)) return fallback(args);
+    if (kA !== kB || m === 0 || n === 0 || kA === 0 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
     const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
     if (sizeOf(outShape) !== batch * m * n) return fallback(args);
+    const split = r.threads === 2 && work >= threadMinWork;
     const aLen = batchA * m * kA;
     const bLen = batchB * kA * n;
     const cLen = batch * m * n;
-    const aOff = base >> 2;
+    const sLen = kA * (Math.ceil(n / 8) * 8 + 4) + 32;
+    const aOff = r.base >> 2;
     const bOff = aOff + ((aLen + 3) & ~3);
     const cOff = bOff + ((bLen + 3) & ~3);
-    const sOff = cOff + ((cLen + 3) & ~3);
-    const end = (sOff + kA * (Math.ceil(n / 8) * 8 + 4)) * 4;
-    if (end > k.memory.buffer.byteLength) {
-      // The module's memory grows to the largest product seen and is capped at 4 GiB (wasm32):
-      // a product that does not fit goes to the stock kernel.
+    const s0Off = cOff + ((cLen + 3) & ~3);
+    const s1Off = s0Off + ((sLen + 3) & ~3);
+    const end = (split ? s1Off + sLen : s0Off + sLen) * 4;
+    const size = r.memory.buffer.byteLength;
+    if (end > size) {
+      // The module's memory grows to the largest product seen and is capped at 4 GiB (one
+      // thread) or 2 GiB (two): a product that does not fit goes to the stock kernel.
       try {
-        k.memory.grow(Math.ceil((end - k.memory.buffer.byteLength) / 65536));
+        r.memory.grow(Math.ceil((end - size) / 65536));
       } catch {
         return fallback(args);
       }
     }
-    if (heap.buffer !== k.memory.buffer) heap = new Float32Array(k.memory.buffer);
+    // Views of a shared memory do not follow its growth, and another runner may be active now.
+    if (!heap || heap.buffer.byteLength !== r.memory.buffer.byteLength || heap.buffer !== r.memory.buffer) heap = new Float32Array(r.memory.buffer);
     const backend = args.backend as unknown as WasmBackendLike;
     heap.set(backend.typedArrayFromHeap(a), aOff);
     heap.set(backend.typedArrayFromHeap(b), bOff);
-    k.batch_matmul(aOff * 4, bOff * 4, cOff * 4, sOff * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0);
+    multiply(r, aOff * 4, bOff * 4, cOff * 4, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, split);
     const out = backend.makeOutput(outShape, 'float32');
     // makeOutput may grow the backend's heap: take the view after it.
     backend.typedArrayFromHeap(out).set(heap.subarray(cOff, cOff + cLen));
@@ -103,11 +235,41 @@ function makeBatchMatMul(k: KernelExports, fallback: tf.KernelFunc): tf.KernelFu
   return fn as unknown as tf.KernelFunc;
 }
 
+/** Options of {@link setWasmFastKernels}. */
+export interface FastKernelOptions {
+  /**
+   * Threads the kernels may use: 2 (default) starts a worker sharing the kernel module's memory
+   * when the platform allows (Node, or a `crossOriginIsolated` page), else they use 1.
+   */
+  readonly threads?: number;
+  /** Work (M * N * K over the batch) from which a product is split over two threads (tests). */
+  readonly threadMinWork?: number;
+  /** Work from which a batch-1 untransposed product leaves XNNPACK for two threads (tests). */
+  readonly batch1MinWork?: number;
+}
+
+async function chooseRunner(threads: number): Promise<Runner> {
+  if (threads >= 2) {
+    threaded ??= loadThreaded();
+    try {
+      const r = await threaded;
+      threadsReason = undefined;
+      return r;
+    } catch (e) {
+      threaded = undefined;
+      threadsReason = (e as Error).message;
+    }
+  } else {
+    threadsReason = 'one thread asked for';
+  }
+  return loadSingle();
+}
+
 /**
  * Registers (`on`) or removes (`!on`) the fast wasm kernels; the wasm backend must be registered.
  * Idempotent. Returns whether they are on afterwards.
  */
-export async function setWasmFastKernels(on: boolean): Promise<boolean> {
+export async function setWasmFastKernels(on: boolean, options: FastKernelOptions = {}): Promise<boolean> {
   const current = tf.getKernel('BatchMatMul', 'wasm');
   if (!current) return false;
   const isOurs = (current.kernelFunc as unknown as Record<symbol, boolean>)[MARK] === true;
@@ -118,12 +280,14 @@ export async function setWasmFastKernels(on: boolean): Promise<boolean> {
     }
     return false;
   }
+  threadMinWork = options.threadMinWork ?? DEFAULT_THREAD_MIN_WORK;
+  batch1MinWork = options.batch1MinWork ?? DEFAULT_BATCH1_MIN_WORK;
+  active = await chooseRunner(options.threads ?? 2);
   if (isOurs) return true;
-  const k = await loadKernels();
   stock = current;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
-  tf.registerKernel({ ...current, kernelFunc: makeBatchMatMul(k, current.kernelFunc) });
+  tf.registerKernel({ ...current, kernelFunc: makeBatchMatMul(current.kernelFunc) });
   return true;
 }
 
@@ -131,4 +295,25 @@ export async function setWasmFastKernels(on: boolean): Promise<boolean> {
 export function wasmFastKernelsOn(): boolean {
   const current = tf.getKernel('BatchMatMul', 'wasm');
   return !!current && (current.kernelFunc as unknown as Record<symbol, boolean>)[MARK] === true;
+}
+
+/**
+ * Threads the fast wasm kernels use now (0 when they are off), and why they use one when two were
+ * asked for.
+ */
+export function wasmKernelThreads(): { threads: 0 | 1 | 2; reason?: string } {
+  if (!wasmFastKernelsOn() || !active) return { threads: 0 };
+  return active.threads === 2 ? { threads: 2 } : { threads: 1, ...(threadsReason ? { reason: threadsReason } : {}) };
+}
+
+/** Stops the kernels' worker thread (the kernels go on with one thread). Processes exit without it: the worker is unref'd. */
+export async function stopWasmKernelThreads(): Promise<void> {
+  const t = threaded;
+  threaded = undefined;
+  if (!t) return;
+  const r = await t.catch(() => undefined);
+  if (r) {
+    if (active === r) active = await loadSingle();
+    stopThreads(r);
+  }
 }

@@ -1,0 +1,141 @@
+/**
+ * The second thread of the fast wasm kernels (issue 13): a worker that instantiates the threaded
+ * kernel module on the main thread's shared memory and computes its part of each product when the
+ * main thread bumps a generation counter in that memory. Browser-safe at import time: Node's
+ * `node:worker_threads` is imported dynamically, and only under Node.
+ */
+
+/**
+ * Control block layout (int32 slots at the start of the kernel heap), shared with fast-kernels.ts.
+ * A product is cut into chunks (batches, or output rows at a multiple of 4); both threads claim
+ * chunks with a compare-and-swap on `next` (generation << 16 | next chunk), so when the worker is
+ * slow to wake (the other core busy) the main thread simply takes more of them.
+ */
+export const CTL = {
+  /** Bumped by the main thread to wake the worker for a new product (or a stop). */
+  gen: 0,
+  /** (product generation & 0x7fff) << 16 | index of the next unclaimed chunk. */
+  next: 1,
+  /** Chunks of the current product the worker has finished. */
+  workerDone: 2,
+  /** 1 = products, 2 = stop. */
+  op: 3,
+  /** 1 + the chunk whose call threw in the worker (the main thread computes it again), else 0. */
+  failed: 4,
+  /** A, B, C, scratch, batch, batchA, batchB, M, K, N, transA, transB, byRows, perChunk, chunks. */
+  args: 5,
+  /** Slots reserved (bytes = 4 x this). */
+  size: 32,
+} as const;
+
+/** What the worker needs: the compiled threaded module, the shared memory, the control block's byte offset. */
+export interface KernelWorkerInit {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly ctl: number;
+}
+
+/** A started worker as fast-kernels.ts uses it. */
+export interface KernelWorker {
+  /** Resolves when the worker has instantiated the module and waits for work. */
+  readonly ready: Promise<void>;
+  /** Ends the thread (after a stop request it would end by itself). */
+  terminate(): void;
+}
+
+// Plain JS run inside the worker (Node: as an eval script, CommonJS; browser: a Blob URL).
+const BODY = `
+function start(d, post) {
+  try {
+    const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+    const f = inst.exports.batch_matmul;
+    const c = new Int32Array(d.memory.buffer, d.ctl, ${CTL.size});
+    post('ready');
+    let seen = Atomics.load(c, ${CTL.gen});
+    for (;;) {
+      Atomics.wait(c, ${CTL.gen}, seen);
+      seen = Atomics.load(c, ${CTL.gen});
+      if (c[${CTL.op}] === 2) break;
+      for (;;) {
+        const v = Atomics.load(c, ${CTL.next});
+        const a = ${CTL.args};
+        const chunk = v & 0xffff;
+        if (chunk >= c[a + 14] || Atomics.compareExchange(c, ${CTL.next}, v, v + 1) !== v) {
+          if (chunk >= c[a + 14]) break;
+          continue;
+        }
+        // Claimed: the main thread waits for this chunk, so the arguments stay put until it is done.
+        const batch = c[a + 4], m = c[a + 7], per = c[a + 13];
+        const byRows = c[a + 12] === 1;
+        const lo = chunk * per;
+        const hi = Math.min(byRows ? m : batch, lo + per);
+        try {
+          f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], c[a + 9], c[a + 10], c[a + 11],
+            byRows ? 0 : lo, byRows ? batch : hi, byRows ? lo : 0, byRows ? hi : m);
+        } catch (e) {
+          c[${CTL.failed}] = chunk + 1;
+        }
+        Atomics.add(c, ${CTL.workerDone}, 1);
+        Atomics.notify(c, ${CTL.workerDone});
+      }
+    }
+  } catch (e) {
+    post('error: ' + (e && e.message));
+  }
+}
+`;
+
+const NODE_SOURCE = `${BODY}
+const { parentPort } = require('node:worker_threads');
+parentPort.once('message', (d) => start(d, (m) => parentPort.postMessage(m)));
+`;
+
+const BROWSER_SOURCE = `${BODY}
+self.onmessage = (e) => start(e.data, (m) => self.postMessage(m));
+`;
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+/**
+ * Why a second kernel thread cannot run here, or undefined when it can: it needs shared wasm
+ * memory, `Atomics`, and a worker (Node's worker_threads, or a browser Worker on a
+ * `crossOriginIsolated` page).
+ */
+export function threadsUnavailableReason(): string | undefined {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return 'no SharedArrayBuffer/Atomics';
+  if (isNode()) return undefined;
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  if (typeof g.Worker !== 'function') return 'no Worker';
+  if (g.crossOriginIsolated !== true) return 'page not crossOriginIsolated';
+  return undefined;
+}
+
+/** Starts the worker thread and hands it the module and memory. */
+export async function startKernelWorker(init: KernelWorkerInit): Promise<KernelWorker> {
+  if (isNode()) {
+    const spec = 'node:worker_threads';
+    const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
+    const w = new Worker(NODE_SOURCE, { eval: true, name: 'jepa-wasm-kernels' });
+    const ready = new Promise<void>((resolve, reject) => {
+      w.once('message', (m: string) => (m === 'ready' ? resolve() : reject(new Error(`kernel worker: ${m}`))));
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`kernel worker exited (${code}) before it was ready`)));
+    });
+    w.postMessage(init);
+    // Once ready the worker must not keep the process alive: it blocks in Atomics.wait between
+    // products (before that, its pending message keeps the start-up going).
+    void ready.then(() => w.unref(), () => undefined);
+    return { ready, terminate: () => void w.terminate() };
+  }
+  const url = URL.createObjectURL(new Blob([BROWSER_SOURCE], { type: 'text/javascript' }));
+  const w = new Worker(url);
+  const ready = new Promise<void>((resolve, reject) => {
+    w.onmessage = (e: MessageEvent) => (e.data === 'ready' ? resolve() : reject(new Error(`kernel worker: ${String(e.data)}`)));
+    w.onerror = (e) => reject(new Error(`kernel worker: ${e.message}`));
+  });
+  w.postMessage(init);
+  void ready.finally(() => URL.revokeObjectURL(url)).catch(() => undefined);
+  return { ready, terminate: () => w.terminate() };
+}
