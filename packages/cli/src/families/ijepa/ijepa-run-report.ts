@@ -3,7 +3,7 @@ import { percent, seconds } from '../../report/probe-report.js';
 import { formatMarkdownTable, formatTextTable, type Align } from '../../report/text-table.js';
 import type { DataSummary } from './image-run-data.js';
 import type { ProbeRow } from './probe-suite.js';
-import type { PredictionPictureSummary } from './visualize-ijepa.js';
+import type { PredictionPictureSummary } from './prediction-picture-summary.js';
 
 /** Facts about the trained model recorded in the report. */
 export interface ModelSummary {

@@ -19,24 +19,14 @@ import { seconds } from '../../report/probe-report.js';
 import { readRunConfig } from '../../run-folder/run-config.js';
 import type { VisualizeRequest } from '../model-family.js';
 import { loadIJepaRunCheckpoint } from './eval-probe-ijepa.js';
+import type { PredictionPictureSummary } from './prediction-picture-summary.js';
+
+export type { PredictionPictureSummary } from './prediction-picture-summary.js';
 import type { IJepaRunConfig } from './ijepa-run-settings.js';
 import { loadRunData, resolveDatasetPath, type DataSpec } from './image-run-data.js';
 
 /** Images whose tokens train the patch decoder (class-balanced, from the train split). */
 export const DECODER_TRAIN_IMAGES = 1024;
-
-/** What {@link drawPredictions} measured. */
-export interface PredictionPictureSummary {
-  /** The PNG written (absolute path). */
-  readonly file: string;
-  readonly rows: number;
-  readonly decoderSteps: number;
-  /** The decoder's MSE on its training patches, in normalised pixel units, and the mean patch's. */
-  readonly decoderMse: number;
-  readonly meanPatchMse: number;
-  /** Decoder training plus drawing. */
-  readonly seconds: number;
-}
 
 /** Options of {@link drawPredictions}. */
 export interface DrawPredictionsOptions {
