@@ -85,9 +85,9 @@ function start(d, post) {
 }
 `;
 
+// import() works whether Node runs the eval script as CommonJS or (--input-type=module) as ESM.
 const NODE_SOURCE = `${BODY}
-const { parentPort } = require('node:worker_threads');
-parentPort.once('message', (d) => start(d, (m) => parentPort.postMessage(m)));
+import('node:worker_threads').then(({ parentPort }) => parentPort.once('message', (d) => start(d, (m) => parentPort.postMessage(m))));
 `;
 
 const BROWSER_SOURCE = `${BODY}
@@ -117,7 +117,8 @@ export async function startKernelWorker(init: KernelWorkerInit): Promise<KernelW
   if (isNode()) {
     const spec = 'node:worker_threads';
     const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
-    const w = new Worker(NODE_SOURCE, { eval: true, name: 'jepa-wasm-kernels' });
+    // execArgv: [] so that the parent's flags (--input-type, --import loaders) do not apply to the script.
+    const w = new Worker(NODE_SOURCE, { eval: true, name: 'jepa-wasm-kernels', execArgv: [] });
     const ready = new Promise<void>((resolve, reject) => {
       w.once('message', (m: string) => (m === 'ready' ? resolve() : reject(new Error(`kernel worker: ${m}`))));
       w.once('error', reject);
