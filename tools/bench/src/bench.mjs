@@ -69,6 +69,7 @@ console.log(JSON.stringify({
   embedImagesPerSecond,
   embedBatch,
   fastKernels: info.fastKernels,
+  kernelThreads: info.kernelThreads,
   node: process.version,
   pytorch,
   ...(pytorch.skipped ? {} : {
@@ -108,7 +109,7 @@ async function printProfile() {
   const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const totalMs = rows.filter(([name]) => !isScope(name)).reduce((s, [, e]) => s + e.ms, 0);
   const pct = (ms) => `${((100 * ms) / totalMs).toFixed(1)} %`;
-  console.log(`\nprofile of one step on ${backend}${backend === 'wasm' ? ` (fast kernels ${info.fastKernels ? 'on' : 'off'})` : ''}: wall ${wallMs.toFixed(0)} ms (profiling included), kernels ${totalMs.toFixed(0)} ms in ${profile.kernels.length} calls`);
+  console.log(`\nprofile of one step on ${backend}${backend === 'wasm' ? ` (fast kernels ${info.fastKernels ? `on, ${info.kernelThreads} thread${info.kernelThreads === 1 ? '' : 's'}` : 'off'})` : ''}: wall ${wallMs.toFixed(0)} ms (profiling included), kernels ${totalMs.toFixed(0)} ms in ${profile.kernels.length} calls`);
   console.log(`${'kernel'.padEnd(30)}${'calls'.padStart(7)}${'total ms'.padStart(11)}${'share'.padStart(9)}`);
   for (const [name, e] of rows) {
     const scope = isScope(name);
