@@ -100,7 +100,7 @@ describe('openRunFolder: a new run and a folder that is not a run', () => {
     for (const name of ['report.md', 'report.json', 'loss.png']) writeFileSync(join(cwd, 'reports', name), 'keep me');
     await expect(openRunFolder({ kind: 'toy', out: 'reports', cwd })).rejects.toThrow(
       `--out ${join(cwd, 'reports')}: the folder is not empty (loss.png, report.json, report.md) and holds no run (no config.json). ` +
-        'A new run writes config.json, checkpoints/, metrics.jsonl, loss.png, loss.svg, report.md, report.json there and would overwrite files of those names. ' +
+        'A new run writes config.json, checkpoints/, metrics.jsonl, loss.png, loss.svg, predictions.png, report.md, report.json there and would overwrite files of those names. ' +
         'Choose a new or empty folder, or pass --force to write into this one anyway.',
     );
     const forced = await openRunFolder({ kind: 'toy', out: 'reports', cwd, force: true });

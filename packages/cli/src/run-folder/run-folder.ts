@@ -51,7 +51,7 @@ export function runTimestamp(now = new Date()): string {
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** Files a new run writes at the top of its folder (a non-empty folder without them is someone else's). */
-const RUN_FILES = ['config.json', 'checkpoints/', 'metrics.jsonl', 'loss.png', 'loss.svg', 'report.md', 'report.json'];
+const RUN_FILES = ['config.json', 'checkpoints/', 'metrics.jsonl', 'loss.png', 'loss.svg', 'predictions.png', 'report.md', 'report.json'];
 
 /**
  * Resolves the run folder of `jepa train <kind>`, checks that the request fits what is there, and
