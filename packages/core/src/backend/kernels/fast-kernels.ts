@@ -49,6 +49,8 @@ export const DEFAULT_THREAD_MIN_WORK = 1 << 22;
 export const DEFAULT_BATCH1_MIN_WORK = 1 << 22;
 
 const MARK = Symbol.for('jepa.fastKernel');
+/** Whether a registered kernel config is this module's replacement (marked by {@link makeBatchMatMul}). */
+const isFastKernel = (config: tf.KernelConfig | undefined): boolean => (config?.kernelFunc as unknown as Record<symbol, boolean> | undefined)?.[MARK] === true;
 let single: Promise<Runner> | undefined;
 let threaded: Promise<Runner> | undefined;
 let active: Runner | undefined;
@@ -80,7 +82,7 @@ async function loadThreaded(): Promise<Runner> {
   const why = threadsUnavailableReason();
   if (why) throw new Error(why);
   const module = await WebAssembly.compile(decodeBase64(BATCH_MATMUL_MT_WASM_BASE64));
-  // 2 pages to start (the module's 64 KiB stack, then the heap); max 2 GiB, as linked.
+  // 4 pages to start (the module's 64 KiB stack, then the heap); max 2 GiB, as linked.
   const memory = new WebAssembly.Memory({ initial: 4, maximum: 32768, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
@@ -109,12 +111,6 @@ function stopThreads(r: Runner): void {
   Atomics.add(r.ctl, CTL.gen, 1);
   Atomics.notify(r.ctl, CTL.gen);
   r.worker.terminate();
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 /** Chunks a split product is cut into: enough for the threads to even out a late or slow worker. */
@@ -187,8 +183,8 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     const kA = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
     const kB = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
     const n = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
-    const batchA = sizeOf(a.shape.slice(0, -2));
-    const batchB = sizeOf(b.shape.slice(0, -2));
+    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
     const work = batch * m * n * kA;
     // Batch 1 without transposes runs through XNNPACK on one thread at about the speed of one
@@ -198,7 +194,7 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     if (batch <= 1 && !transposeA && !transposeB && (r.threads < 2 || work < batch1MinWork)) return fallback(args);
     if (kA !== kB || m === 0 || n === 0 || kA === 0 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
     const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
-    if (sizeOf(outShape) !== batch * m * n) return fallback(args);
+    if (tf.util.sizeFromShape(outShape) !== batch * m * n) return fallback(args);
     const split = r.threads === 2 && work >= threadMinWork;
     const aLen = batchA * m * kA;
     const bLen = batchB * kA * n;
@@ -272,7 +268,7 @@ async function chooseRunner(threads: number): Promise<Runner> {
 export async function setWasmFastKernels(on: boolean, options: FastKernelOptions = {}): Promise<boolean> {
   const current = tf.getKernel('BatchMatMul', 'wasm');
   if (!current) return false;
-  const isOurs = (current.kernelFunc as unknown as Record<symbol, boolean>)[MARK] === true;
+  const isOurs = isFastKernel(current);
   if (!on) {
     if (isOurs && stock) {
       tf.unregisterKernel('BatchMatMul', 'wasm');
@@ -293,8 +289,7 @@ export async function setWasmFastKernels(on: boolean, options: FastKernelOptions
 
 /** Whether the fast wasm `BatchMatMul` is the registered one now. */
 export function wasmFastKernelsOn(): boolean {
-  const current = tf.getKernel('BatchMatMul', 'wasm');
-  return !!current && (current.kernelFunc as unknown as Record<symbol, boolean>)[MARK] === true;
+  return isFastKernel(tf.getKernel('BatchMatMul', 'wasm'));
 }
 
 /**
