@@ -279,7 +279,7 @@ export async function trainIjepa(flags: TrainIjepaFlags, context: CliContext): P
         : null,
       collapse: rows?.[0]?.collapse ?? null,
       predictions: predictions
-        ? { file: PREDICTIONS_FILE, rows: predictions.rows, decoderSteps: predictions.decoderSteps, decoderMse: predictions.decoderMse, meanPatchMse: predictions.meanPatchMse, seconds: round3(predictions.seconds) }
+        ? { ...predictions, file: PREDICTIONS_FILE, seconds: round3(predictions.seconds) }
         : null,
     };
     await writeFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -19,11 +19,11 @@ import { seconds } from '../../report/probe-report.js';
 import { readRunConfig } from '../../run-folder/run-config.js';
 import type { VisualizeRequest } from '../model-family.js';
 import { loadIJepaRunCheckpoint } from './eval-probe-ijepa.js';
+import type { IJepaRunConfig } from './ijepa-run-settings.js';
+import { loadRunData, resolveDatasetPath, type DataSpec } from './image-run-data.js';
 import type { PredictionPictureSummary } from './prediction-picture-summary.js';
 
 export type { PredictionPictureSummary } from './prediction-picture-summary.js';
-import type { IJepaRunConfig } from './ijepa-run-settings.js';
-import { loadRunData, resolveDatasetPath, type DataSpec } from './image-run-data.js';
 
 /** Images whose tokens train the patch decoder (class-balanced, from the train split). */
 export const DECODER_TRAIN_IMAGES = 1024;
