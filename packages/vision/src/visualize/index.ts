@@ -1,4 +1,4 @@
-export { imagePatches, PatchDecoder, targetTokens, trainPatchDecoder, type TrainedPatchDecoder, type TrainPatchDecoderOptions } from './patch-decoder.js';
+export { PatchDecoder, targetTokens, trainPatchDecoder, type TrainedPatchDecoder, type TrainPatchDecoderOptions } from './patch-decoder.js';
 export {
   PREDICTION_FIGURE_CAPTION,
   PREDICTION_FIGURE_COLUMNS,

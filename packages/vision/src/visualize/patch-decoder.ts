@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, gelu, guardedUpdate, layerNorm, Linear, Module, Rng, withInitSeed, type LabeledImages } from '@jepa/core';
+import { AdamW, gelu, guardedUpdate, Linear, Module, patchify2d, Rng, withInitSeed, type LabeledImages } from '@jepa/core';
 import type { IJepaModel } from '../model/ijepa.js';
 import { normalizeBatch, type Normalization } from '../training/image-features.js';
 
@@ -71,41 +71,12 @@ export interface TrainedPatchDecoder {
 }
 
 /**
- * Cuts images `[n, H, W, C]` (channels-last) into patches in token raster order.
- * @returns `[n * (H / P) * (W / P), P * P * C]` row-major, each row `[P, P, C]`
- */
-export function imagePatches(pixels: Float32Array, n: number, height: number, width: number, channels: number, patchSize: number): Float32Array {
-  const gridH = height / patchSize;
-  const gridW = width / patchSize;
-  if (!Number.isInteger(gridH) || !Number.isInteger(gridW)) {
-    throw new Error(`imagePatches: patch size ${patchSize} does not divide the image ${height} x ${width}.`);
-  }
-  const per = patchSize * patchSize * channels;
-  const out = new Float32Array(n * gridH * gridW * per);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    const base = i * height * width * channels;
-    for (let gy = 0; gy < gridH; gy++) {
-      for (let gx = 0; gx < gridW; gx++) {
-        for (let py = 0; py < patchSize; py++) {
-          const row = base + ((gy * patchSize + py) * width + gx * patchSize) * channels;
-          const len = patchSize * channels;
-          out.set(pixels.subarray(row, row + len), o);
-          o += len;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/**
  * Layer-normed target-encoder tokens, the space the predictor predicts (`Jepa.targets`).
  * @param input `[B, H, W, C]` normalised images
  * @returns `[B, N, D]`
  */
 export function targetTokens(model: IJepaModel, input: tf.Tensor4D): tf.Tensor3D {
-  return tf.tidy(() => layerNorm(model.targetEncoder.encode(input), model.jepa.targetNormEps) as tf.Tensor3D);
+  return tf.tidy(() => model.jepa.targets(input).normed);
 }
 
 /**
@@ -156,7 +127,8 @@ export async function trainPatchDecoder(model: IJepaModel, images: LabeledImages
       for (const c of chunks) c.dispose();
     }
     const patches = tokens.shape[0];
-    targets = tf.tensor2d(imagePatches(pixels, count, imageSize, imageSize, inChannels, patchSize), [patches, decoder.patchValues]);
+    // Core's patchify: the same [P, P, C] rows in token raster order as the patch embedding reads.
+    targets = tf.tidy(() => tf.reshape(patchify2d(tf.tensor4d(pixels, [count, imageSize, imageSize, inChannels]), patchSize), [patches, decoder.patchValues]) as tf.Tensor2D);
     const rng = new Rng(seed).derive('patch-decoder');
     const batch = Math.min(batchSize, patches);
     const rows = new Int32Array(batch);
@@ -175,7 +147,7 @@ export async function trainPatchDecoder(model: IJepaModel, images: LabeledImages
         y.dispose();
       }
       if (options.onProgress && (step % progressEvery === 0 || step === steps)) options.onProgress(step, steps, loss);
-      if (step % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (step % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     const [mse, meanPatchMse] = tf.tidy(() => {
       const y = targets!;

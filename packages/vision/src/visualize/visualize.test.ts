@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LabeledImages } from '@jepa/core';
 import { createIJepa } from '../model/ijepa.js';
-import { imagePatches, trainPatchDecoder, type TrainedPatchDecoder } from './patch-decoder.js';
+import { trainPatchDecoder, type TrainedPatchDecoder } from './patch-decoder.js';
 import { encodePng } from './png.js';
 import { PREDICTION_FIGURE_COLUMNS, predictionFigure } from './prediction-figure.js';
 
@@ -40,17 +40,6 @@ let trained: TrainedPatchDecoder | undefined;
 afterAll(() => {
   trained?.decoder.dispose();
   model.dispose();
-});
-
-describe('imagePatches', () => {
-  it('cuts channels-last images into [P, P, C] rows in token raster order', () => {
-    // 1 image 4 x 4 x 2, patch 2: token 1 is the top-right 2 x 2 block.
-    const pixels = Float32Array.from({ length: 32 }, (_, i) => i);
-    const patches = imagePatches(pixels, 1, 4, 4, 2, 2);
-    expect(patches.length).toBe(32);
-    const pixel = (y: number, x: number, c: number) => (y * 4 + x) * 2 + c;
-    expect([...patches.subarray(8, 16)]).toEqual([pixel(0, 2, 0), pixel(0, 2, 1), pixel(0, 3, 0), pixel(0, 3, 1), pixel(1, 2, 0), pixel(1, 2, 1), pixel(1, 3, 0), pixel(1, 3, 1)]);
-  });
 });
 
 describe('trainPatchDecoder + predictionFigure', () => {
