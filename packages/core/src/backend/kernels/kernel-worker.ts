@@ -1,8 +1,8 @@
 /**
  * The second thread of the fast wasm kernels (issue 13): a worker that instantiates the threaded
  * kernel module on the main thread's shared memory and computes its part of each product when the
- * main thread bumps a generation counter in that memory. Browser-safe at import time: Node's
- * `node:worker_threads` is imported dynamically, and only under Node.
+ * main thread bumps a generation counter in that memory. Imports no Node module: under Node,
+ * `worker_threads` is taken from `process.getBuiltinModule` at start (bundlers see no import).
  */
 
 /**
@@ -98,6 +98,27 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
+/** The part of Node's `worker_threads.Worker` used here. */
+interface NodeWorker {
+  once(event: 'message', listener: (message: string) => void): void;
+  once(event: 'error', listener: (error: Error) => void): void;
+  once(event: 'exit', listener: (code: number) => void): void;
+  postMessage(message: unknown): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+type NodeWorkerClass = new (source: string, options: { eval: true; name: string; execArgv: string[] }) => NodeWorker;
+
+/**
+ * Node's Worker class, read at run time through `process.getBuiltinModule` (Node >= 20.16), which
+ * no bundler follows, so a browser bundle of @jepa/core never meets `node:worker_threads`.
+ */
+function nodeWorkerClass(): NodeWorkerClass | undefined {
+  const proc = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } };
+  const threads = proc.process?.getBuiltinModule?.('node:worker_threads') as { Worker?: NodeWorkerClass } | undefined;
+  return threads?.Worker;
+}
+
 /**
  * Why a second kernel thread cannot run here, or undefined when it can: it needs shared wasm
  * memory, `Atomics`, and a worker (Node's worker_threads, or a browser Worker on a
@@ -105,7 +126,7 @@ function isNode(): boolean {
  */
 export function threadsUnavailableReason(): string | undefined {
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return 'no SharedArrayBuffer/Atomics';
-  if (isNode()) return undefined;
+  if (isNode()) return nodeWorkerClass() ? undefined : 'no worker_threads (process.getBuiltinModule needs Node >= 20.16)';
   const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
   if (typeof g.Worker !== 'function') return 'no Worker';
   if (g.crossOriginIsolated !== true) return 'page not crossOriginIsolated';
@@ -115,8 +136,8 @@ export function threadsUnavailableReason(): string | undefined {
 /** Starts the worker thread and hands it the module and memory. */
 export async function startKernelWorker(init: KernelWorkerInit): Promise<KernelWorker> {
   if (isNode()) {
-    const spec = 'node:worker_threads';
-    const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
+    const Worker = nodeWorkerClass();
+    if (!Worker) throw new Error('kernel worker: no worker_threads (process.getBuiltinModule needs Node >= 20.16)');
     // execArgv: [] so that the parent's flags (--input-type, --import loaders) do not apply to the script.
     const w = new Worker(NODE_SOURCE, { eval: true, name: 'jepa-wasm-kernels', execArgv: [] });
     const ready = new Promise<void>((resolve, reject) => {
