@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setWasmFastKernels, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
+import { setWasmFastKernels, splitPlan, SplitMode, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -62,6 +62,27 @@ function relativeError(ours: Float32Array, ref: { value: Float64Array; scale: Fl
   for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - ref.value[i]!) / Math.max(ref.scale[i]!, 1e-30));
   return worst;
 }
+
+describe('splitPlan', () => {
+  it('cuts batches when there are 8 or more, else the longer of rows and columns, covering each once', () => {
+    expect(splitPlan(96, 64, 64)).toEqual({ mode: SplitMode.Batches, per: 12, chunks: 8, units: 96 });
+    expect(splitPlan(9, 64, 64)).toEqual({ mode: SplitMode.Batches, per: 2, chunks: 5, units: 9 });
+    // 2048 rows: 512 row units of 4, 64 per chunk.
+    expect(splitPlan(1, 2048, 192)).toEqual({ mode: SplitMode.Rows, per: 256, chunks: 8, units: 512 });
+    // A weight gradient [96, 3200] x [3200, 384]: 48 column panels of 8, 6 per chunk.
+    expect(splitPlan(1, 96, 384)).toEqual({ mode: SplitMode.Columns, per: 48, chunks: 8, units: 48 });
+    // 70 columns: 9 panels, 2 per chunk, 5 chunks (the last one panel, 6 columns).
+    expect(splitPlan(3, 3, 70)).toEqual({ mode: SplitMode.Columns, per: 16, chunks: 5, units: 9 });
+    for (const [batch, m, n] of [[1, 5, 5], [2, 130, 71], [1, 3, 1000], [7, 1, 9]] as const) {
+      const p = splitPlan(batch, m, n);
+      const extent = p.mode === SplitMode.Batches ? batch : p.mode === SplitMode.Rows ? m : n;
+      expect(p.per * (p.chunks - 1)).toBeLessThan(extent);
+      expect(p.per * p.chunks).toBeGreaterThanOrEqual(extent);
+      if (p.mode === SplitMode.Rows) expect(p.per % 4).toBe(0);
+      if (p.mode === SplitMode.Columns) expect(p.per % 8).toBe(0);
+    }
+  });
+});
 
 describe('fast wasm BatchMatMul', () => {
   beforeAll(async () => {
@@ -192,9 +213,12 @@ describe('fast wasm BatchMatMul on two threads', () => {
   });
 
   // Every product split (thresholds 0), including batch-1 untransposed ones: odd sizes, all
-  // transposes, batches split in two (even, or >= 8) and rows split at a multiple of 4 (batch 1, 3).
+  // transposes, batches split in two (even, or >= 8), rows split at a multiple of 4 and columns at a
+  // multiple of 8 (batch 1, 3).
   const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = [];
-  const mkn: Array<[number, number, number]> = [[1, 7, 5], [3, 13, 9], [5, 22, 13], [13, 1, 65], [65, 64, 22], [130, 33, 71], [4, 8, 8], [9, 5, 3]];
+  // K above the kernel's 256-deep blocks (partial sums carried through C), and few rows with many
+  // columns (split by columns).
+  const mkn: Array<[number, number, number]> = [[1, 7, 5], [3, 13, 9], [5, 22, 13], [13, 1, 65], [65, 64, 22], [130, 33, 71], [4, 8, 8], [9, 5, 3], [3, 300, 70], [70, 520, 9], [6, 257, 17]];
   for (const ta of [false, true]) {
     for (const tb of [false, true]) {
       mkn.forEach(([m, k, n], c) => {

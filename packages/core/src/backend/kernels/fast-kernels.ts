@@ -15,7 +15,7 @@ import { BATCH_MATMUL_MT_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './wasm-ke
 
 interface KernelExports {
   heap_base(): number;
-  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number): void;
+  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernel uses. */
@@ -113,28 +113,50 @@ function stopThreads(r: Runner): void {
   r.worker.terminate();
 }
 
+/** Depth of the kernel's blocks of K (`KC` in batch-matmul.c): its scratch holds one block of packed B. */
+const KC = 256;
+
 /** Chunks a split product is cut into: enough for the threads to even out a late or slow worker. */
 const CHUNKS = 8;
 let generation = 0;
 
 /**
- * Runs `batch_matmul` over the whole product: on this thread, or cut into chunks (batches when
- * there are at least 8, else output rows at a multiple of 4) that this thread and the worker claim
- * one at a time (kernel-worker.ts); this thread waits only for chunks the worker has claimed. Every
- * element is summed the same way whichever thread computes it.
+ * How a split product is cut: whole batches when there are at least {@link CHUNKS}, else output
+ * rows (multiples of 4) when it has at least as many rows as columns, else output columns
+ * (multiples of 8: the weight gradients, few rows and a long K, where each thread then packs only
+ * its part of B instead of all of it).
+ */
+export const SplitMode = { Batches: 0, Rows: 1, Columns: 2 } as const;
+/** One of {@link SplitMode}'s values. */
+export type SplitMode = (typeof SplitMode)[keyof typeof SplitMode];
+
+/** The split of a product: by what, how many units (batches, rows or columns) per chunk, how many chunks. */
+export function splitPlan(batch: number, m: number, n: number, chunks = CHUNKS): { mode: SplitMode; per: number; chunks: number; units: number } {
+  if (batch >= chunks) {
+    const per = Math.ceil(batch / chunks);
+    return { mode: SplitMode.Batches, per, chunks: Math.ceil(batch / per), units: batch };
+  }
+  const [mode, step, extent]: [SplitMode, number, number] = m >= n ? [SplitMode.Rows, 4, m] : [SplitMode.Columns, 8, n];
+  const per = Math.ceil(Math.ceil(extent / step) / chunks) * step;
+  return { mode, per, chunks: Math.ceil(extent / per), units: Math.ceil(extent / step) };
+}
+
+/**
+ * Runs `batch_matmul` over the whole product: on this thread, or cut into chunks
+ * ({@link splitPlan}) that this thread and the worker claim one at a time (kernel-worker.ts); this
+ * thread waits only for chunks the worker has claimed. Every element is summed the same way
+ * whichever thread computes it.
  */
 function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, split: boolean): void {
   const f = r.exports.batch_matmul;
   const ctl = r.ctl;
-  const byRows = batch < CHUNKS;
-  const units = byRows ? Math.ceil(m / 4) : batch;
-  if (!split || !ctl || units < 2) {
-    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m);
+  const plan = splitPlan(batch, m, n);
+  if (!split || !ctl || plan.units < 2) {
+    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n);
     return;
   }
-  const per = byRows ? Math.ceil(units / CHUNKS) * 4 : Math.ceil(batch / CHUNKS);
-  const chunks = Math.ceil((byRows ? m : batch) / per);
-  const args = [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, byRows ? 1 : 0, per, chunks];
+  const { mode, per, chunks } = plan;
+  const args = [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, chunks];
   for (let i = 0; i < args.length; i++) ctl[CTL.args + i] = args[i]!;
   ctl[CTL.op] = 1;
   ctl[CTL.failed] = 0;
@@ -144,10 +166,13 @@ function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: nu
   Atomics.store(ctl, CTL.next, tag);
   Atomics.add(ctl, CTL.gen, 1);
   Atomics.notify(ctl, CTL.gen);
+  const extent = mode === SplitMode.Batches ? batch : mode === SplitMode.Rows ? m : n;
   const run = (chunk: number) => {
     const lo = chunk * per;
-    const hi = Math.min(byRows ? m : batch, lo + per);
-    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, byRows ? 0 : lo, byRows ? batch : hi, byRows ? lo : 0, byRows ? hi : m);
+    const hi = Math.min(extent, lo + per);
+    if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n);
+    else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n);
+    else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi);
   };
   let mine = 0;
   for (;;) {
@@ -199,7 +224,7 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     const aLen = batchA * m * kA;
     const bLen = batchB * kA * n;
     const cLen = batch * m * n;
-    const sLen = kA * (Math.ceil(n / 8) * 8 + 4) + 32;
+    const sLen = Math.min(kA, KC) * (Math.ceil(n / 8) * 8 + 4) + 32;
     const aOff = r.base >> 2;
     const bOff = aOff + ((aLen + 3) & ~3);
     const cOff = bOff + ((bLen + 3) & ~3);

@@ -7,7 +7,8 @@
 
 /**
  * Control block layout (int32 slots at the start of the kernel heap), shared with fast-kernels.ts.
- * A product is cut into chunks (batches, or output rows at a multiple of 4); both threads claim
+ * A product is cut into chunks (batches, output rows at a multiple of 4, or output columns at a
+ * multiple of 8); both threads claim
  * chunks with a compare-and-swap on `next` (generation << 16 | next chunk), so when the worker is
  * slow to wake (the other core busy) the main thread simply takes more of them.
  */
@@ -22,7 +23,7 @@ export const CTL = {
   op: 3,
   /** 1 + the chunk whose call threw in the worker (the main thread computes it again), else 0. */
   failed: 4,
-  /** A, B, C, scratch, batch, batchA, batchB, M, K, N, transA, transB, byRows, perChunk, chunks. */
+  /** A, B, C, scratch, batch, batchA, batchB, M, K, N, transA, transB, split mode, perChunk, chunks. */
   args: 5,
   /** Slots reserved (bytes = 4 x this). */
   size: 32,
@@ -65,13 +66,13 @@ function start(d, post) {
           continue;
         }
         // Claimed: the main thread waits for this chunk, so the arguments stay put until it is done.
-        const batch = c[a + 4], m = c[a + 7], per = c[a + 13];
-        const byRows = c[a + 12] === 1;
+        // mode (fast-kernels.ts SplitMode): 0 batches, 1 rows, 2 columns.
+        const batch = c[a + 4], m = c[a + 7], n = c[a + 9], mode = c[a + 12], per = c[a + 13];
         const lo = chunk * per;
-        const hi = Math.min(byRows ? m : batch, lo + per);
+        const hi = Math.min(mode === 0 ? batch : mode === 1 ? m : n, lo + per);
         try {
-          f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], c[a + 9], c[a + 10], c[a + 11],
-            byRows ? 0 : lo, byRows ? batch : hi, byRows ? lo : 0, byRows ? hi : m);
+          f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], n, c[a + 10], c[a + 11],
+            mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n);
         } catch (e) {
           c[${CTL.failed}] = chunk + 1;
         }
