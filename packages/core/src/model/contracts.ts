@@ -30,7 +30,9 @@ export interface EncodeOptions {
  * Shape legend: `B` batch, `N` tokens, `D` width, `K` kept tokens.
  */
 export interface Encoder<Input> {
+  /** Width `D` of the output tokens. */
   readonly embedDim: number;
+  /** The token grid of a full input (e.g. `[H/p, W/p]`); `N` is its product. */
   readonly grid: Grid;
   /**
    * @param keep optional token index sets, each `[B, K]`: the blocks see only these tokens

@@ -3,13 +3,25 @@ import { loadPrefixedStrict } from '../nn/state-dict-diff.js';
 
 /** The three modules of a JEPA, whatever the modality. */
 export interface JepaModuleSet {
+  /** The encoder trained by gradients (official `encoder`). */
   readonly contextEncoder: Module;
+  /**
+   * The encoder that gives the targets (official `target_encoder`, usually an EMA of the context encoder).
+   */
   readonly targetEncoder: Module;
+  /** Predicts target tokens from context tokens (official `predictor`). */
   readonly predictor: Module;
 }
 
 /** The modules under their official checkpoint names: `encoder`, `predictor`, `target_encoder`. */
-export function jepaCheckpointParts(modules: JepaModuleSet): { encoder: Module; predictor: Module; target_encoder: Module } {
+export function jepaCheckpointParts(modules: JepaModuleSet): {
+  /** The context encoder. */
+  encoder: Module;
+  /** The predictor. */
+  predictor: Module;
+  /** The target encoder. */
+  target_encoder: Module;
+} {
   return { encoder: modules.contextEncoder, predictor: modules.predictor, target_encoder: modules.targetEncoder };
 }
 
@@ -18,7 +30,14 @@ export function jepaCheckpointParts(modules: JepaModuleSet): { encoder: Module; 
  * and `target_encoder.` prefixes (PyTorch layout), a strict `loadStateDict` that checks all three
  * modules before writing any, and `dispose()` of all three.
  */
-export function jepaModuleState(modules: JepaModuleSet): { stateDict(): StateDict; loadStateDict(dict: StateDict, source?: string): void; dispose(): void } {
+export function jepaModuleState(modules: JepaModuleSet): {
+  /** Every tensor of the three modules under `encoder.`, `predictor.` and `target_encoder.` keys, PyTorch layout. */
+  stateDict(): StateDict;
+  /** Loads such a dict strictly: every key of all three modules is checked before any is written. */
+  loadStateDict(dict: StateDict, source?: string): void;
+  /** Disposes the three modules. */
+  dispose(): void;
+} {
   const parts = jepaCheckpointParts(modules);
   return {
     stateDict() {

@@ -42,6 +42,7 @@ export function maskTokenPerGenerator(generator: number): JepaPredictorCondition
 
 /** Sizes of a {@link JepaPredictor}; defaults follow the official I-JEPA predictor. */
 export interface JepaPredictorOptions {
+  /** The encoder's token grid (positions of context and target tokens index into it). */
   readonly grid: Grid;
   /** Width of the encoder tokens it reads and predicts. */
   readonly embedDim: number;
@@ -49,9 +50,13 @@ export interface JepaPredictorOptions {
   readonly predictorEmbedDim?: number;
   /** Official default 6 (I-JEPA configs use 12 for ViT-H). */
   readonly depth?: number;
+  /** Attention heads; must divide `predictorEmbedDim`. */
   readonly numHeads: number;
+  /** MLP hidden width as a multiple of the predictor width (default 4). */
   readonly mlpRatio?: number;
+  /** Bias on the fused qkv projections (default true). */
   readonly qkvBias?: boolean;
+  /** LayerNorm epsilon (default 1e-6). */
   readonly layerNormEps?: number;
   /**
    * Number of learned mask tokens. 1 gives the I-JEPA name `mask_token`; more give V-JEPA's
@@ -74,16 +79,26 @@ export interface JepaPredictorOptions {
  * Shape legend: `B` batch, `D` encoder width, `Kc` context tokens, `Kt` target tokens.
  */
 export class JepaPredictor extends Module implements Predictor<JepaPredictorCondition> {
+  /** The encoder's token grid. */
   readonly grid: Grid;
+  /** Tokens of a full grid: the product of `grid`. */
   readonly numTokens: number;
+  /** The predictor's own width. */
   readonly predictorEmbedDim: number;
+  /** Projection from the encoder width to the predictor width (`predictor_embed`). */
   readonly predictorEmbed: Linear;
+  /** The learned mask tokens `[1, 1, predictorEmbedDim]`, one per mask generator. */
   readonly maskTokens: tf.Variable[] = [];
+  /** Fixed sin-cos positions at the predictor width (`predictor_pos_embed`). */
   readonly posEmbed: tf.Variable;
+  /** The predictor's transformer blocks (`predictor_blocks.i`). */
   readonly blocks: ModuleList<TransformerBlock>;
+  /** LayerNorm after the blocks (`predictor_norm`). */
   readonly norm: LayerNorm;
+  /** Projection back to the encoder width (`predictor_proj`). */
   readonly proj: Linear;
 
+  /** @param options Sizes; see {@link JepaPredictorOptions}. */
   constructor(readonly options: JepaPredictorOptions) {
     super();
     const width = options.predictorEmbedDim ?? 384;

@@ -11,8 +11,13 @@ import type { TokenEmbedding } from './token-embedding.js';
  */
 export class LinearTokenEmbedding extends Module implements TokenEmbedding<tf.Tensor3D> {
   readonly grid: Grid;
+  /** The projection `C -> D` (`proj`). */
   readonly proj: Linear;
 
+  /**
+   * @param length Sequence length `L` (the grid is `[L]`). @param inFeatures Features `C` per position.
+   * @param embedDim Token width `D`.
+   */
   constructor(readonly length: number, readonly inFeatures: number, readonly embedDim: number) {
     super();
     this.grid = [length];

@@ -11,7 +11,9 @@ import type { TokenEmbedding } from './token-embedding.js';
 
 /** Sizes of a {@link TransformerEncoder}; defaults are the official JEPA ones. */
 export interface TransformerEncoderOptions {
+  /** Number of transformer blocks. */
   readonly depth: number;
+  /** Attention heads per block; must divide the embedding's width. */
   readonly numHeads: number;
   /** Default 4. */
   readonly mlpRatio?: number;
@@ -39,12 +41,21 @@ export interface TransformerEncoderOptions {
 export class TransformerEncoder<Input> extends Module implements Encoder<Input> {
   readonly embedDim: number;
   readonly grid: Grid;
+  /** Tokens of a full input: the product of `grid`. */
   readonly numTokens: number;
+  /** Fixed sin-cos positions `[1, N, D]` (`pos_embed`; saved, never trained). */
   readonly posEmbed: tf.Variable;
+  /** The token embedding (`patch_embed`). */
   readonly embedding: TokenEmbedding<Input>;
+  /** The transformer blocks (`blocks.i`). */
   readonly blocks: ModuleList<TransformerBlock>;
+  /** The final LayerNorm (`norm`). */
   readonly norm: LayerNorm;
 
+  /**
+   * @param embedding Turns raw input into tokens; gives the width and grid. @param options Depth, heads and
+   * the block options.
+   */
   constructor(embedding: TokenEmbedding<Input>, readonly options: TransformerEncoderOptions) {
     super();
     const { depth, numHeads } = options;

@@ -9,11 +9,19 @@ import { Module } from './module.js';
  * Parameter names: `qkv.weight`, `qkv.bias`, `proj.weight`, `proj.bias`.
  */
 export class Attention extends Module {
+  /** Fused query, key and value projection `D -> 3D`. */
   readonly qkv: Linear;
+  /** Output projection `D -> D`. */
   readonly proj: Linear;
+  /** Width of one head: `dim / numHeads`. */
   readonly headDim: number;
+  /** Logit scale `headDim ** -0.5`. */
   readonly scale: number;
 
+  /**
+   * @param dim Token width `D`; must be divisible by `numHeads`. @param numHeads Attention heads. @param
+   * qkvBias Whether `qkv` has a bias (official ViTs: true).
+   */
   constructor(readonly dim: number, readonly numHeads: number, qkvBias = true) {
     super();
     if (!Number.isInteger(numHeads) || numHeads <= 0 || dim % numHeads !== 0) {

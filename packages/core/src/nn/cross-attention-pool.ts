@@ -16,10 +16,17 @@ import { Module } from './module.js';
 
 /** Multi-head cross-attention of queries on tokens (official `CrossAttention`; names `q`, `kv`). */
 export class CrossAttention extends Module {
+  /** Query projection `D -> D`. */
   readonly q: Linear;
+  /** Fused key and value projection `D -> 2D`. */
   readonly kv: Linear;
+  /** Width of one head: `dim / numHeads`. */
   readonly headDim: number;
 
+  /**
+   * @param dim Width `D` of queries and tokens; must be divisible by `numHeads`. @param numHeads Attention
+   * heads.
+   */
   constructor(readonly dim: number, readonly numHeads: number) {
     super();
     if (!Number.isInteger(numHeads) || numHeads <= 0 || dim % numHeads !== 0) {
@@ -61,9 +68,13 @@ export class CrossAttention extends Module {
 
 /** `q + xattn(q, norm1(x))`, then `+ mlp(norm2(.))` (official `CrossAttentionBlock`). */
 export class CrossAttentionBlock extends Module {
+  /** LayerNorm of the attended tokens. */
   readonly norm1: LayerNorm;
+  /** Cross-attention of the queries on the normed tokens. */
   readonly xattn: CrossAttention;
+  /** LayerNorm before the MLP. */
   readonly norm2: LayerNorm;
+  /** The MLP of width `dim * mlpRatio`. */
   readonly mlp: Mlp;
 
   constructor(dim: number, numHeads: number, mlpRatio: number, layerNormEps: number) {
@@ -85,7 +96,9 @@ export class CrossAttentionBlock extends Module {
 
 /** The learned query and its cross-attention block (official `AttentivePooler`, one query, depth 1). */
 export class AttentivePooler extends Module {
+  /** The learned query `[1, 1, D]` (`query_tokens`). */
   readonly queryTokens: tf.Variable;
+  /** The block the query attends through (`cross_attention_block`). */
   readonly crossAttentionBlock: CrossAttentionBlock;
 
   constructor(dim: number, numHeads: number, mlpRatio: number, layerNormEps: number) {

@@ -20,11 +20,16 @@ import { LINEAR } from './parameter-layout.js';
  * PyTorch does, uniform in `+-1/sqrt(H)`. Shape legend: `B` batch, `I` input size, `H` hidden size.
  */
 export class GruCell extends Module {
+  /** Input-to-hidden weights `[I, 3H]` (PyTorch `weight_ih` `[3H, I]`). */
   readonly weightIh: tf.Variable;
+  /** Hidden-to-hidden weights `[H, 3H]` (PyTorch `weight_hh` `[3H, H]`). */
   readonly weightHh: tf.Variable;
+  /** Input-side gate biases `[3H]` (`bias_ih`). */
   readonly biasIh: tf.Variable;
+  /** Hidden-side gate biases `[3H]` (`bias_hh`). */
   readonly biasHh: tf.Variable;
 
+  /** @param inputSize Input features `I` per step. @param hiddenSize State width `H`. */
   constructor(readonly inputSize: number, readonly hiddenSize: number) {
     super();
     for (const [name, value] of Object.entries({ inputSize, hiddenSize })) {

@@ -21,15 +21,22 @@ export function layerNorm(x: tf.Tensor, eps: number, weight?: tf.Tensor, bias?: 
 
 /** LayerNorm with affine weight and bias (official JEPA eps: 1e-6). */
 export class LayerNorm extends Module {
+  /** Scale `[dim]`, initialised to ones. */
   readonly weight: tf.Variable;
+  /** Shift `[dim]`, initialised to zeros. */
   readonly bias: tf.Variable;
 
+  /**
+   * @param dim Width of the normalised last dimension. @param eps Added to the variance before the square
+   * root.
+   */
   constructor(readonly dim: number, readonly eps = 1e-6) {
     super();
     this.weight = this.addParameter('weight', tf.ones([dim]));
     this.bias = this.addParameter('bias', tf.zeros([dim]));
   }
 
+  /** Normalises the last dimension of `x` (mean 0, variance 1), then scales and shifts it. */
   apply<T extends tf.Tensor>(x: T): T {
     return layerNorm(x, this.eps, this.weight, this.bias) as T;
   }

@@ -18,9 +18,15 @@ export interface LinearOptions {
  * `y = x W + b`. The weight is stored `[in, out]` (PyTorch name `weight`, layout `[out, in]`).
  */
 export class Linear extends Module {
+  /** Weight `[in, out]` (PyTorch `weight` `[out, in]`), truncated-normal initialised. */
   readonly weight: tf.Variable;
+  /** Bias `[out]`, zero-initialised; null when built with `bias: false`. */
   readonly bias: tf.Variable | null;
 
+  /**
+   * @param inFeatures Width of the input's last dimension. @param outFeatures Width of the output's last
+   * dimension.
+   */
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
     if (!Number.isInteger(inFeatures) || inFeatures <= 0 || !Number.isInteger(outFeatures) || outFeatures <= 0) {

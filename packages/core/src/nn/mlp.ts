@@ -5,7 +5,9 @@ import { Module } from './module.js';
 
 /** Two-layer MLP with exact GELU: `fc2(gelu(fc1(x)))`. */
 export class Mlp extends Module {
+  /** `dim -> hiddenDim`. */
   readonly fc1: Linear;
+  /** `hiddenDim -> dim`. */
   readonly fc2: Linear;
 
   constructor(dim: number, hiddenDim: number) {
@@ -14,7 +16,7 @@ export class Mlp extends Module {
     this.fc2 = this.addModule('fc2', new Linear(hiddenDim, dim));
   }
 
-  /** @param x `[B, N, D]` */
+  /** `fc2(gelu(fc1(x)))` over the last dimension. @param x `[B, N, D]` */
   apply(x: tf.Tensor3D): tf.Tensor3D {
     return tf.tidy(() => this.fc2.apply(gelu(this.fc1.apply(x)) as tf.Tensor3D));
   }

@@ -5,7 +5,9 @@ import { StateDictMismatchError } from './state-dict-mismatch-error.js';
 
 /** A named trainable (or frozen) tensor of a module. */
 export interface Parameter {
+  /** The tensor that holds the values, in this library's layout. */
   readonly variable: tf.Variable;
+  /** How the values convert to and from PyTorch's layout in state dicts. */
   readonly layout: ParameterLayout;
   /** False for fixed tables (sin-cos positions): saved and loaded, never optimised. */
   readonly trainable: boolean;

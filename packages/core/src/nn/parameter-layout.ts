@@ -13,7 +13,9 @@ export type ParameterLayout =
   | { readonly kind: 'linear' }
   | { readonly kind: 'conv'; readonly kernel: readonly number[]; readonly inChannels: number };
 
+/** The layout of parameters stored the same way here and in PyTorch (biases, norms, tokens, tables). */
 export const PLAIN: ParameterLayout = { kind: 'plain' };
+/** The layout of `Linear` weights: `[in, out]` here, `[out, in]` in PyTorch. */
 export const LINEAR: ParameterLayout = { kind: 'linear' };
 
 /** The shape PyTorch uses for a parameter stored here with `shape`. */

@@ -19,7 +19,12 @@ export function diffStateDict(expected: Record<string, readonly number[]>, dict:
 
 /** Something with a strict PyTorch-layout state dict (a `Module`). */
 export interface StateDictHolder {
+  /** The PyTorch-layout shape of every parameter, by dotted name. */
   stateDictShapes(): Record<string, number[]>;
+  /**
+   * Loads PyTorch-layout tensors by dotted name; throws (loading nothing) unless keys and shapes match
+   * exactly.
+   */
   loadStateDict(dict: Record<string, tf.Tensor>, source?: string): void;
 }
 

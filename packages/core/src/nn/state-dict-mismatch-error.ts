@@ -1,7 +1,10 @@
 /** One key whose shape differs between a state dict and the model it is loaded into. */
 export interface ShapeMismatch {
+  /** Dotted parameter name. */
   readonly key: string;
+  /** Shape the model has. */
   readonly expected: readonly number[];
+  /** Shape the state dict has. */
   readonly actual: readonly number[];
 }
 
@@ -9,6 +12,7 @@ export interface ShapeMismatch {
 export interface StateDictReport {
   readonly missing: ReadonlyArray<{ key: string; shape: readonly number[] }>;
   readonly unexpected: ReadonlyArray<{ key: string; shape: readonly number[] }>;
+  /** Keys present in both with different shapes. */
   readonly mismatched: readonly ShapeMismatch[];
 }
 
@@ -19,6 +23,7 @@ const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
  * mismatched key with shapes. Nothing is loaded when it is thrown.
  */
 export class StateDictMismatchError extends Error {
+  /** Every difference found, for programs that want more than the message. */
   readonly report: StateDictReport;
 
   constructor(report: StateDictReport, source?: string) {

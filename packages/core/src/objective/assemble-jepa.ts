@@ -5,15 +5,19 @@ import { Jepa, type JepaParts } from './jepa.js';
 
 /** What {@link assembleJepa} builds: the three modules, the objective over them, and checkpoint-style state. */
 export interface AssembledJepa<Input, Condition, E extends Encoder<Input> & Module, P extends Predictor<Condition> & Module> {
+  /** The encoder the objective trains. */
   readonly contextEncoder: E;
   /** A second encoder of the same architecture, starting as a copy of the context encoder. */
   readonly targetEncoder: E;
+  /** The predictor, built for the context encoder's grid and width. */
   readonly predictor: P;
+  /** The objective over the three modules. */
   readonly jepa: Jepa<Input, Condition>;
   /** All weights with the official checkpoint prefixes `encoder.`, `predictor.`, `target_encoder.` (PyTorch layout). */
   stateDict(): StateDict;
   /** Strict load of {@link stateDict}-style keys: lists every difference and loads nothing on error. */
   loadStateDict(dict: StateDict, source?: string): void;
+  /** Disposes the three modules. */
   dispose(): void;
 }
 

@@ -15,7 +15,12 @@ export type NamedVariables = ReadonlyArray<readonly [string, tf.Variable]>;
  * frozen encoder, a target encoder) are read but get no gradient. Parameters the loss does not
  * reach get no entry. The caller disposes `loss` and every gradient.
  */
-export function namedGradients(loss: () => tf.Scalar, parameters: NamedVariables): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
+export function namedGradients(loss: () => tf.Scalar, parameters: NamedVariables): {
+  /** The loss value. */
+  loss: tf.Scalar;
+  /** The gradient of each parameter the loss reaches, by name. */
+  grads: Record<string, tf.Tensor>;
+} {
   if (!Array.isArray(parameters) || parameters.length === 0) {
     throw new Error('namedGradients: no parameters to differentiate; pass [name, variable] pairs, e.g. module.trainableParameters(\'predictor.\').map(([name, p]) => [name, p.variable]).');
   }
@@ -30,7 +35,9 @@ export function namedGradients(loss: () => tf.Scalar, parameters: NamedVariables
 
 /** Hyper-parameters of one optimizer update. */
 export interface UpdateHyperParameters {
+  /** Learning rate of this update. */
   readonly lr: number;
+  /** Decoupled weight decay of this update (applied to the parameters the optimizer decays). */
   readonly weightDecay: number;
   /**
    * Clip the gradient norm of each module to this value, a module being the first segment of the
@@ -44,6 +51,7 @@ export interface UpdateHyperParameters {
 export interface GuardedUpdateOptions extends UpdateHyperParameters {
   /** The variables to update, by the names `optimizer` knows them under. */
   readonly parameters: NamedVariables;
+  /** The optimizer that applies the update (e.g. {@link AdamW}). */
   readonly optimizer: Optimizer;
 }
 
@@ -88,6 +96,10 @@ export function guardedUpdate(loss: () => tf.Scalar, options: GuardedUpdateOptio
 
 /** Thrown before an update whose loss or gradients are NaN or infinite; no weight was changed. */
 export class NonFiniteLossError extends Error {
+  /**
+   * @param loss The loss read back before the update. @param gradNorm The global gradient norm before
+   * clipping.
+   */
   constructor(readonly loss: number, readonly gradNorm: number) {
     super(`Non-finite training signal (loss ${loss}, gradient norm ${gradNorm}); the update was skipped and the weights are unchanged. Lower the learning rate, enable gradient clipping, or check the input data for NaN.`);
     this.name = 'NonFiniteLossError';

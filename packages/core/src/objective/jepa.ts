@@ -29,8 +29,14 @@ export interface MaskSet<Condition = never> {
 
 /** What {@link Jepa} is made of. It knows nothing about pixels, nor about what the condition holds. */
 export interface JepaParts<Input, Condition = undefined> {
+  /** The encoder that sees only the context tokens; trained by the gradients. */
   readonly contextEncoder: Encoder<Input> & Module;
+  /**
+   * The encoder that sees the full input and gives the targets; must be a different module from the context
+   * encoder.
+   */
   readonly targetEncoder: Encoder<Input> & Module;
+  /** Predicts the target tokens from the context tokens. */
   readonly predictor: Predictor<Condition> & Module;
   /** `smooth_l1` (I-JEPA, default), `l1` (V-JEPA) or a custom loss. */
   readonly loss?: LossName | RegressionLoss;
@@ -63,10 +69,15 @@ export interface StepHyperParameters extends UpdateHyperParameters {
 export interface JepaForward {
   /** `[B, N, D]` target encoder output before the layer norm. */
   readonly targetFull: tf.Tensor3D;
+  /** One entry per mask generator, in the order of the `MaskSet`s. */
   readonly perGenerator: ReadonlyArray<{
+    /** `[B * context.length, Kc, D]` context encoder output. */
     readonly context: tf.Tensor3D;
+    /** `[B * target.length * context.length, Kt, D]` predicted target tokens. */
     readonly prediction: tf.Tensor3D;
+    /** The layer-normed targets gathered in the predictions' order (same shape). */
     readonly target: tf.Tensor3D;
+    /** The loss of this generator. */
     readonly loss: tf.Scalar;
   }>;
   /** Mean over generators. */
@@ -84,12 +95,19 @@ export interface JepaForward {
  * it through without reading it.
  */
 export class Jepa<Input, Condition = undefined> {
+  /** The encoder that sees only the context tokens (checkpoint prefix `encoder.`). */
   readonly contextEncoder: Encoder<Input> & Module;
+  /** The encoder that gives the targets (checkpoint prefix `target_encoder.`). */
   readonly targetEncoder: Encoder<Input> & Module;
+  /** Predicts the target tokens (checkpoint prefix `predictor.`). */
   readonly predictor: Predictor<Condition> & Module;
+  /** The regression loss between predictions and targets. */
   readonly lossFn: RegressionLoss;
+  /** Epsilon of the parameter-free layer norm on the targets. */
   readonly targetNormEps: number;
+  /** How the target encoder follows after each update. */
   readonly targetUpdate: TargetUpdate;
+  /** The predictor condition of a mask generator whose `MaskSet` carries none. */
   readonly conditionForGenerator?: (generator: number) => Condition | undefined;
 
   constructor(parts: JepaParts<Input, Condition>) {
@@ -123,7 +141,12 @@ export class Jepa<Input, Condition = undefined> {
   }
 
   /** Layer-normed target encoder tokens `[B, N, D]` (no gradient needed). */
-  targets(input: Input): { full: tf.Tensor3D; normed: tf.Tensor3D } {
+  targets(input: Input): {
+    /** `[B, N, D]` target encoder output before the layer norm. */
+    full: tf.Tensor3D;
+    /** `[B, N, D]` the same after the parameter-free layer norm: what the predictor predicts. */
+    normed: tf.Tensor3D;
+  } {
     return tf.tidy(() => {
       const full = this.targetEncoder.encode(input);
       return { full, normed: layerNorm(full, this.targetNormEps) as tf.Tensor3D };
@@ -166,7 +189,12 @@ export class Jepa<Input, Condition = undefined> {
    * Loss and gradients of the trainable parameters (by name), targets computed without a tape.
    * The caller disposes the returned tensors.
    */
-  lossAndGradients(input: Input, masks: MaskSet<Condition> | readonly MaskSet<Condition>[]): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
+  lossAndGradients(input: Input, masks: MaskSet<Condition> | readonly MaskSet<Condition>[]): {
+    /** The loss, averaged over mask generators. */
+    loss: tf.Scalar;
+    /** Gradients by parameter name (`encoder.*`, `predictor.*`). */
+    grads: Record<string, tf.Tensor>;
+  } {
     const sets = asList(masks);
     const normed = tf.tidy(() => this.targets(input).normed);
     try {

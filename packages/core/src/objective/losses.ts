@@ -20,5 +20,12 @@ export const l1Loss: RegressionLoss = (prediction, target) =>
   tf.tidy(() => tf.mean(tf.abs(tf.sub(prediction, target))) as tf.Scalar);
 
 /** Losses by name, for configs. */
-export const LOSSES = { smooth_l1: smoothL1Loss, l1: l1Loss } as const;
+export const LOSSES = {
+  /** {@link smoothL1Loss} (I-JEPA). */
+  smooth_l1: smoothL1Loss,
+  /** {@link l1Loss} (V-JEPA). */
+  l1: l1Loss,
+} as const;
+
+/** The name of a built-in loss: `smooth_l1` or `l1`. */
 export type LossName = keyof typeof LOSSES;

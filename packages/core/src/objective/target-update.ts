@@ -41,5 +41,12 @@ export const frozenTargetUpdate: TargetUpdate = {
 };
 
 /** Target updates by name, for configs: `ema` (official default) or `frozen`. */
-export const TARGET_UPDATES = { ema: emaTargetUpdate, frozen: frozenTargetUpdate } as const;
+export const TARGET_UPDATES = {
+  /** {@link emaTargetUpdate}. */
+  ema: emaTargetUpdate,
+  /** {@link frozenTargetUpdate}. */
+  frozen: frozenTargetUpdate,
+} as const;
+
+/** The name of a built-in target update: `ema` or `frozen`. */
 export type TargetUpdateName = keyof typeof TARGET_UPDATES;

@@ -3,8 +3,11 @@ import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link AdamW}; defaults are PyTorch's. */
 export interface AdamWOptions {
+  /** Decay of the first-moment average (default 0.9). */
   readonly beta1?: number;
+  /** Decay of the second-moment average (default 0.999). */
   readonly beta2?: number;
+  /** Added to the bias-corrected root of the second moment (default 1e-8). */
   readonly eps?: number;
   /**
    * Which parameters receive weight decay. Default: the official JEPA groups, i.e. every
@@ -33,8 +36,11 @@ interface Slot {
 export class AdamW implements Optimizer {
   private readonly slots = new Map<string, Slot>();
   private steps = 0;
+  /** Decay of the first-moment average. */
   readonly beta1: number;
+  /** Decay of the second-moment average. */
   readonly beta2: number;
+  /** Added to the bias-corrected root of the second moment. */
   readonly eps: number;
 
   constructor(parameters: ReadonlyArray<readonly [string, tf.Variable]>, options: AdamWOptions = {}) {
@@ -59,7 +65,12 @@ export class AdamW implements Optimizer {
   }
 
   /** Names of the parameters, in order, and whether each is decayed. */
-  groups(): Array<{ name: string; decay: boolean }> {
+  groups(): Array<{
+    /** Parameter name. */
+    name: string;
+    /** Whether weight decay applies to it. */
+    decay: boolean;
+  }> {
     return [...this.slots].map(([name, s]) => ({ name, decay: s.decay }));
   }
 
@@ -87,7 +98,12 @@ export class AdamW implements Optimizer {
   }
 
   /** Moments by `<name>.exp_avg` / `<name>.exp_avg_sq` (copies; the caller disposes) and the step count. */
-  stateDict(): { step: number; tensors: Record<string, tf.Tensor> } {
+  stateDict(): {
+    /** Updates applied so far. */
+    step: number;
+    /** The moments, `<name>.exp_avg` and `<name>.exp_avg_sq`. */
+    tensors: Record<string, tf.Tensor>;
+  } {
     const tensors: Record<string, tf.Tensor> = {};
     for (const [name, s] of this.slots) {
       tensors[`${name}.exp_avg`] = tf.clone(s.m);
@@ -114,6 +130,7 @@ export class AdamW implements Optimizer {
     this.steps = state.step;
   }
 
+  /** Disposes the moment tensors; the optimizer cannot step afterwards. */
   dispose(): void {
     for (const s of this.slots.values()) {
       s.m.dispose();

@@ -5,10 +5,15 @@
 
 /** Options of {@link warmupCosineLr} (official `WarmupCosineSchedule`). */
 export interface WarmupCosineOptions {
+  /** Updates of the linear warm-up. */
   readonly warmupSteps: number;
+  /** Updates of the whole run; the cosine reaches `finalLr` at the last one. */
   readonly totalSteps: number;
+  /** Learning rate at the start of the warm-up. */
   readonly startLr: number;
+  /** Learning rate at the end of the warm-up (the peak). */
   readonly refLr: number;
+  /** Learning rate at the end of the run (and the floor of the cosine). */
   readonly finalLr: number;
 }
 
@@ -27,8 +32,11 @@ export function warmupCosineLr(step: number, o: WarmupCosineOptions): number {
 
 /** Options of {@link cosineWeightDecay} (official `CosineWDSchedule`: 0.04 -> 0.4). */
 export interface CosineWeightDecayOptions {
+  /** Updates of the whole run; the cosine reaches `finalWeightDecay` at the last one. */
   readonly totalSteps: number;
+  /** Weight decay at the first update. */
   readonly refWeightDecay: number;
+  /** Weight decay at the last update. */
   readonly finalWeightDecay: number;
 }
 
@@ -41,8 +49,11 @@ export function cosineWeightDecay(step: number, o: CosineWeightDecayOptions): nu
 
 /** Options of {@link linearMomentum} (official EMA schedule, e.g. 0.996 -> 1.0). */
 export interface LinearMomentumOptions {
+  /** Updates over which the momentum moves from `start` to `end`. */
   readonly totalSteps: number;
+  /** Momentum of the first update. */
   readonly start: number;
+  /** Momentum after `totalSteps` updates (and after that). */
   readonly end: number;
 }
 

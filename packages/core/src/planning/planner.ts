@@ -12,6 +12,7 @@ export type PlanCost = (predicted: tf.Tensor4D, goal: tf.Tensor3D, start: tf.Ten
 
 /** What a planner is asked: reach `goal` from `start` under `model`, with `horizon` actions. */
 export interface PlanningProblem<Observation = tf.Tensor> {
+  /** The world model whose rollouts the planner searches through. */
   readonly model: WorldModel<Observation>;
   /** `[1, N, D]` the current latent state. */
   readonly start: tf.Tensor3D;
@@ -29,13 +30,17 @@ export interface PlanningProblem<Observation = tf.Tensor> {
 export interface Plan {
   /** `[H, A]` row-major: the actions, first to execute first. */
   readonly actions: Float32Array;
+  /** Actions in the plan (`H`). */
   readonly horizon: number;
+  /** Values per action (`A`). */
   readonly actionDim: number;
   /** Cost of `actions` under the model (as the planner scored it). */
   readonly cost: number;
   /** Planning compute: calls of `model.rollout`, and predicted latent steps (samples x horizon, summed). */
   readonly rolloutCalls: number;
+  /** Predicted latent steps spent (samples x horizon, summed over calls). */
   readonly predictedSteps: number;
+  /** Wall-clock seconds spent planning. */
   readonly seconds: number;
 }
 
@@ -43,5 +48,6 @@ export interface Plan {
 export interface Planner {
   /** e.g. `cem`, `mppi`. */
   readonly name: string;
+  /** Searches actions for `problem`, drawing samples from `rng`; returns the best plan found. */
   plan<Observation>(problem: PlanningProblem<Observation>, rng: Rng): Plan;
 }

@@ -10,7 +10,12 @@ export interface EppsPulleyOptions {
 }
 
 /** Defaults of {@link eppsPulley}, as `lejepa/univariate/epps_pulley.py: EppsPulley` (and MINIMAL.md's SIGReg). */
-export const EPPS_PULLEY_DEFAULTS = { tMax: 3, numKnots: 17 } as const;
+export const EPPS_PULLEY_DEFAULTS = {
+  /** Upper end of the integration grid. */
+  tMax: 3,
+  /** Knots on `[0, tMax]`, ends included. */
+  numKnots: 17,
+} as const;
 
 /** The knots, the standard normal characteristic function on them, and the quadrature weights (float64). */
 export interface EppsPulleyQuadrature {

@@ -13,13 +13,18 @@ import { varianceHingeLoss, type VarianceHingeOptions } from './variance-hinge-l
  */
 export interface RegularizerConfig {
   /** {@link varianceHingeLoss}; eb_jepa `std_coeff`. */
-  readonly variance?: { readonly weight: number } & VarianceHingeOptions;
+  readonly variance?: { /** Weight of the term in the total loss. */ readonly weight: number } & VarianceHingeOptions;
   /** {@link covarianceLoss}; eb_jepa `cov_coeff`. */
-  readonly covariance?: { readonly weight: number };
+  readonly covariance?: { /** Weight of the term in the total loss. */ readonly weight: number };
   /** {@link temporalSimilarityLoss} (needs `[B, T, D]` latents); eb_jepa `sim_coeff_t`. */
-  readonly temporal?: { readonly weight: number };
+  readonly temporal?: { /** Weight of the term in the total loss. */ readonly weight: number };
   /** {@link sigregLoss} with directions drawn from the `rng` passed to {@link regularizerTerms}; LeJEPA's lambda. */
-  readonly sigreg?: { readonly weight: number; readonly numDirections?: number } & EppsPulleyOptions;
+  readonly sigreg?: {
+    /** Weight of the term in the total loss. */
+    readonly weight: number;
+    /** Random directions drawn per call (default 256). */
+    readonly numDirections?: number;
+  } & EppsPulleyOptions;
 }
 
 /**
@@ -27,9 +32,12 @@ export interface RegularizerConfig {
  * std margin 1). Its inverse-dynamics term (idm_coeff 1) needs a model and is the world model's own.
  */
 export const EB_JEPA_TWO_ROOMS_REGULARIZERS = {
-  variance: { weight: 16, target: 1 },
-  covariance: { weight: 8 },
-  temporal: { weight: 12 },
+  /** `std_coeff` 16, std margin 1. */
+  variance: { /** `std_coeff`. */ weight: 16, /** The std margin. */ target: 1 },
+  /** `cov_coeff` 8. */
+  covariance: { /** `cov_coeff`. */ weight: 8 },
+  /** `sim_coeff_t` 12. */
+  temporal: { /** `sim_coeff_t`. */ weight: 12 },
 } as const satisfies RegularizerConfig;
 
 /** The names {@link regularizerTerms} gives its terms, in this order. */

@@ -6,11 +6,13 @@ import { checkFeatures } from './regularizer-checks.js';
 
 /** Directions given by the caller: `[D, K]`, used as they are (pass unit columns). */
 export interface GivenSigregDirections {
+  /** The `[D, K]` unit directions the features are projected on. */
   readonly directions: tf.Tensor2D;
 }
 
 /** Directions drawn for this call with {@link randomUnitDirections}. */
 export interface DrawnSigregDirections {
+  /** Source of the normal draws the directions are made from. */
   readonly rng: NormalSource;
   /** K, the number of random directions. Default 256 (MINIMAL.md's SIGReg; the README's quick start uses 1024). */
   readonly numDirections?: number;
@@ -20,7 +22,11 @@ export interface DrawnSigregDirections {
 export type SigregOptions = (GivenSigregDirections | DrawnSigregDirections) & EppsPulleyOptions;
 
 /** Defaults of {@link sigregLoss}, as the LeJEPA reference (MINIMAL.md's `SIGReg`, `EppsPulley`). */
-export const SIGREG_DEFAULTS = { numDirections: 256, ...EPPS_PULLEY_DEFAULTS } as const;
+export const SIGREG_DEFAULTS = {
+  /** Random directions the features are projected on. */
+  numDirections: 256,
+  ...EPPS_PULLEY_DEFAULTS,
+} as const;
 
 /**
  * SIGReg, Sketched Isotropic Gaussian Regularization (LeJEPA, Balestriero & LeCun 2025): pulls the

@@ -10,7 +10,12 @@ export interface VarianceHingeOptions {
 }
 
 /** Defaults of {@link varianceHingeLoss}, as eb_jepa `HingeStdLoss` (and VICReg). */
-export const VARIANCE_HINGE_DEFAULTS = { target: 1, eps: 1e-4 } as const;
+export const VARIANCE_HINGE_DEFAULTS = {
+  /** Target standard deviation of each feature. */
+  target: 1,
+  /** Added to the variance before the square root. */
+  eps: 1e-4,
+} as const;
 
 /**
  * Variance hinge (VICReg; eb_jepa `losses.py: HingeStdLoss`): pushes the standard deviation of
