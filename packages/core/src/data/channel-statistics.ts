@@ -1,7 +1,12 @@
 import type { LabeledImages } from './labeled-images.js';
 
 /** Per-channel mean and standard deviation of a set's pixels (e.g. to normalise an image folder), rounded to 6 decimals. */
-export function channelStatistics(dataset: LabeledImages): { mean: number[]; std: number[] } {
+export function channelStatistics(dataset: LabeledImages): {
+  /** Mean of each channel. */
+  mean: number[];
+  /** Standard deviation of each channel. */
+  std: number[];
+} {
   const { images, channels } = dataset;
   const sum = new Float64Array(channels);
   const squares = new Float64Array(channels);

@@ -30,7 +30,12 @@ export function takeBalanced(dataset: LabeledImages, limit: number | undefined):
  * more, and never all of them) are held out, the rest train. Deterministic: the same folder always
  * gives the same split, whatever the seed.
  */
-export function splitHeldOut(dataset: LabeledImages, fraction: number): { train: LabeledImages; heldOut: LabeledImages } {
+export function splitHeldOut(dataset: LabeledImages, fraction: number): {
+  /** The images that stay for training. */
+  train: LabeledImages;
+  /** The last `round(fraction * n)` images of each class. */
+  heldOut: LabeledImages;
+} {
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`splitHeldOut: fraction must be in (0, 1), got ${fraction}.`);
   const train: number[] = [];
   const heldOut: number[] = [];

@@ -9,9 +9,13 @@
  * Values are in `0..1` as decoders return them (e.g. `decodeImage` of @jepa/vision); normalising shifts them.
  */
 export interface ImageData32 {
+  /** Pixel values, `height * width * channels` of them, channels last. */
   readonly data: Float32Array;
+  /** Rows. */
   readonly height: number;
+  /** Columns. */
   readonly width: number;
+  /** Values per pixel (1 greyscale, 3 RGB). */
   readonly channels: number;
 }
 

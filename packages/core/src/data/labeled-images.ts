@@ -9,9 +9,13 @@ export interface LabeledImages {
   readonly images: Float32Array;
   /** `[count]` class indices into `classNames`. */
   readonly labels: Int32Array;
+  /** Number of images. */
   readonly count: number;
+  /** Rows of every image. */
   readonly height: number;
+  /** Columns of every image. */
   readonly width: number;
+  /** Values per pixel of every image. */
   readonly channels: number;
   /** Class names, index = label. */
   readonly classNames: readonly string[];

@@ -26,6 +26,7 @@ import { shuffleInPlace } from '../random/uniform-source.js';
 export interface AttentiveClassifierOptions {
   /** Token width `D`. */
   readonly dim: number;
+  /** Classes `C` (logits per example). */
   readonly numClasses: number;
   /** Attention heads (official: the encoder's). Default 1. */
   readonly numHeads?: number;
@@ -45,9 +46,12 @@ export interface AttentiveClassifierOptions {
  * PyTorch's default uniform init for the final Linear.
  */
 export class AttentiveClassifier extends Module {
+  /** Pools the tokens into one (`pooler.*`). */
   readonly pooler: AttentivePooler;
+  /** Maps the pooled token to class logits (`linear.*`). */
   readonly linear: Linear;
 
+  /** @param options Sizes and the init seed; see {@link AttentiveClassifierOptions}. */
   constructor(readonly options: AttentiveClassifierOptions) {
     super();
     const { dim, numClasses } = options;
@@ -118,21 +122,33 @@ export interface AttentiveProbeConfig {
 
 /** Defaults of {@link AttentiveProbeConfig}. */
 export const ATTENTIVE_PROBE_DEFAULTS = {
+  /** {@inheritDoc AttentiveProbeConfig.numHeads} */
   numHeads: 1,
+  /** MLP hidden width as a multiple of `D`. */
   mlpRatio: 4,
+  /** {@inheritDoc AttentiveProbeConfig.epochs} */
   epochs: 20,
+  /** {@inheritDoc AttentiveProbeConfig.batchSize} */
   batchSize: 16,
+  /** {@inheritDoc AttentiveProbeConfig.lr} */
   lr: 0.001,
+  /** {@inheritDoc AttentiveProbeConfig.finalLr} */
   finalLr: 0,
+  /** Weight decay at the start (cosine to `finalWeightDecay`). */
   weightDecay: 0.01,
+  /** {@inheritDoc AttentiveProbeConfig.finalWeightDecay} */
   finalWeightDecay: 1e-6,
+  /** {@inheritDoc AttentiveProbeConfig.warmupSteps} */
   warmupSteps: 0,
+  /** {@inheritDoc AttentiveProbeConfig.seed} */
   seed: 0,
 } as const satisfies Omit<Required<AttentiveProbeConfig>, 'numTokens' | 'numClasses'>;
 
 /** How an {@link AttentiveProbe} was trained. */
 export interface AttentiveProbeTraining {
+  /** Passes over the train set. */
   readonly epochs: number;
+  /** Optimizer updates. */
   readonly steps: number;
   /** Mean cross-entropy over each epoch's batches, in order. */
   readonly epochLosses: readonly number[];

@@ -16,7 +16,12 @@ export interface CollapseConfig {
 }
 
 /** Defaults of {@link CollapseConfig}. */
-export const COLLAPSE_DEFAULTS = { centered: true, deadThreshold: 1e-4 } as const satisfies Required<CollapseConfig>;
+export const COLLAPSE_DEFAULTS = {
+  /** {@inheritDoc CollapseConfig.centered} */
+  centered: true,
+  /** {@inheritDoc CollapseConfig.deadThreshold} */
+  deadThreshold: 1e-4,
+} as const satisfies Required<CollapseConfig>;
 
 /** Representation-collapse diagnostics of a feature matrix `[n, D]`. */
 export interface CollapseReport {

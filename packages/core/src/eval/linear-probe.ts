@@ -48,20 +48,29 @@ export interface LinearProbeConfig {
 
 /** Defaults of {@link LinearProbeConfig}. */
 export const LINEAR_PROBE_DEFAULTS = {
+  /** {@inheritDoc LinearProbeConfig.l2} */
   l2: 'auto',
+  /** {@inheritDoc LinearProbeConfig.l2Grid} */
   l2Grid: [1e-4, 1e-3, 1e-2, 1e-1, 1],
+  /** {@inheritDoc LinearProbeConfig.validationFraction} */
   validationFraction: 0.2,
+  /** {@inheritDoc LinearProbeConfig.maxIterations} */
   maxIterations: 100,
+  /** {@inheritDoc LinearProbeConfig.tolerance} */
   tolerance: 1e-7,
+  /** {@inheritDoc LinearProbeConfig.seed} */
   seed: 0,
 } as const satisfies Omit<Required<LinearProbeConfig>, 'numClasses'>;
 
 /** One candidate of the `l2: 'auto'` search, scored on the held-out split. */
 export interface L2Candidate {
+  /** The L2 penalty tried. */
   readonly l2: number;
+  /** Accuracy on the held-out split, in 0..1. */
   readonly validationAccuracy: number;
   /** Mean cross-entropy on the held-out split (no penalty). */
   readonly validationLoss: number;
+  /** L-BFGS iterations of this fit. */
   readonly iterations: number;
 }
 

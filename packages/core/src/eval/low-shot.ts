@@ -14,7 +14,14 @@ export interface LowShotConfig extends ProtocolConfig {
 }
 
 /** Defaults of {@link LowShotConfig}. */
-export const LOW_SHOT_DEFAULTS = { shotsPerClass: 10, draws: 5, seed: 0 } as const;
+export const LOW_SHOT_DEFAULTS = {
+  /** {@inheritDoc LowShotConfig.shotsPerClass} */
+  shotsPerClass: 10,
+  /** {@inheritDoc LowShotConfig.draws} */
+  draws: 5,
+  /** Seed of the draws. */
+  seed: 0,
+} as const;
 
 /** Result of {@link lowShotProbe}. */
 export interface LowShotResult {

@@ -13,7 +13,9 @@ import type { Rng } from '../random/rng.js';
  * generator). The sampler that made the masks documents which.
  */
 export interface Masks {
+  /** One int32 `[B, K]` tensor per context block. */
   readonly context: tf.Tensor2D[];
+  /** One int32 `[B, K]` tensor per target block. */
   readonly target: tf.Tensor2D[];
 }
 
@@ -22,12 +24,15 @@ export interface Masks {
  * int32 index row (same `K` for every row of one kind).
  */
 export interface MaskIndices {
+  /** `context[block][sample]`: the `[K]` token indices of that context block. */
   readonly context: Int32Array[][];
+  /** `target[block][sample]`: the `[K]` token indices of that target block. */
   readonly target: Int32Array[][];
 }
 
 /** Samples index masks over a token grid. */
 export interface MaskSampler {
+  /** The token grid the indices refer to (raster order). */
   readonly grid: TokenGrid;
   /** Masks for `batchSize` samples; the caller owns (and disposes) the returned tensors. */
   sample(batchSize: number, rng: Rng): Masks;
@@ -35,6 +40,7 @@ export interface MaskSampler {
 
 /** A {@link MaskSampler} that can also give its masks as host arrays (no tensors created). */
 export interface HostMaskSampler extends MaskSampler {
+  /** The same masks as {@link MaskSampler.sample} would give for the same `rng` state, as host arrays. */
   sampleIndices(batchSize: number, rng: Rng): MaskIndices;
 }
 

@@ -68,7 +68,9 @@ const MAX_EMPTY_CONTEXT_RETRIES = 10_000;
  * Masks pair as in V-JEPA: `context[i]` with `target[i]`, one pair per generator.
  */
 export class MultiBlock3dMaskSampler implements HostMaskSampler {
+  /** The `[T, H, W]` token grid. */
   readonly grid: TokenGrid;
+  /** One config per mask generator, in the order of the `context`/`target` pairs they make. */
   readonly generators: readonly MultiBlock3dGeneratorConfig[];
   private readonly resolved: readonly Generator[];
 

@@ -41,15 +41,25 @@ export interface MultiBlockMaskConfig {
 
 /** The defaults of {@link MultiBlockMaskConfig} (I-JEPA's released configs, with `MaskCollator`'s `min_keep`). */
 export const MULTIBLOCK_MASK_DEFAULTS = {
+  /** {@inheritDoc MultiBlockMaskConfig.targetScale} */
   targetScale: [0.15, 0.2],
+  /** {@inheritDoc MultiBlockMaskConfig.targetAspectRatio} */
   targetAspectRatio: [0.75, 1.5],
+  /** {@inheritDoc MultiBlockMaskConfig.contextScale} */
   contextScale: [0.85, 1.0],
+  /** {@inheritDoc MultiBlockMaskConfig.contextAspectRatio} */
   contextAspectRatio: [1.0, 1.0],
+  /** {@inheritDoc MultiBlockMaskConfig.numTargetBlocks} */
   numTargetBlocks: 4,
+  /** {@inheritDoc MultiBlockMaskConfig.numContextBlocks} */
   numContextBlocks: 1,
+  /** {@inheritDoc MultiBlockMaskConfig.minKeep} */
   minKeep: 4,
+  /** {@inheritDoc MultiBlockMaskConfig.allowOverlap} */
   allowOverlap: false,
+  /** {@inheritDoc MultiBlockMaskConfig.placement} */
   placement: 'corrected',
+  /** {@inheritDoc MultiBlockMaskConfig.triesPerRelaxation} */
   triesPerRelaxation: 20,
 } as const satisfies Omit<Required<MultiBlockMaskConfig>, 'grid'>;
 
@@ -69,16 +79,27 @@ export const MULTIBLOCK_MASK_DEFAULTS = {
  * Masks pair as in I-JEPA: every target block is predicted from every context block.
  */
 export class MultiBlockMaskSampler implements HostMaskSampler {
+  /** The `[L]` or `[H, W]` token grid. */
   readonly grid: TokenGrid;
+  /** {@link MultiBlockMaskConfig.targetScale}, resolved. */
   readonly targetScale: NumberRange;
+  /** {@link MultiBlockMaskConfig.targetAspectRatio}, resolved. */
   readonly targetAspectRatio: NumberRange;
+  /** {@link MultiBlockMaskConfig.contextScale}, resolved. */
   readonly contextScale: NumberRange;
+  /** {@link MultiBlockMaskConfig.contextAspectRatio}, resolved. */
   readonly contextAspectRatio: NumberRange;
+  /** {@link MultiBlockMaskConfig.numTargetBlocks}, resolved. */
   readonly numTargetBlocks: number;
+  /** {@link MultiBlockMaskConfig.numContextBlocks}, resolved. */
   readonly numContextBlocks: number;
+  /** {@link MultiBlockMaskConfig.minKeep}, resolved. */
   readonly minKeep: number;
+  /** {@link MultiBlockMaskConfig.allowOverlap}, resolved. */
   readonly allowOverlap: boolean;
+  /** {@link MultiBlockMaskConfig.placement}, resolved. */
   readonly placement: BlockPlacement;
+  /** {@link MultiBlockMaskConfig.triesPerRelaxation}, resolved. */
   readonly triesPerRelaxation: number;
   private relaxationCount = 0;
 

@@ -4,7 +4,9 @@ import { formatGrid } from './token-grid.js';
 
 /** An axis-aligned box of tokens on a grid: `start[k] <= i_k < start[k] + size[k]` on every axis. */
 export interface TokenBlock {
+  /** First token index of the block on each axis. */
   readonly start: readonly number[];
+  /** Extent of the block on each axis, in tokens. */
   readonly size: readonly number[];
 }
 

@@ -6,8 +6,11 @@ import type { TrainableHarness } from './trainable-harness.js';
 
 /** Options of {@link checkTrainableConformance}: each check's own options, or `false` to leave it out. */
 export interface TrainableConformanceOptions {
+  /** Options of {@link checkExactResume}, or `false` to skip it. */
   readonly exactResume?: ExactResumeOptions | false;
+  /** Options of {@link checkNoTensorLeaks}, or `false` to skip it. */
   readonly noTensorLeaks?: NoTensorLeaksOptions | false;
+  /** Options of {@link checkStrictLoading}, or `false` to skip it. */
   readonly strictLoading?: StrictLoadingOptions | false;
 }
 

@@ -4,7 +4,9 @@ import type { Trainable, TrainableState } from '../train/trainable.js';
 
 /** A trainable's saved state in host memory: what `saveState()` returned, copied, with its temporaries freed. */
 export interface StateSnapshot {
+  /** The state's tensors by name, copied to host memory. */
   readonly tensors: Map<string, HostTensor>;
+  /** The state's JSON metadata. */
   readonly meta: Record<string, unknown>;
 }
 
