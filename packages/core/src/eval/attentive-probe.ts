@@ -162,8 +162,11 @@ export class AttentiveProbe implements Probe {
   readonly kind = 'attentive';
 
   constructor(
+    /** The trained pooler and linear head. */
     readonly classifier: AttentiveClassifier,
+    /** Tokens `N` per feature row. */
     readonly numTokens: number,
+    /** How it was trained. */
     readonly training: AttentiveProbeTraining,
     /** Rows per forward pass in {@link logits}. */
     readonly batchSize = 256,

@@ -9,9 +9,22 @@ import * as tf from '@tensorflow/tfjs';
  *   patches; PyTorch keeps `[D, C, k1, ..., kn]` (Conv2d / Conv3d weight).
  */
 export type ParameterLayout =
-  | { readonly kind: 'plain' }
-  | { readonly kind: 'linear' }
-  | { readonly kind: 'conv'; readonly kernel: readonly number[]; readonly inChannels: number };
+  | {
+    /** Same layout in both. */
+    readonly kind: 'plain';
+  }
+  | {
+    /** `[in, out]` here, `[out, in]` in PyTorch. */
+    readonly kind: 'linear';
+  }
+  | {
+    /** A patch or tubelet embedding: `[k1 * ... * kn * C, D]` here, `[D, C, k1, ..., kn]` in PyTorch. */
+    readonly kind: 'conv';
+    /** The kernel size on each axis, `[k1, ..., kn]` (e.g. `[p, p]`, or `[t, p, p]` for tubelets). */
+    readonly kernel: readonly number[];
+    /** Input channels `C`. */
+    readonly inChannels: number;
+  };
 
 /** The layout of parameters stored the same way here and in PyTorch (biases, norms, tokens, tables). */
 export const PLAIN: ParameterLayout = { kind: 'plain' };

@@ -3,7 +3,10 @@ import type { StateDictReport } from './state-dict-mismatch-error.js';
 import { StateDictMismatchError } from './state-dict-mismatch-error.js';
 
 /** Compares expected shapes with a state dict; `ok` when the keys and shapes match exactly. */
-export function diffStateDict(expected: Record<string, readonly number[]>, dict: Record<string, { shape: readonly number[] }>): StateDictReport & { ok: boolean } {
+export function diffStateDict(expected: Record<string, readonly number[]>, dict: Record<string, { shape: readonly number[] }>): StateDictReport & {
+  /** True when nothing is missing, unexpected or mismatched. */
+  ok: boolean;
+} {
   const missing: Array<{ key: string; shape: number[] }> = [];
   const mismatched: Array<{ key: string; expected: number[]; actual: number[] }> = [];
   for (const [key, shape] of Object.entries(expected)) {

@@ -10,8 +10,20 @@ export interface ShapeMismatch {
 
 /** A report of every difference between a state dict and a model; loading nothing was loaded. */
 export interface StateDictReport {
-  readonly missing: ReadonlyArray<{ key: string; shape: readonly number[] }>;
-  readonly unexpected: ReadonlyArray<{ key: string; shape: readonly number[] }>;
+  /** Keys the model has and the state dict lacks, with the model's shape. */
+  readonly missing: ReadonlyArray<{
+    /** Dotted parameter name. */
+    key: string;
+    /** Shape in the model (PyTorch layout). */
+    shape: readonly number[];
+  }>;
+  /** Keys the state dict has and the model lacks, with the dict's shape. */
+  readonly unexpected: ReadonlyArray<{
+    /** Dotted parameter name. */
+    key: string;
+    /** Shape in the state dict. */
+    shape: readonly number[];
+  }>;
   /** Keys present in both with different shapes. */
   readonly mismatched: readonly ShapeMismatch[];
 }

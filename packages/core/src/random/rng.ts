@@ -116,7 +116,11 @@ export class Rng implements UniformSource {
   }
 
   /** Shuffles `array` in place (Fisher-Yates) and returns it. Works on arrays and typed arrays. */
-  shuffle<A extends { length: number; [index: number]: unknown }>(array: A): A {
+  shuffle<A extends {
+    /** Number of elements. */
+    length: number;
+    [index: number]: unknown;
+  }>(array: A): A {
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(0, i + 1);
       const tmp = array[i];

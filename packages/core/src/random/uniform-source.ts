@@ -29,7 +29,11 @@ export function uniformRange(rng: UniformSource, low: number, high: number): num
  * returns `items`. (`Rng.shuffle` is the generator's own rejection-sampled variant, used where runs
  * must resume exactly; both are kept so that recorded results do not shift.)
  */
-export function shuffleInPlace<T extends { length: number; [index: number]: number }>(items: T, rng: UniformSource): T {
+export function shuffleInPlace<T extends {
+  /** Number of elements. */
+  length: number;
+  [index: number]: number;
+}>(items: T, rng: UniformSource): T {
   for (let i = items.length - 1; i > 0; i--) {
     const j = uniformInt(rng, 0, i + 1);
     const held = items[i]!;

@@ -13,11 +13,20 @@ import { varianceHingeLoss, type VarianceHingeOptions } from './variance-hinge-l
  */
 export interface RegularizerConfig {
   /** {@link varianceHingeLoss}; eb_jepa `std_coeff`. */
-  readonly variance?: { /** Weight of the term in the total loss. */ readonly weight: number } & VarianceHingeOptions;
+  readonly variance?: {
+    /** Weight of the term in the total loss. */
+    readonly weight: number;
+  } & VarianceHingeOptions;
   /** {@link covarianceLoss}; eb_jepa `cov_coeff`. */
-  readonly covariance?: { /** Weight of the term in the total loss. */ readonly weight: number };
+  readonly covariance?: {
+    /** Weight of the term in the total loss. */
+    readonly weight: number;
+  };
   /** {@link temporalSimilarityLoss} (needs `[B, T, D]` latents); eb_jepa `sim_coeff_t`. */
-  readonly temporal?: { /** Weight of the term in the total loss. */ readonly weight: number };
+  readonly temporal?: {
+    /** Weight of the term in the total loss. */
+    readonly weight: number;
+  };
   /** {@link sigregLoss} with directions drawn from the `rng` passed to {@link regularizerTerms}; LeJEPA's lambda. */
   readonly sigreg?: {
     /** Weight of the term in the total loss. */
@@ -33,11 +42,22 @@ export interface RegularizerConfig {
  */
 export const EB_JEPA_TWO_ROOMS_REGULARIZERS = {
   /** `std_coeff` 16, std margin 1. */
-  variance: { /** `std_coeff`. */ weight: 16, /** The std margin. */ target: 1 },
+  variance: {
+    /** `std_coeff`. */
+    weight: 16,
+    /** The std margin. */
+    target: 1,
+  },
   /** `cov_coeff` 8. */
-  covariance: { /** `cov_coeff`. */ weight: 8 },
+  covariance: {
+    /** `cov_coeff`. */
+    weight: 8,
+  },
   /** `sim_coeff_t` 12. */
-  temporal: { /** `sim_coeff_t`. */ weight: 12 },
+  temporal: {
+    /** `sim_coeff_t`. */
+    weight: 12,
+  },
 } as const satisfies RegularizerConfig;
 
 /** The names {@link regularizerTerms} gives its terms, in this order. */
