@@ -15,8 +15,12 @@ export interface WorldModelPlanningDefaults {
   readonly horizon: number;
   /** Actions executed from each flat plan before replanning. */
   readonly replanEvery: number;
+  /** Which predicted steps the flat planners' latent-distance cost scores. */
   readonly cost: LatentDistanceReduction;
+  /** Flat CEM settings. */
   readonly cem: CemPlannerOptions;
+  /** Flat MPPI settings. */
   readonly mppi: MppiPlannerOptions;
+  /** The two-level planner's settings and cadence. */
   readonly hierarchical: HierarchicalPlanningDefaults;
 }

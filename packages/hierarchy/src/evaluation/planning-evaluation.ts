@@ -12,12 +12,19 @@ export type PlanarVector = readonly [number, number];
 
 /** One evaluation episode of a 2-D navigation environment, after its reset (Two Rooms, Four Rooms). */
 export interface PlanningEpisode<Layout> {
+  /** The episode's layout (walls and doors). */
   readonly layout: Layout;
+  /** Start position, world pixels. */
   readonly start: PlanarVector;
+  /** Goal position, world pixels. */
   readonly goal: PlanarVector;
+  /** Current position, world pixels. */
   readonly position: PlanarVector;
+  /** Current distance to the goal, world pixels. */
   readonly distanceToGoal: number;
+  /** Whether the position is within the success distance of the goal now. */
   readonly success: boolean;
+  /** Whether the episode is over. */
   readonly done: boolean;
   /** `[steps + 1, 2]` positions so far, world pixels. */
   readonly path: Float64Array;
@@ -25,6 +32,7 @@ export interface PlanningEpisode<Layout> {
   observe(): Float32Array;
   /** The goal's frame `[S, S, C]`. */
   goalFrame(): Float32Array;
+  /** Applies one action (a displacement, world pixels). */
   step(action: PlanarVector): unknown;
 }
 
@@ -44,12 +52,15 @@ export interface PlanningEnvironment<Layout, Episode extends PlanningEpisode<Lay
 
 /** What a per-episode planner is built from. */
 export interface PlanningEpisodeSetup<Layout> {
+  /** The episode's index. */
   readonly index: number;
+  /** The episode's layout. */
   readonly layout: Layout;
 }
 
 /** How episodes are planned and scored by {@link evaluatePlanning}. */
 export interface PlanningEvaluationOptions<Layout> {
+  /** Episodes to plan. */
   readonly episodes: number;
   /** Seed of the planner's sampling (the environment holds the tasks' seed). */
   readonly seed: number;
@@ -59,13 +70,19 @@ export interface PlanningEvaluationOptions<Layout> {
   readonly horizon: number | ((stepsLeft: number) => number);
   /** Actions executed from each plan before replanning. Default 1. */
   readonly replanEvery?: number;
+  /** Cost handed to the planner with every problem; default the planner's own. */
   readonly cost?: PlanCost;
   /**
    * How the oracle (`model: 'oracle'`) scores simulated states: by squared distance between positions
    * (`cost`, default), or with `{ scoredBy }` as a learned model would: positions drawn as frames and
    * encoded by `scoredBy`'s encoder (see {@link encoderScoredCost}; `cost` is then not used).
    */
-  readonly oracleCost?: 'position' | { readonly scoredBy: WorldModel<FrameObservation>; readonly reduction?: LatentDistanceReduction };
+  readonly oracleCost?: 'position' | {
+    /** The learned model whose encoder scores the simulated states. */
+    readonly scoredBy: WorldModel<FrameObservation>;
+    /** Which predicted steps the latent distance scores (default `final`). */
+    readonly reduction?: LatentDistanceReduction;
+  };
   /** The first episode's index (episodes are `first .. first + episodes - 1`). Default 0. */
   readonly firstEpisode?: number;
   /** Called after each episode (progress). */
@@ -74,42 +91,67 @@ export interface PlanningEvaluationOptions<Layout> {
 
 /** One planned episode. */
 export interface PlanningEpisodeResult<Layout> {
+  /** The episode's index. */
   readonly index: number;
+  /** Whether it ended within the success distance of the goal. */
   readonly success: boolean;
+  /** Distance to the goal at the end, world pixels. */
   readonly finalDistance: number;
+  /** Distance to the goal after the reset, world pixels. */
   readonly startDistance: number;
+  /** The episode's layout. */
   readonly layout: Layout;
+  /** Start position, world pixels. */
   readonly start: PlanarVector;
+  /** Goal position, world pixels. */
   readonly goal: PlanarVector;
   /** `[steps + 1, 2]` positions after the reset and after each executed action, world pixels. */
   readonly path: Float64Array;
   /** Actions the episode was allowed. */
   readonly maxSteps: number;
+  /** `planner.plan` calls. */
   readonly plans: number;
+  /** Calls of `model.rollout` summed over the plans. */
   readonly rolloutCalls: number;
+  /** Predicted latent steps summed over the plans. */
   readonly predictedSteps: number;
+  /** Seconds spent planning. */
   readonly planningSeconds: number;
+  /** Seconds of the whole episode (planning, stepping, encoding). */
   readonly seconds: number;
 }
 
 /** What a set of episodes adds up to: success rate with its 95 % Wilson interval, distances, time and planning compute per episode. */
 export interface PlanningEpisodeSummary {
+  /** Episodes summed up. */
   readonly episodes: number;
+  /** Episodes that ended within the success distance. */
   readonly successes: number;
+  /** `successes / episodes`. */
   readonly successRate: number;
+  /** 95 % Wilson interval of the success rate. */
   readonly ci95: readonly [number, number];
+  /** Mean distance to the goal at the end, world pixels. */
   readonly meanFinalDistance: number;
+  /** Mean distance to the goal at the start, world pixels. */
   readonly meanStartDistance: number;
+  /** Mean seconds per episode. */
   readonly secondsPerEpisode: number;
+  /** Mean seconds spent planning per episode. */
   readonly planningSecondsPerEpisode: number;
+  /** Mean `planner.plan` calls per episode. */
   readonly plansPerEpisode: number;
+  /** Mean predicted latent steps per episode. */
   readonly predictedStepsPerEpisode: number;
+  /** Mean `model.rollout` calls per episode. */
   readonly rolloutCallsPerEpisode: number;
 }
 
 /** The result of {@link evaluatePlanning}: the summary, the planner's name and every episode. */
 export interface PlanningReport<Layout> extends PlanningEpisodeSummary {
+  /** The planner's name. */
   readonly planner: string;
+  /** Every episode, in order. */
   readonly results: ReadonlyArray<PlanningEpisodeResult<Layout>>;
 }
 

@@ -11,8 +11,16 @@ import type { WorldModelTrainingConfig } from '../training/world-model-trainable
  * a level 2 above it (`jepa train level`).
  */
 export const FOUR_ROOMS_RECIPE = {
-  dataset: { trajectories: 4000, seed: 1 },
+  /** The offline data: Four Rooms trajectories of 90 actions. */
+  dataset: {
+    /** Trajectories generated (half expert, half exploration). */
+    trajectories: 4000,
+    /** Seed of the generator. */
+    seed: 1,
+  },
+  /** The Two Rooms recipe's model and training. */
   training: TWO_ROOMS_RECIPE.training,
+  /** The level 2 above the world model ({@link LATENT_LEVEL_RECIPE}). */
   level: LATENT_LEVEL_RECIPE,
 } as const satisfies { dataset: { trajectories: number; seed: number }; training: WorldModelTrainingConfig; level: LatentLevelRecipe };
 
@@ -28,17 +36,63 @@ export const FOUR_ROOMS_RECIPE = {
  * the flat search's horizon, so the hierarchy does not pay at this scale.
  */
 export const FOUR_ROOMS_PLANNING = {
+  /** Actions per flat plan. */
   horizon: 90,
+  /** Actions executed before replanning. */
   replanEvery: 10,
+  /** The latent distance at the plan's end. */
   cost: 'final',
-  cem: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 },
-  mppi: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 },
+  /** Flat CEM: 100 samples x 10 iterations, 10 elites, each sampled action held 15 steps. */
+  cem: {
+    /** {@inheritDoc CemPlannerOptions.samples} */
+    samples: 100,
+    /** {@inheritDoc CemPlannerOptions.iterations} */
+    iterations: 10,
+    /** {@inheritDoc CemPlannerOptions.elites} */
+    elites: 10,
+    /** Steps each sampled action is held for. */
+    actionRepeat: 15,
+  },
+  /** Flat MPPI, with CEM's search sizes. */
+  mppi: {
+    /** {@inheritDoc MppiPlannerOptions.samples} */
+    samples: 100,
+    /** {@inheritDoc MppiPlannerOptions.iterations} */
+    iterations: 10,
+    /** {@inheritDoc MppiPlannerOptions.elites} */
+    elites: 10,
+    /** Steps each sampled action is held for. */
+    actionRepeat: 15,
+  },
+  /** The two-level planner: level 2 over macro-steps of 15 actions, CEM over 15 actions at level 1. */
   hierarchical: {
+    /** Primitive steps per level-2 step. */
     stepSkip: 15,
+    /** Level-2 steps per plan, at most. */
     levelHorizon: 10,
-    levelSearch: { samples: 400, iterations: 20, elites: 10 },
+    /** The level-2 search: CEM, 400 samples x 20 iterations, 10 elites. */
+    levelSearch: {
+      /** {@inheritDoc CemPlannerOptions.samples} */
+      samples: 400,
+      /** {@inheritDoc CemPlannerOptions.iterations} */
+      iterations: 20,
+      /** {@inheritDoc CemPlannerOptions.elites} */
+      elites: 10,
+    },
+    /** Level-1 actions per plan toward a subgoal. */
     horizon: 15,
+    /** Actions executed between plans. */
     replanEvery: 10,
-    search: { samples: 100, iterations: 10, elites: 10, actionRepeat: 5 },
+    /** The level-1 search: CEM, 100 samples x 10 iterations, 10 elites, actions held 5 steps. */
+    search: {
+      /** {@inheritDoc CemPlannerOptions.samples} */
+      samples: 100,
+      /** {@inheritDoc CemPlannerOptions.iterations} */
+      iterations: 10,
+      /** {@inheritDoc CemPlannerOptions.elites} */
+      elites: 10,
+      /** Steps each sampled action is held for. */
+      actionRepeat: 5,
+    },
   },
 } as const satisfies WorldModelPlanningDefaults;

@@ -4,6 +4,7 @@ import type { MacroActionKind } from './latent-level.js';
 export interface LatentLevelRecipe {
   /** Lower-level steps per step of the level. */
   readonly stepSkip: number;
+  /** How a window's primitive actions become its macro-action. */
   readonly macroAction: MacroActionKind;
   /** Width of the predictor's action embedding. */
   readonly actionEmbedDim: number;
@@ -26,12 +27,20 @@ export interface LatentLevelRecipe {
  * 128-wide latents of the Two Rooms recipe).
  */
 export const LATENT_LEVEL_RECIPE = {
+  /** 15 lower steps per step. */
   stepSkip: 15,
+  /** The mean of a window's actions: the same bounds as a primitive action. */
   macroAction: 'mean',
+  /** {@inheritDoc LatentLevelRecipe.actionEmbedDim} */
   actionEmbedDim: 64,
+  /** {@inheritDoc LatentLevelRecipe.steps} */
   steps: 6000,
+  /** {@inheritDoc LatentLevelRecipe.batchSize} */
   batchSize: 64,
+  /** {@inheritDoc LatentLevelRecipe.rolloutSteps} */
   rolloutSteps: 5,
+  /** {@inheritDoc LatentLevelRecipe.lr} */
   lr: 2e-3,
+  /** {@inheritDoc LatentLevelRecipe.seed} */
   seed: 1,
 } as const satisfies LatentLevelRecipe;

@@ -28,8 +28,10 @@ export class LatentLevelTrainable implements Trainable {
   private readonly targets: Float32Array;
 
   constructor(
+    /** The level being trained (its predictor's weights change). */
     readonly level: LatentLevel,
     private readonly data: LatentTrajectories,
+    /** Updates, batch, rollout length and learning-rate schedule. */
     readonly options: LatentLevelTrainingOptions,
   ) {
     const where = 'LatentLevelTrainable';

@@ -18,6 +18,7 @@ export interface LatentLevelTrainingOptions {
   readonly batchSize: number;
   /** Macro-steps rolled out per window (the loss covers each); a window spans `rolloutSteps * stepSkip` actions. */
   readonly rolloutSteps: number;
+  /** Peak learning rate (AdamW). */
   readonly lr: number;
   /** Linear warm-up from 0 over these updates, then cosine to `finalLr`. Default 10 % of `steps`. */
   readonly warmupSteps?: number;

@@ -34,12 +34,17 @@ export interface LatentLevelOptions {
  * Parameter names: `predictor.*` (see `GruActionPredictor`).
  */
 export class LatentLevel implements WorldModel<tf.Tensor3D> {
+  /** Width `D` of the latents, the level below's and its own. */
   readonly latentDim: number;
   readonly actionDim: number;
+  /** Lower-level steps per step of this level. */
   readonly stepSkip: number;
+  /** How a window's primitive actions become its macro-action. */
   readonly macroAction: MacroActionKind;
+  /** Steps the latent by one macro-action (`predictor.*`). */
   readonly predictor: GruActionPredictor;
 
+  /** @param options Sizes and macro-action; see {@link LatentLevelOptions}. */
   constructor(readonly options: LatentLevelOptions) {
     const where = 'LatentLevel';
     const { latentDim, actionDim, stepSkip } = options;
@@ -97,6 +102,7 @@ export class LatentLevel implements WorldModel<tf.Tensor3D> {
     this.predictor.loadStateDict(own, source);
   }
 
+  /** Disposes the predictor (the lower encoder is not its own). */
   dispose(): void {
     this.predictor.dispose();
   }

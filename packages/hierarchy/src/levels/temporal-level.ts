@@ -35,10 +35,17 @@ export type TemporalLevelEncoderChoice = 'target' | 'context';
  * latent (and the transition's condition) to the next window's latent. Names `norm.*`, `fc1.*`, `fc2.*`.
  */
 export class TemporalPredictor extends Module {
+  /** LayerNorm of the input window latent (`norm`). */
   readonly norm: LayerNorm;
+  /** `[E + C] -> hidden`, then GELU (`fc1`). */
   readonly fc1: Linear;
+  /** `hidden -> E`: the predicted next window latent (`fc2`). */
   readonly fc2: Linear;
 
+  /**
+   * @param embedDim Width `E` of the window latents. @param hiddenDim Width of the hidden layer. @param
+   * conditionDim Width `C` of the condition read next to the latent (0 for none).
+   */
   constructor(readonly embedDim: number, readonly hiddenDim: number, readonly conditionDim: number) {
     super();
     this.norm = this.addModule('norm', new LayerNorm(embedDim));
@@ -74,14 +81,22 @@ export class TemporalPredictor extends Module {
  * `target_encoder.*`, `predictor.*`.
  */
 export class TemporalLevel extends Module implements WorldModel<tf.Tensor3D> {
+  /** Width `D` of the lower level's per-step latents. */
   readonly latentDim: number;
+  /** Lower steps per window `k`. */
   readonly stepSkip: number;
+  /** Width `E` of a window latent. */
   readonly embedDim: number;
+  /** Width `C` of a transition's condition (its action); 0 for none. */
   readonly conditionDim: number;
+  /** The trained window encoder (`encoder.*`). */
   readonly contextEncoder: TemporalWindowEncoder;
+  /** Its EMA copy, which gives the targets (`target_encoder.*`). */
   readonly targetEncoder: TemporalWindowEncoder;
+  /** Predicts the next window latent (`predictor.*`). */
   readonly predictor: TemporalPredictor;
 
+  /** @param options Sizes; see {@link TemporalLevelOptions}. */
   constructor(readonly options: TemporalLevelOptions) {
     super();
     const where = 'TemporalLevel';

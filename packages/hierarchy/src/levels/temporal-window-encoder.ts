@@ -14,6 +14,7 @@ export interface TemporalWindowEncoderOptions {
   readonly embedDim: number;
   /** Transformer blocks over the window's tokens (at least 1). */
   readonly depth: number;
+  /** Attention heads; must divide `embedDim`. */
   readonly numHeads: number;
   /**
    * `flatten` (default): the `k` normed tokens side by side, then a linear head `[k E] -> E`, which
@@ -41,13 +42,20 @@ export interface TemporalWindowEncoderOptions {
  * `transformer.norm.*`, `head.*`.
  */
 export class TemporalWindowEncoder extends Module {
+  /** Width `D` of the lower latents. */
   readonly latentDim: number;
+  /** Lower steps per window `k`. */
   readonly stepSkip: number;
+  /** Width `E` of the tokens and of the window latent. */
   readonly embedDim: number;
+  /** How the `k` tokens become one latent. */
   readonly pooling: WindowPooling;
+  /** The transformer over the window's tokens (`transformer.*`). */
   readonly transformer: TransformerEncoder<tf.Tensor3D>;
+  /** The linear head that pools into the window latent (`head`). */
   readonly head: Linear;
 
+  /** @param options Sizes and pooling; see {@link TemporalWindowEncoderOptions}. */
   constructor(readonly options: TemporalWindowEncoderOptions) {
     super();
     const { latentDim, stepSkip, embedDim, depth, numHeads } = options;

@@ -8,6 +8,7 @@ export type { LatentLevelTrainingOptions, LatentTrajectories } from './latent-le
 export interface LatentLevelTrainingResult {
   /** The loss of every update, in order. */
   readonly losses: number[];
+  /** Wall-clock seconds of the training. */
   readonly seconds: number;
 }
 

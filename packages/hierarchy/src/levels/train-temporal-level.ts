@@ -32,8 +32,18 @@ export interface LatentSequences {
  * covariance penalty (core regularisers), next to the EMA target.
  */
 export const TEMPORAL_LEVEL_REGULARIZERS = {
-  variance: { weight: 1, target: 1 },
-  covariance: { weight: 1 },
+  /** The variance hinge (`varianceHingeLoss` of @jepa/core), weight 1, target std 1. */
+  variance: {
+    /** Weight of the term. */
+    weight: 1,
+    /** Target std of each dimension. */
+    target: 1,
+  },
+  /** The covariance penalty (`covarianceLoss` of @jepa/core), weight 1. */
+  covariance: {
+    /** Weight of the term. */
+    weight: 1,
+  },
 } as const satisfies RegularizerConfig;
 
 /** How {@link trainTemporalLevel} trains; defaults in brackets. */
@@ -70,6 +80,7 @@ export interface TemporalLevelTrainingResult {
   readonly losses: number[];
   /** The prediction part of every update (smooth-L1 against the layer-normed target latents). */
   readonly predictionLosses: number[];
+  /** Wall-clock seconds of the training. */
   readonly seconds: number;
 }
 

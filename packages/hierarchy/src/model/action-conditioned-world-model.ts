@@ -7,10 +7,14 @@ import type { InverseDynamicsModel } from './inverse-dynamics-model.js';
 export interface WorldModelParts {
   /** Frames `[B, H, W, C]` to latent states `[B, 1, D]` (any core `Encoder` with one token per frame). */
   readonly encoder: Encoder<tf.Tensor4D> & Module;
+  /** Predicts the next latent state from the current one and an action. */
   readonly predictor: ActionPredictor;
   /** Trained with the world model to keep its latents informative about actions (eb_jepa); not used to plan. */
   readonly inverseDynamics?: InverseDynamicsModel;
 }
+
+/** Frames for {@link ActionConditionedWorldModel.encode}: a tensor `[S, H, W, C]`, or the same values flat in a `Float32Array`. */
+export type FrameObservation = tf.Tensor4D | Float32Array;
 
 /**
  * A JEPA world model: an encoder of frames and an action-conditioned predictor of the next latent
@@ -19,14 +23,15 @@ export interface WorldModelParts {
  *
  * Shape legend: `S` samples, `H` horizon, `D` latent width, `A` action size.
  */
-/** Frames for {@link ActionConditionedWorldModel.encode}: a tensor `[S, H, W, C]`, or the same values flat in a `Float32Array`. */
-export type FrameObservation = tf.Tensor4D | Float32Array;
-
 export class ActionConditionedWorldModel implements WorldModel<FrameObservation> {
+  /** Frames to latent states `[S, 1, D]`. */
   readonly encoder: Encoder<tf.Tensor4D> & Module;
+  /** The action-conditioned predictor that rollouts step. */
   readonly predictor: ActionPredictor;
+  /** The inverse dynamics model trained alongside, if any. */
   readonly inverseDynamics: InverseDynamicsModel | undefined;
   readonly actionDim: number;
+  /** Width `D` of a latent state. */
   readonly latentDim: number;
 
   constructor(parts: WorldModelParts) {
@@ -91,6 +96,7 @@ export class ActionConditionedWorldModel implements WorldModel<FrameObservation>
     loadPrefixedStrict(this.modules(), dict, source);
   }
 
+  /** Disposes the encoder, the predictor and the inverse dynamics model. */
   dispose(): void {
     for (const module of Object.values(this.modules())) module.dispose();
   }

@@ -6,6 +6,7 @@ import type { Module, Predictor } from '@jepa/core';
  * `[B, T, A]`; action `t` moves the state of frame `t` to frame `t + 1`.
  */
 export interface ActionCondition {
+  /** `[B, T, A]`: action `t` of each sample moves frame `t` to frame `t + 1`. */
   readonly actions: tf.Tensor3D;
 }
 
@@ -18,7 +19,9 @@ export interface ActionCondition {
  * Shape legend: `B` batch, `H` horizon, `N` tokens per state (1 here), `D` width, `A` action size.
  */
 export interface ActionPredictor extends Predictor<ActionCondition>, Module {
+  /** Width `D` of the latent states it reads and predicts. */
   readonly latentDim: number;
+  /** Size `A` of an action. */
   readonly actionDim: number;
   /**
    * @param z0 `[B, N, D]` start states

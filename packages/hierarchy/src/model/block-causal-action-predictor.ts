@@ -32,16 +32,26 @@ export interface BlockCausalActionPredictorOptions {
 export class BlockCausalActionPredictor extends Module implements ActionPredictor {
   readonly latentDim: number;
   readonly actionDim: number;
+  /** Its own token width `W`. */
   readonly width: number;
+  /** Longest frame sequence it reads (rows of `timeEmbed`). */
   readonly maxFrames: number;
+  /** Latent state to a token: `D -> W` (`state_embed`). */
   readonly stateEmbed: Linear;
+  /** Action to a token: `A -> W` (`action_embed`). */
   readonly actionEmbed: Linear;
+  /** Fixed sin-cos time table `[maxFrames, W]` (`time_embed`; saved, never trained). */
   readonly timeEmbed: tf.Variable;
+  /** The transformer blocks, run under a block-causal mask (`blocks.i`). */
   readonly blocks: ModuleList<TransformerBlock>;
+  /** LayerNorm after the blocks (`norm`). */
   readonly norm: LayerNorm;
+  /** Output token to a latent state: `W -> D` (`proj`). */
   readonly proj: Linear;
+  /** LayerNorm of the predicted latent state (`out_norm`, eps 1e-5). */
   readonly outNorm: LayerNorm;
 
+  /** @param options Sizes; see {@link BlockCausalActionPredictorOptions}. */
   constructor(readonly options: BlockCausalActionPredictorOptions) {
     super();
     const width = options.width ?? 128;

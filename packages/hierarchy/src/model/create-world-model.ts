@@ -8,20 +8,47 @@ import { PatchConvEncoder } from './patch-conv-encoder.js';
 
 /** The predictor of a world model: eb_jepa's GRU, or a block-causal transformer (V-JEPA 2-AC style). */
 export type WorldModelPredictorConfig =
-  | { readonly kind: 'gru'; readonly actionEmbedDim?: number }
-  | { readonly kind: 'block-causal'; readonly width?: number; readonly depth?: number; readonly numHeads?: number; readonly maxFrames?: number };
+  | {
+    /** {@link GruActionPredictor}. */
+    readonly kind: 'gru';
+    /** {@inheritDoc GruActionPredictorOptions.actionEmbedDim} */
+    readonly actionEmbedDim?: number;
+  }
+  | {
+    /** {@link BlockCausalActionPredictor}. */
+    readonly kind: 'block-causal';
+    /** {@inheritDoc BlockCausalActionPredictorOptions.width} */
+    readonly width?: number;
+    /** {@inheritDoc BlockCausalActionPredictorOptions.depth} */
+    readonly depth?: number;
+    /** {@inheritDoc BlockCausalActionPredictorOptions.numHeads} */
+    readonly numHeads?: number;
+    /** {@inheritDoc BlockCausalActionPredictorOptions.maxFrames} */
+    readonly maxFrames?: number;
+  };
 
 /** Everything that defines a frame world model's architecture. JSON-serialisable (saved with checkpoints). */
 export interface WorldModelConfig {
   /** Side of the square frames, in pixels. */
   readonly imageSize: number;
+  /** Channels of the frames. */
   readonly inChannels: number;
+  /** Values per action. */
   readonly actionDim: number;
   /** Frame encoder: channels of its 2 x 2 stride-2 stages and the latent width. */
-  readonly encoder: { readonly stages: readonly number[]; readonly latentDim: number };
+  readonly encoder: {
+    /** Channels after each stage; each stage halves the side. */
+    readonly stages: readonly number[];
+    /** Width `D` of the latent state. */
+    readonly latentDim: number;
+  };
+  /** Which predictor, and its sizes. */
   readonly predictor: WorldModelPredictorConfig;
   /** Hidden width of the inverse dynamics model, or null for none. */
-  readonly inverseDynamics: { readonly hiddenDim: number } | null;
+  readonly inverseDynamics: {
+    /** Width of its two hidden layers. */
+    readonly hiddenDim: number;
+  } | null;
 }
 
 /** Builds the world model of `config`; with `seed`, its initial weights are reproducible. */

@@ -29,10 +29,14 @@ export interface GruActionPredictorOptions {
 export class GruActionPredictor extends Module implements ActionPredictor {
   readonly latentDim: number;
   readonly actionDim: number;
+  /** Linear action embedding (`action_embed`), or null when the raw action is the GRU's input. */
   readonly actionEmbed: Linear | null;
+  /** The recurrent cell; its hidden state is the latent state (`gru.*`). */
   readonly gru: GruCell;
+  /** LayerNorm applied to each new state (`norm`). */
   readonly norm: LayerNorm;
 
+  /** @param options Sizes; see {@link GruActionPredictorOptions}. */
   constructor(readonly options: GruActionPredictorOptions) {
     super();
     const { latentDim, actionDim, actionEmbedDim } = options;

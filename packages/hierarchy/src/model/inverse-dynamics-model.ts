@@ -10,10 +10,17 @@ import { Linear, Module } from '@jepa/core';
  * Shape legend: `M` pairs, `D` latent width, `A` action size.
  */
 export class InverseDynamicsModel extends Module {
+  /** `2D -> hidden`, then ReLU. */
   readonly fc1: Linear;
+  /** `hidden -> hidden`, then ReLU. */
   readonly fc2: Linear;
+  /** `hidden -> A`: the predicted action. */
   readonly fc3: Linear;
 
+  /**
+   * @param latentDim Width `D` of a latent state. @param actionDim Size `A` of an action. @param hiddenDim
+   * Width of the two hidden layers.
+   */
   constructor(readonly latentDim: number, readonly actionDim: number, readonly hiddenDim = 256) {
     super();
     this.fc1 = this.addModule('fc1', new Linear(2 * latentDim, hiddenDim));

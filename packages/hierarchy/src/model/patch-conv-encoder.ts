@@ -5,6 +5,7 @@ import { LayerNorm, Linear, Module, ModuleList, patchify2d, type EncodeOptions, 
 export interface PatchConvEncoderOptions {
   /** Side of the square input frames, in pixels; divisible by `2^stages.length`. */
   readonly imageSize: number;
+  /** Channels `C` of the input frames. */
   readonly inChannels: number;
   /** Channels after each stage; each stage halves the side (2 x 2 patches, stride 2). Default `[32, 64, 64]`. */
   readonly stages?: readonly number[];
@@ -42,10 +43,14 @@ class PatchConvStage extends Module {
 export class PatchConvEncoder extends Module implements Encoder<tf.Tensor4D> {
   readonly grid: TokenGrid = [1];
   readonly embedDim: number;
+  /** The 2 x 2 stride-2 convolution stages (`stages.i.proj`). */
   readonly stages: ModuleList<PatchConvStage>;
+  /** Flattened last-stage features to the latent: `-> D` (`head`). */
   readonly head: Linear;
+  /** LayerNorm of the latent (`norm`). */
   readonly norm: LayerNorm;
 
+  /** @param options Sizes; see {@link PatchConvEncoderOptions}. */
   constructor(readonly options: PatchConvEncoderOptions) {
     super();
     const channels = options.stages ?? [32, 64, 64];

@@ -48,13 +48,21 @@ export interface CemPlannerOptions {
 
 /** The eb_jepa reference's CEM settings (`planning_cem.yaml`). */
 export const CEM_REFERENCE_OPTIONS = {
+  /** {@inheritDoc CemPlannerOptions.samples} */
   samples: 200,
+  /** {@inheritDoc CemPlannerOptions.iterations} */
   iterations: 20,
+  /** {@inheritDoc CemPlannerOptions.elites} */
   elites: 20,
+  /** {@inheritDoc CemPlannerOptions.initialMean} */
   initialMean: 0,
+  /** {@inheritDoc CemPlannerOptions.initialStd} */
   initialStd: 1.5,
+  /** {@inheritDoc CemPlannerOptions.maxActionNorm} */
   maxActionNorm: 2.45,
+  /** {@inheritDoc CemPlannerOptions.minStd} */
   minStd: 0,
+  /** {@inheritDoc CemPlannerOptions.warmStart} */
   warmStart: false,
 } as const satisfies CemPlannerOptions;
 

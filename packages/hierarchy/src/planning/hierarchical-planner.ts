@@ -8,6 +8,7 @@ import { latentDistanceCost } from './latent-distance-cost.js';
  * macro-actions, one per `stepSkip` steps of the level below; and the search run at this level.
  */
 export interface PlanningLevel {
+  /** Lifts the latents of the level below and rolls them out with macro-actions. */
   readonly model: WorldModel<tf.Tensor3D>;
   /** Steps of the level below per step of this level. */
   readonly stepSkip: number;
@@ -56,8 +57,11 @@ export interface HierarchicalPlanTrace {
  */
 export class HierarchicalPlanner implements Planner {
   readonly name: string;
+  /** The levels above the first, bottom-up. */
   readonly levels: readonly PlanningLevel[];
+  /** The search over primitive actions (level 1). */
   readonly planner: Planner;
+  /** Level-1 actions per plan toward a subgoal, at most. */
   readonly horizon: number;
   /** What the last `plan` call did (for reports and tests). */
   lastTrace: HierarchicalPlanTrace | null = null;

@@ -62,15 +62,25 @@ export interface MppiPlannerOptions {
 
 /** The eb_jepa reference's MPPI settings as its code runs them (see {@link MppiPlannerOptions}). */
 export const MPPI_REFERENCE_OPTIONS = {
+  /** {@inheritDoc MppiPlannerOptions.samples} */
   samples: 200,
+  /** {@inheritDoc MppiPlannerOptions.iterations} */
   iterations: 20,
+  /** {@inheritDoc MppiPlannerOptions.elites} */
   elites: 20,
+  /** {@inheritDoc MppiPlannerOptions.initialMean} */
   initialMean: 0,
+  /** {@inheritDoc MppiPlannerOptions.initialStd} */
   initialStd: 2.0,
+  /** {@inheritDoc MppiPlannerOptions.temperature} */
   temperature: 200,
+  /** {@inheritDoc MppiPlannerOptions.maxActionNorm} */
   maxActionNorm: null,
+  /** {@inheritDoc MppiPlannerOptions.minStd} */
   minStd: 0,
+  /** {@inheritDoc MppiPlannerOptions.execute} */
   execute: 'sampled-elite',
+  /** {@inheritDoc MppiPlannerOptions.warmStart} */
   warmStart: false,
 } as const satisfies MppiPlannerOptions;
 
@@ -82,7 +92,9 @@ export const MPPI_REFERENCE_OPTIONS = {
  */
 export class MppiPlanner extends SamplingPlanner implements Planner {
   readonly name = 'mppi';
+  /** {@inheritDoc MppiPlannerOptions.temperature} */
   readonly temperature: number;
+  /** Which plan `plan` returns: one sampled elite or the weighted mean. */
   readonly execute: MppiExecutedPlan;
 
   constructor(options: MppiPlannerOptions = {}) {

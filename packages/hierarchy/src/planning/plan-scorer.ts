@@ -9,7 +9,9 @@ import type { Plan, PlanCost, PlanningProblem, WorldModel } from '@jepa/core';
  * Shapes: `S` samples, `H` horizon, `N` tokens, `D` width, `A` action size.
  */
 export class PlanScorer<Observation = tf.Tensor> {
+  /** Actions per sequence (`H`). */
   readonly horizon: number;
+  /** Values per action (`A`). */
   readonly actionDim: number;
   /** Executed steps each sampled action is held for (1: one decision per step, as the reference). */
   readonly actionRepeat: number;

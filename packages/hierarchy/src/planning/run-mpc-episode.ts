@@ -19,8 +19,11 @@ export interface MpcEnvironment<Observation> {
 
 /** Options of {@link runMpcEpisode}. */
 export interface MpcEpisodeOptions<Observation> {
+  /** The environment the actions run in. */
   readonly environment: MpcEnvironment<Observation>;
+  /** The world model the planner searches through; encodes the observations. */
   readonly model: WorldModel<Observation>;
+  /** The search run at every replanning point. */
   readonly planner: Planner;
   /**
    * Actions per plan: a number, or a function of the steps left in the episode (`maxSteps` minus
@@ -54,7 +57,9 @@ export interface MpcEpisodeResult {
   readonly plannedCosts: number[];
   /** Planning compute summed over the plans. */
   readonly rolloutCalls: number;
+  /** Predicted latent steps summed over the plans. */
   readonly predictedSteps: number;
+  /** Seconds spent in `planner.plan`, summed. */
   readonly planningSeconds: number;
   /** Whether the environment reported `done` (else the loop stopped at `maxSteps`). */
   readonly done: boolean;

@@ -24,16 +24,27 @@ export interface SamplingPlannerOptions {
  */
 export abstract class SamplingPlanner {
   abstract readonly name: string;
+  /** Action sequences sampled per iteration. */
   readonly samples: number;
+  /** Refinement iterations per plan. */
   readonly iterations: number;
+  /** Lowest-cost sequences the distribution is refitted to. */
   readonly elites: number;
+  /** Starting mean of every action entry (unless warm-started). */
   readonly initialMean: number;
+  /** Starting std of every action entry. */
   readonly initialStd: number;
+  /** L2 bound each sampled per-step action is rescaled onto; null for none. */
   readonly maxActionNorm: number | null;
+  /** Floor on the refitted std. */
   readonly minStd: number;
+  /** Whether the search starts from `problem.initialPlan` when one is given. */
   readonly warmStart: boolean;
+  /** Executed steps each sampled action is held for. */
   readonly actionRepeat: number;
+  /** Whether a returned plan that was never rolled out is scored with one extra rollout. */
   readonly scoreReturnedPlan: boolean;
+  /** The cost used when the problem brings none. */
   readonly cost: PlanCost;
 
   protected constructor(

@@ -2,7 +2,9 @@ import type { Rng } from '@jepa/core';
 
 /** A batch of windows: `frames` `[B, T, H, W, C]` and `actions` `[B, T, A]` (action `t` moves frame `t` to `t + 1`). */
 export interface FrameSequenceBatch {
+  /** `[B, T, H, W, C]` frame values, window-major. */
   readonly frames: Float32Array;
+  /** `[B, T, A]` actions, window-major. */
   readonly actions: Float32Array;
 }
 
@@ -16,6 +18,7 @@ export interface FrameSequenceBatch {
 export interface FrameSequenceSource {
   /** `[H, W, C]` of one frame. */
   readonly frameShape: readonly [number, number, number];
+  /** Values per action (`A`). */
   readonly actionDim: number;
   /** `batchSize` windows of `windowLength` frames. */
   sample(batchSize: number, windowLength: number, rng: Rng): FrameSequenceBatch;

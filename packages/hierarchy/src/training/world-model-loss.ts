@@ -38,7 +38,12 @@ export function worldModelLoss(
   actions: tf.Tensor3D,
   config: WorldModelLossConfig,
   rng?: Rng,
-): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
+): {
+  /** The weighted sum of every term: the loss to minimise. */
+  total: tf.Scalar;
+  /** Each term unweighted, by name (`prediction`, the regularisers, `inverseDynamics`), for logging. */
+  parts: Record<string, tf.Scalar>;
+} {
   const [batch, windowLength, actionDim] = actions.shape;
   const steps = config.predictionSteps;
   if (frames.shape[0] !== batch * windowLength) {

@@ -19,27 +19,37 @@ import { worldModelLoss, type WorldModelLossConfig } from './world-model-loss.js
 
 /** Optimisation of a world model (eb_jepa: AdamW lr 1e-3, wd 1e-5, 10 % linear warm-up then cosine to 1e-5, clip 2). */
 export interface WorldModelOptimizationConfig {
+  /** Optimizer updates of the run. */
   readonly steps: number;
   /** Windows per update. */
   readonly batchSize: number;
+  /** Peak learning rate (after the warm-up). */
   readonly lr: number;
   /** Learning rate at step 0 of the warm-up. Default 0. */
   readonly startLr?: number;
+  /** Learning rate at the last update (cosine decay). */
   readonly finalLr: number;
+  /** Updates of the linear warm-up from `startLr` to `lr`. */
   readonly warmupSteps: number;
+  /** AdamW decoupled weight decay (constant). */
   readonly weightDecay: number;
   /** Clip the gradient norm of each module (encoder, predictor, inverse dynamics) to this; null: off. */
   readonly clipGradNorm: number | null;
+  /** AdamW `[beta1, beta2]` (default PyTorch's `[0.9, 0.999]`). */
   readonly betas?: readonly [number, number];
 }
 
 /** Everything that defines a world-model training run. JSON-serialisable (saved with checkpoints). */
 export interface WorldModelTrainingConfig {
+  /** The architecture. */
   readonly model: WorldModelConfig;
+  /** The objective: prediction steps, regularisers, inverse dynamics weight. */
   readonly loss: WorldModelLossConfig;
   /** Frames per training window (eb_jepa: 17). */
   readonly windowLength: number;
+  /** Updates, batch, learning-rate schedule, decay and clipping. */
   readonly optimization: WorldModelOptimizationConfig;
+  /** Seed of the initial weights and of every batch draw. */
   readonly seed: number;
 }
 
@@ -73,16 +83,30 @@ export function validateWorldModelTrainingConfig(config: WorldModelTrainingConfi
  * moments under the kind `world-model`.
  */
 export class WorldModelTrainable implements Trainable {
+  /** The checkpoint kind, `world-model`. */
   readonly kind = WORLD_MODEL_KIND;
+  /** The world model being trained. */
   readonly model: ActionConditionedWorldModel;
+  /** AdamW over the model's trainable parameters. */
   readonly optimizer: AdamW;
   private readonly root: Rng;
   private readonly parameters: Array<[string, tf.Variable]>;
 
   /**
-   * @param probe frames `[M, H, W, C]` whose latents the collapse diagnostic measures (optional)
+   * @param config What to build and how to train it; validated against `source` first.
+   * @param source Where every update's windows come from.
+   * @param probe Frames whose latents the collapse diagnostic measures (optional).
    */
-  constructor(readonly config: WorldModelTrainingConfig, readonly source: FrameSequenceSource, readonly probe?: { readonly frames: Float32Array; readonly count: number }) {
+  constructor(
+    readonly config: WorldModelTrainingConfig,
+    readonly source: FrameSequenceSource,
+    readonly probe?: {
+      /** `[M, H, W, C]` frame values. */
+      readonly frames: Float32Array;
+      /** Number of frames `M`. */
+      readonly count: number;
+    },
+  ) {
     validateWorldModelTrainingConfig(config, source);
     this.model = createWorldModel(config.model, { seed: config.seed });
     try {
@@ -149,6 +173,7 @@ export class WorldModelTrainable implements Trainable {
     loadModelTrainingState(WORLD_MODEL_KIND, this.model, this.optimizer, tensors, meta, source, this.parameters);
   }
 
+  /** Disposes the optimizer state and the model. */
   dispose(): void {
     this.optimizer.dispose();
     this.model.dispose();

@@ -19,24 +19,92 @@ import type { WorldModelTrainingConfig } from '../training/world-model-trainable
  * Batches are 64 windows of 17 frames (the reference: 384) from 4,000 offline trajectories.
  */
 export const TWO_ROOMS_RECIPE = {
-  dataset: { trajectories: 4000, seed: 1 },
+  /** The offline data: random-walk trajectories of the Two Rooms environment. */
+  dataset: {
+    /** Trajectories generated. */
+    trajectories: 4000,
+    /** Seed of the generator. */
+    seed: 1,
+  },
+  /** The world model and its training. */
   training: {
+    /** The architecture. */
     model: {
+      /** Frames rendered at 32 x 32 (the reference: 65 x 65). */
       imageSize: 32,
+      /** Two channels per frame, as the reference renders them: the agent dot and the walls. */
       inChannels: 2,
+      /** A 2-D displacement per action. */
       actionDim: 2,
-      encoder: { stages: [16, 32, 32], latentDim: 128 },
-      predictor: { kind: 'gru' },
-      inverseDynamics: { hiddenDim: 256 },
+      /** The convolutional frame encoder. */
+      encoder: {
+        /** Three 2 x 2 stride-2 stages: 32 -> 16 -> 8 -> 4 pixels. */
+        stages: [16, 32, 32],
+        /** Latent width 128 (the reference's IMPALA encoder: 512). */
+        latentDim: 128,
+      },
+      /** The reference's predictor. */
+      predictor: {
+        /** eb_jepa's GRU predictor. */
+        kind: 'gru',
+      },
+      /** The inverse dynamics model. */
+      inverseDynamics: {
+        /** Width of its hidden layers. */
+        hiddenDim: 256,
+      },
     },
+    /** The objective. */
     loss: {
+      /** Autoregressive prediction over 16 steps (the reference: 8), chosen by planning success. */
       predictionSteps: 16,
+      /** Each prediction feeds the next, as the reference. */
       prediction: 'rollout',
-      regularizers: { variance: { weight: 16, target: 1 }, covariance: { weight: 8 }, temporal: { weight: 12 } },
+      /** The reference's anti-collapse coefficients. */
+      regularizers: {
+        /** Variance hinge: weight 16 (`std_coeff`), std margin 1. */
+        variance: {
+          /** `std_coeff`. */
+          weight: 16,
+          /** The std margin. */
+          target: 1,
+        },
+        /** Covariance penalty: weight 8 (`cov_coeff`). */
+        covariance: {
+          /** `cov_coeff`. */
+          weight: 8,
+        },
+        /** Temporal similarity: weight 12 (`sim_coeff_t`). */
+        temporal: {
+          /** `sim_coeff_t`. */
+          weight: 12,
+        },
+      },
+      /** 8 (the reference: 1); at 1 this model reached 10-20 % planning success, at 4 and 8 50-60 %. */
       inverseDynamicsWeight: 8,
     },
+    /** Windows of 17 frames, as the reference. */
     windowLength: 17,
-    optimization: { steps: 2500, batchSize: 64, lr: 1e-3, startLr: 0, finalLr: 1e-5, warmupSteps: 250, weightDecay: 1e-5, clipGradNorm: 2 },
+    /** The reference's AdamW schedule, on smaller batches. */
+    optimization: {
+      /** Optimizer updates (about 18 minutes on two CPU cores). */
+      steps: 2500,
+      /** Windows per update (the reference: 384). */
+      batchSize: 64,
+      /** Peak learning rate. */
+      lr: 1e-3,
+      /** Learning rate at the start of the warm-up. */
+      startLr: 0,
+      /** Learning rate at the last update (cosine decay). */
+      finalLr: 1e-5,
+      /** 10 % linear warm-up. */
+      warmupSteps: 250,
+      /** AdamW weight decay. */
+      weightDecay: 1e-5,
+      /** Per-module gradient-norm clipping. */
+      clipGradNorm: 2,
+    },
+    /** Seed of the initial weights and of the batch draws. */
     seed: 0,
   },
 } as const satisfies { dataset: { trajectories: number; seed: number }; training: WorldModelTrainingConfig };
@@ -60,11 +128,34 @@ export type TwoRoomsHierarchicalPlanning = HierarchicalPlanningDefaults;
  * distance to the goal has a local minimum at the wall.
  */
 export const TWO_ROOMS_PLANNING = {
+  /** Actions per flat plan. */
   horizon: 45,
+  /** Actions executed before replanning. */
   replanEvery: 10,
+  /** The latent distance at the plan's end (the reference sums it over the horizon). */
   cost: 'final',
-  cem: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 } satisfies CemPlannerOptions,
-  mppi: { samples: 100, iterations: 10, elites: 10, actionRepeat: 15 } satisfies MppiPlannerOptions,
+  /** Flat CEM: 100 samples x 10 iterations, 10 elites, each sampled action held 15 steps. */
+  cem: {
+    /** {@inheritDoc CemPlannerOptions.samples} */
+    samples: 100,
+    /** {@inheritDoc CemPlannerOptions.iterations} */
+    iterations: 10,
+    /** {@inheritDoc CemPlannerOptions.elites} */
+    elites: 10,
+    /** Steps each sampled action is held for: 3 decisions per 45-step plan. */
+    actionRepeat: 15,
+  } satisfies CemPlannerOptions,
+  /** Flat MPPI, with CEM's search sizes. */
+  mppi: {
+    /** {@inheritDoc MppiPlannerOptions.samples} */
+    samples: 100,
+    /** {@inheritDoc MppiPlannerOptions.iterations} */
+    iterations: 10,
+    /** {@inheritDoc MppiPlannerOptions.elites} */
+    elites: 10,
+    /** Steps each sampled action is held for. */
+    actionRepeat: 15,
+  } satisfies MppiPlannerOptions,
   /**
    * The hierarchical planner (two levels): level 2 plans up to `levelHorizon` macro-steps of
    * `stepSkip` actions (150 actions) with `levelSearch`; level 1 plans `horizon` actions toward its
@@ -76,11 +167,33 @@ export const TWO_ROOMS_PLANNING = {
    * missed there.
    */
   hierarchical: {
+    /** Primitive steps per level-2 step. */
     stepSkip: 15,
+    /** Level-2 steps per plan, at most (150 actions). */
     levelHorizon: 10,
-    levelSearch: { samples: 400, iterations: 20, elites: 10 } satisfies CemPlannerOptions,
+    /** The level-2 search: CEM, 400 samples x 20 iterations, 10 elites. */
+    levelSearch: {
+      /** {@inheritDoc CemPlannerOptions.samples} */
+      samples: 400,
+      /** {@inheritDoc CemPlannerOptions.iterations} */
+      iterations: 20,
+      /** {@inheritDoc CemPlannerOptions.elites} */
+      elites: 10,
+    } satisfies CemPlannerOptions,
+    /** Level-1 actions per plan toward a subgoal. */
     horizon: 15,
+    /** Actions executed between plans. */
     replanEvery: 5,
-    search: { samples: 100, iterations: 10, elites: 10, actionRepeat: 5 } satisfies CemPlannerOptions,
+    /** The level-1 search: CEM, 100 samples x 10 iterations, 10 elites, actions held 5 steps. */
+    search: {
+      /** {@inheritDoc CemPlannerOptions.samples} */
+      samples: 100,
+      /** {@inheritDoc CemPlannerOptions.iterations} */
+      iterations: 10,
+      /** {@inheritDoc CemPlannerOptions.elites} */
+      elites: 10,
+      /** Steps each sampled action is held for. */
+      actionRepeat: 5,
+    } satisfies CemPlannerOptions,
   },
 } as const satisfies WorldModelPlanningDefaults;

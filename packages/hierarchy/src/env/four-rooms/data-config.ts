@@ -36,7 +36,10 @@ export const FOUR_ROOMS_DATA_DEFAULTS: FourRoomsDataConfig = {
 };
 
 /** Overrides of {@link FourRoomsDataConfig}: any field, `explore` field by field. */
-export type FourRoomsDataOverrides = Partial<Omit<FourRoomsDataConfig, 'explore'>> & { readonly explore?: Partial<FourRoomsExploreConfig> };
+export type FourRoomsDataOverrides = Partial<Omit<FourRoomsDataConfig, 'explore'>> & {
+  /** Exploration settings to override, field by field. */
+  readonly explore?: Partial<FourRoomsExploreConfig>;
+};
 
 /**
  * {@link FOUR_ROOMS_DATA_DEFAULTS} overridden by the defined fields of `overrides`, checked; the

@@ -25,7 +25,12 @@ export interface FourRoomsDataset {
   /** `[N]`: 1 where the door-waypoint expert made the trajectory, 0 for exploration. */
   readonly expert: Uint8Array;
   /** How it was generated, when known: seed and settings. */
-  readonly source?: { readonly seed: number; readonly config: FourRoomsDataConfig };
+  readonly source?: {
+    /** The seed of the generator. */
+    readonly seed: number;
+    /** The generator settings. */
+    readonly config: FourRoomsDataConfig;
+  };
 }
 
 /** What {@link generateFourRoomsDataset} generates: a count, a seed, and any generator setting to override. */
@@ -80,7 +85,9 @@ export function checkFourRoomsDataset(dataset: FourRoomsDataset, where: string):
 
 /** One trajectory of a dataset, as views into its arrays (no copies). */
 export interface FourRoomsDatasetTrajectory extends TrajectoryViews {
+  /** The trajectory's layout (closed door, doors). */
   readonly layout: FourRoomsLayout;
+  /** Whether the door-waypoint expert made it (else smooth exploration). */
   readonly expert: boolean;
 }
 

@@ -7,10 +7,15 @@ import { FOUR_ROOMS_ROOMS, FOUR_ROOMS_WORLD, type FourRoomsRoom, type FourRoomsV
 
 /** One evaluation task: a layout, a start and a goal, and the step budget. */
 export interface FourRoomsEpisodeTask {
+  /** The closed door and door geometry of the task. */
   readonly layout: FourRoomsLayout;
+  /** Start position, world pixels. */
   readonly start: FourRoomsVector;
+  /** Goal position, world pixels. */
   readonly goal: FourRoomsVector;
+  /** The room of the start. */
   readonly startRoom: FourRoomsRoom;
+  /** The room of the goal. */
   readonly goalRoom: FourRoomsRoom;
   /** The shortest route from start to goal; it goes through exactly `doorCrossings` doors. */
   readonly path: FourRoomsPath;

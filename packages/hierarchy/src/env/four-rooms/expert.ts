@@ -75,9 +75,13 @@ export interface FourRoomsExpertOptions {
  * once there is a previous action), so a seeded source replays exactly.
  */
 export class FourRoomsExpert {
+  /** The layout it navigates. */
   readonly layout: FourRoomsLayout;
+  /** {@inheritDoc FourRoomsExpertOptions.actionNoise} */
   readonly actionNoise: number;
+  /** {@inheritDoc FourRoomsExpertOptions.repeatProb} */
   readonly repeatProb: number;
+  /** {@inheritDoc FourRoomsExpertOptions.reachTolerance} */
   readonly reachTolerance: number;
   private readonly rng: UniformSource | undefined;
   private last: FourRoomsVector | undefined;

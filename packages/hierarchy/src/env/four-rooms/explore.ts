@@ -12,7 +12,9 @@ export interface FourRoomsExploreConfig {
   readonly speedNoiseStd: number;
   /** Speed autocorrelation per step: `speed <- mean + a * (speed - mean) + noise`. */
   readonly speedAutocorr: number;
+  /** Lowest speed; the speed is clamped to `[speedMin, speedMax]`. */
   readonly speedMin: number;
+  /** Highest speed. */
   readonly speedMax: number;
   /** Turn-rate autocorrelation per step. */
   readonly turnAutocorr: number;
@@ -98,6 +100,7 @@ function wrapAngle(angle: number): number {
  * switching, then a normal each for turn and speed noise.
  */
 export class FourRoomsExploreController {
+  /** The resolved settings. */
   readonly config: FourRoomsExploreConfig;
   private readonly rng: UniformSource;
   private heading: number;

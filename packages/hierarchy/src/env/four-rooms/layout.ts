@@ -7,6 +7,7 @@ import { FOUR_ROOMS_DOORS, FOUR_ROOMS_WORLD, type FourRoomsDoor } from './world.
  * size of every opening, world pixels.
  */
 export interface FourRoomsDoorGeometry {
+  /** Each door's centre along its wall, world pixels. */
   readonly positions: Readonly<Record<FourRoomsDoor, number>>;
   /** A door centred at `p` is open on `[p - halfSize, p + halfSize]` along its wall. */
   readonly halfSize: number;
@@ -24,7 +25,9 @@ export const FOUR_ROOMS_DEFAULT_DOORS: FourRoomsDoorGeometry = {
  * environment and draws the closed door per episode; so does {@link sampleFourRoomsLayout}.
  */
 export interface FourRoomsLayout {
+  /** The closed door, or null when all four are open. */
   readonly closedDoor: FourRoomsDoor | null;
+  /** Where the doors are and how wide they open. */
   readonly doors: FourRoomsDoorGeometry;
 }
 

@@ -24,7 +24,15 @@ export interface FourRoomsPicture extends WorldPicture {}
 // The shared colours with the closed door's between the cells' and the marks', the order these keys have always had.
 const { free, wall, ...marks } = WORLD_PICTURE_COLORS;
 /** Colours of the picture (the Two Rooms picture's, plus the closed door's). */
-export const FOUR_ROOMS_PICTURE_COLORS = { free, wall, closedDoor: [196, 120, 34] as PictureColor, ...marks } as const;
+export const FOUR_ROOMS_PICTURE_COLORS = {
+  /** Free cells. */
+  free,
+  /** Walls and borders. */
+  wall,
+  /** The closed door. */
+  closedDoor: [196, 120, 34] as PictureColor,
+  ...marks,
+} as const;
 
 /**
  * A top-down picture of a Four Rooms layout, with an optional start, goal and path, as

@@ -26,7 +26,12 @@ export function sampleFourRoomsFreePosition(rng: UniformSource): FourRoomsVector
  * borders by the agent's radius and `wallHalfWidth + agentRadius + 0.5 = 3.5` from the wall
  * centre: x in `[6, 28.5]` or `[35.5, 58]`, y likewise.
  */
-export function fourRoomsRoomBounds(room: FourRoomsRoom): { x: [number, number]; y: [number, number] } {
+export function fourRoomsRoomBounds(room: FourRoomsRoom): {
+  /** `[low, high]` of x, world pixels. */
+  x: [number, number];
+  /** `[low, high]` of y, world pixels. */
+  y: [number, number];
+} {
   const { borderLow, borderHigh, agentRadius, wallCentre, wallHalfWidth } = FOUR_ROOMS_WORLD;
   const low = borderLow + agentRadius;
   const high = borderHigh - agentRadius;

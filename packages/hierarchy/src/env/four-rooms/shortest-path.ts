@@ -13,7 +13,12 @@ export interface FourRoomsPath {
 }
 
 /** The open doors of each room and the room each leads to: the room graph (rooms the nodes, open doors the edges). */
-export function fourRoomsDoorGraph(layout: FourRoomsLayout): ReadonlyMap<FourRoomsRoom, ReadonlyArray<{ door: FourRoomsDoor; room: FourRoomsRoom }>> {
+export function fourRoomsDoorGraph(layout: FourRoomsLayout): ReadonlyMap<FourRoomsRoom, ReadonlyArray<{
+  /** An open door of the room. */
+  door: FourRoomsDoor;
+  /** The room on its other side. */
+  room: FourRoomsRoom;
+}>> {
   const graph = new Map<FourRoomsRoom, Array<{ door: FourRoomsDoor; room: FourRoomsRoom }>>(FOUR_ROOMS_ROOMS.map((room) => [room, []]));
   for (const door of FOUR_ROOMS_DOORS) {
     if (!isFourRoomsDoorOpen(layout, door)) continue;

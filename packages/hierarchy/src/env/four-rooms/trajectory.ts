@@ -9,6 +9,7 @@ import { FOUR_ROOMS_WORLD, type FourRoomsVector } from './world.js';
 
 /** One generated Four Rooms trajectory. */
 export interface FourRoomsTrajectory {
+  /** The closed door and door geometry the trajectory was simulated in. */
   readonly layout: FourRoomsLayout;
   /** Positions `[T + 1, 2]`, world pixels, simulated with the collision model. */
   readonly positions: Float32Array;

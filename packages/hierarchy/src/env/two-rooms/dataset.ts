@@ -22,7 +22,12 @@ export interface TwoRoomsDataset {
   /** `[N]`: 1 where the trajectory was built to cross the door, else 0. */
   readonly doorCrossing: Uint8Array;
   /** How it was generated, when known: seed and settings. */
-  readonly source?: { readonly seed: number; readonly config: TwoRoomsDataConfig };
+  readonly source?: {
+    /** The seed of the generator. */
+    readonly seed: number;
+    /** The generator settings. */
+    readonly config: TwoRoomsDataConfig;
+  };
 }
 
 /** What {@link generateTwoRoomsDataset} generates: a count, a seed, and any generator setting to override. */
@@ -73,7 +78,9 @@ export function checkTwoRoomsDataset(dataset: TwoRoomsDataset, where: string): v
 
 /** One trajectory of a dataset, as views into its arrays (no copies). */
 export interface TwoRoomsDatasetTrajectory extends TrajectoryViews {
+  /** The trajectory's wall and door. */
   readonly layout: TwoRoomsLayout;
+  /** Whether it was built to cross the door. */
   readonly doorCrossing: boolean;
 }
 

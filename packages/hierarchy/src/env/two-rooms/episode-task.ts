@@ -4,8 +4,11 @@ import { TWO_ROOMS_WORLD, type TwoRoomsVector } from './world.js';
 
 /** One evaluation task: a layout, a start in one room and a goal in the other, world pixels. */
 export interface TwoRoomsEpisodeTask {
+  /** The wall and door of the episode. */
   readonly layout: TwoRoomsLayout;
+  /** Start position, world pixels, in one room. */
   readonly start: TwoRoomsVector;
+  /** Goal position, world pixels, in the other room. */
   readonly goal: TwoRoomsVector;
 }
 

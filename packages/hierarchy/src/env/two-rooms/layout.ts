@@ -7,7 +7,9 @@ import { TWO_ROOMS_WORLD } from './world.js';
  * `x in [wallX - 1, wallX + 1]`, open for `y in [doorY - 4, doorY + 4]`.
  */
 export interface TwoRoomsLayout {
+  /** Centre column of the wall, 20..44. */
   readonly wallX: number;
+  /** Centre row of the door, 10..54. */
   readonly doorY: number;
 }
 

@@ -8,6 +8,7 @@ import { sampleTwoRoomsStart } from './start-state.js';
 
 /** One generated Two Rooms trajectory. */
 export interface TwoRoomsTrajectory {
+  /** The wall and door the trajectory was simulated in. */
   readonly layout: TwoRoomsLayout;
   /** Positions `[T + 1, 2]`, world pixels, simulated with the data collision model. */
   readonly positions: Float32Array;

@@ -21,20 +21,31 @@ export interface WorldPictureOptions {
 
 /** A picture in memory: row-major `[height, width, channels]` bytes, ready for a PNG encoder. */
 export interface WorldPicture {
+  /** Columns, in picture pixels. */
   readonly width: number;
+  /** Rows, in picture pixels. */
   readonly height: number;
+  /** Bytes per pixel: 3 (RGB) or 4 (RGBA). */
   readonly channels: 3 | 4;
+  /** `height * width * channels` bytes, row-major. */
   readonly data: Uint8Array;
 }
 
 /** Colours of a world picture: free and wall cells, and the marks drawn over them. */
 export const WORLD_PICTURE_COLORS = {
+  /** Free cells. */
   free: [244, 243, 238] as PictureColor,
+  /** Walls and borders. */
   wall: [46, 52, 64] as PictureColor,
+  /** The path's line. */
   path: [52, 120, 220] as PictureColor,
+  /** The dot at the path's last position. */
   end: [20, 50, 120] as PictureColor,
+  /** The start dot. */
   start: [38, 166, 91] as PictureColor,
+  /** The goal dot. */
   goal: [214, 58, 48] as PictureColor,
+  /** The ring of the success distance around the goal. */
   ring: [236, 150, 140] as PictureColor,
 } as const;
 

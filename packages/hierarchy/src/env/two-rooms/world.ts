@@ -15,11 +15,13 @@ export const TWO_ROOMS_WORLD = {
   wallHalfWidth: 1,
   /** The door is the opening `y in [doorY - 4, doorY + 4]` of the wall (`door_space = 4`, 9 rows). */
   doorHalfHeight: 4,
-  /** Smallest and largest wall position `wallX` (integers, `range(20, 45)`: 25 values). */
+  /** Smallest wall position `wallX` (integers, `range(20, 45)`: 25 values). */
   wallXMin: 20,
+  /** Largest wall position `wallX`. */
   wallXMax: 44,
-  /** Smallest and largest door centre `doorY` (integers, `range(10, 55)`: 45 values). */
+  /** Smallest door centre `doorY` (integers, `range(10, 55)`: 45 values). */
   doorYMin: 10,
+  /** Largest door centre `doorY`. */
   doorYMax: 54,
   /** Standard deviation of the rendered Gaussian dot, world pixels (`dot_std`). */
   dotSigma: 1.3,
