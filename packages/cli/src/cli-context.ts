@@ -2,6 +2,7 @@ import type { CliIo } from './cli-io.js';
 
 /** What every command receives: where to read and write, and how to report its exit status. */
 export interface CliContext {
+  /** Where the command reads and writes. */
   readonly io: CliIo;
   /** The arguments the CLI was called with (after `jepa`), recorded in run folders. */
   readonly argv: readonly string[];

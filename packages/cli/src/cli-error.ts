@@ -8,6 +8,7 @@ import { MissingClipFramesError } from '@jepa/video';
 export class CliError extends Error {
   constructor(
     message: string,
+    /** The process exit status (default 1). */
     readonly exitCode = 1,
     options: { cause?: unknown } = {},
   ) {

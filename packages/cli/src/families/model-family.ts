@@ -29,7 +29,12 @@ export interface ModelFamily {
   /** How to name this family's encoder in messages, e.g. `an image encoder`. */
   readonly encoderNoun: string;
   /** `jepa embed --help`: what a forward pass holds (`images (default 32)`) and a paragraph on this family's inputs; absent without `embed`. */
-  readonly embedHelp?: { readonly batch: string; readonly text: string };
+  readonly embedHelp?: {
+    /** What one forward pass holds, e.g. `images (default 32)`. */
+    readonly batch: string;
+    /** A paragraph on this family's inputs. */
+    readonly text: string;
+  };
   /** `jepa embed` with a checkpoint this family recognises (the backend is started, the input exists); absent when the family does not embed. */
   embed?(request: EmbedRequest, context: CliContext): Promise<void>;
   /** `jepa visualize` (pictures of what the predictor predicts; the backend is started); absent when the family draws none. */
@@ -55,6 +60,10 @@ export interface PlanCapability {
 
 /** The flags of `jepa plan` (undefined: the family's default, e.g. `TWO_ROOMS_PLANNING`). */
 export interface PlanFlags {
+  /**
+   * `--checkpoint`: a world-model or level run folder, its `checkpoints/` folder, or one checkpoint's
+   * `.json`.
+   */
   checkpoint: string;
   /** hierarchical: with the levels of a level run (`jepa train level`) above its world model. */
   planner: 'cem' | 'mppi' | 'oracle' | 'hierarchical';
@@ -65,32 +74,47 @@ export interface PlanFlags {
    * on their frames (the search then uses the encoder but not the predictor).
    */
   oracleCost: 'position' | 'encoder';
+  /** `--episodes`: episodes to plan. */
   episodes: number;
+  /** `--seed`: seed of the episodes (tasks, contact noise) and of the planner's sampling. */
   seed: number;
+  /** `--horizon`: actions each plan looks ahead (at most the steps left). */
   horizon?: number;
+  /** `--replan-every`: actions executed from each plan before replanning. */
   replanEvery?: number;
+  /** `--samples`: action sequences sampled per iteration. */
   samples?: number;
+  /** `--iterations`: refinement iterations per plan. */
   iterations?: number;
+  /** `--elites`: lowest-cost sequences the distribution is refitted to. */
   elites?: number;
+  /** `--action-repeat`: executed steps each sampled action is held for. */
   actionRepeat?: number;
   /** Hierarchical planners: the search at each level above the first. */
   levelSamples?: number;
+  /** `--level-iterations`: refinement iterations per plan at each level above the first. */
   levelIterations?: number;
   /** Cost reduction over the predicted steps: summed (the reference) or the plan's end only. */
   cost?: 'sum' | 'final';
   /** Episodes drawn as pictures. */
   pictures: number;
+  /** `--out`: folder for the reports and pictures. */
   out?: string;
+  /** `--force`: overwrite the reports of an earlier `jepa plan` in `out`. */
   force?: boolean;
+  /** `--backend`: the TensorFlow.js backend (default `$JEPA_BACKEND`, else auto). */
   backend?: BackendChoice;
+  /** `--progress`: a bar on a terminal, plain lines in logs. */
   progress: ProgressMode;
 }
 
 /** One `jepa plan` call, resolved by the command. */
 export interface PlanRequest {
+  /** The run checkpoint `--checkpoint` points at. */
   readonly location: CheckpointLocation;
   /** Absolute path of the report folder (it holds no plan report, or `--force` was given). */
   readonly out: string;
+  /** The flags as parsed. */
   readonly flags: PlanFlags;
 }
 
@@ -103,33 +127,60 @@ export interface EmbedInputFile {
 
 /** The flags of `jepa eval probe`; each family refuses the ones that do not apply to it. */
 export interface EvalProbeFlags {
+  /** `--checkpoint`: a run folder, its `checkpoints/` folder, or one checkpoint's `.json`. */
   checkpoint: string;
+  /** `--encoder`: the encoder to probe. */
   encoder: 'target' | 'context';
+  /** `--dataset`: what to probe on (default the run's dataset, else MNIST). */
   dataset?: string;
+  /** `--shots`: labelled train images per class in each low-shot draw. */
   shots: number;
+  /** `--draws`: low-shot draws. */
   draws: number;
+  /** `--full` / `--no-full`: whether to also train the full-label probe. */
   full?: boolean;
+  /** `--baselines`: also probe a random-weight encoder of the same architecture and raw pixels. */
   baselines?: boolean;
+  /** `--train-limit`: probe-train on only this many train images (V-JEPA: clips). */
   trainLimit?: number;
+  /** `--eval-limit`: score on only this many held-out images (V-JEPA: clips). */
   evalLimit?: number;
+  /** `--held-out-fraction`: image folders, the fraction of each class held out. */
   heldOutFraction?: number;
+  /** `--skip-corrupt`: skip image or video files that fail to decode. */
   skipCorrupt?: boolean;
   /** Default: the family's (I-JEPA 0, V-JEPA the run's seed). */
   seed?: number;
   /** V-JEPA on Moving MNIST: the label probed. */
   task?: 'digit' | 'direction';
+  /** `--backend`: the TensorFlow.js backend. */
   backend?: BackendChoice;
+  /** `--out`: also write the results as JSON to this file. */
   out?: string;
 }
 
 /** The flags of `jepa embed`; each family refuses the ones that do not apply to it. */
 export interface EmbedFlags {
+  /**
+   * `--checkpoint`: an official `.pth.tar` / `.pth`, a `.safetensors` file, a run folder, or a run
+   * checkpoint's `.json`.
+   */
   checkpoint: string;
+  /**
+   * `--input`: a folder of images or videos, a video file, or a `.safetensors` file of preprocessed tensors.
+   */
   input: string;
+  /** `--out`: the `.safetensors` file to write. */
   out: string;
+  /**
+   * `--num-heads`: encoder attention heads, when the checkpoint matches no preset and does not record them.
+   */
   numHeads?: number;
+  /** `--encoder`: the EMA target encoder or the context encoder. */
   encoder: 'target' | 'context';
+  /** `--batch-size`: images or clips per forward pass. */
   batchSize?: number;
+  /** `--skip-corrupt`: folder input, skip files that fail to decode instead of stopping. */
   skipCorrupt?: boolean;
   /** Video: frames per clip when the checkpoint cannot tell. */
   numFrames?: number;
@@ -141,7 +192,9 @@ export interface EmbedFlags {
   numClips?: number;
   /** Use weights that hold NaN/Inf (refused by default). */
   allowNonFinite?: boolean;
+  /** `--backend`: the TensorFlow.js backend. */
   backend?: BackendChoice;
+  /** `--progress`: a bar on a terminal, plain lines in logs. */
   progress: ProgressMode;
 }
 
@@ -170,6 +223,7 @@ export interface VisualizeRequest {
 
 /** One `jepa embed` call, resolved by the command. */
 export interface EmbedRequest {
+  /** The checkpoint file, read. */
   readonly file: CheckpointFile;
   /** Absolute path of `--input`. */
   readonly input: string;
@@ -177,6 +231,7 @@ export interface EmbedRequest {
   readonly inputKind: 'folder' | 'tensor' | 'file';
   /** Absolute path of `--out` (a `.safetensors` file). */
   readonly out: string;
+  /** The flags as parsed. */
   readonly flags: EmbedFlags;
 }
 

@@ -12,20 +12,36 @@ import { currentRunScope } from './run-scope.js';
  * driven (checkpoint cadence, evaluation settings), which may change on resume.
  */
 export interface RunConfig<Training = unknown, Data = unknown, Run = unknown> {
+  /** Marks the file as a run config. */
   readonly format: 'jepa-run-config';
+  /** Version of the file format. */
   readonly version: 1;
   /** The model family (`ijepa`, `vjepa`): the `jepa train <kind>` that wrote the folder. */
   readonly kind: string;
+  /** The command line that created (or last resumed) the run. */
   readonly command: string;
+  /** When the run was created (ISO 8601). */
   readonly createdAt: string;
   /** Set when the run was resumed (the last time). */
   readonly resumedAt?: string;
+  /** The model and its optimisation, as the family defines them; fixed for the run's life. */
   readonly training: Training;
+  /** What the run trains on, as the family defines it. */
   readonly data: Data;
+  /** How the run is driven (checkpoint cadence, evaluation); may change on resume. */
   readonly run: Run;
-  readonly backend?: { readonly backend: string; readonly requested: string; readonly provider: string };
+  /** The backend of the last invocation. */
+  readonly backend?: {
+    /** The tfjs backend that ran (`tensorflow`, `wasm`, `cpu`, ...). */
+    readonly backend: string;
+    /** What was asked for (`--backend`, `JEPA_BACKEND`, or `auto`). */
+    readonly requested: string;
+    /** The package that provided it. */
+    readonly provider: string;
+  };
+  /** Versions of the `@jepa/*` packages, tfjs and Node that wrote the file. */
   readonly versions?: Record<string, string>;
-  /** Each `--resume` that changed the run's length (`--steps`/`--epochs`), oldest first; see {@link describeRun}. */
+  /** Each `--resume` that changed the run's length (`--steps`/`--epochs`), oldest first. */
   readonly lengthChanges?: readonly RunLengthChange[];
 }
 

@@ -7,45 +7,91 @@ import type { PredictionPictureSummary } from './prediction-picture-summary.js';
 
 /** Facts about the trained model recorded in the report. */
 export interface ModelSummary {
+  /** Side of the square input images, in pixels. */
   readonly imageSize: number;
+  /** Side of a patch, in pixels. */
   readonly patchSize: number;
+  /** Channels of the input images. */
   readonly inChannels: number;
-  readonly encoder: { readonly embedDim: number; readonly depth: number; readonly numHeads: number };
-  readonly predictor: { readonly embedDim: number; readonly depth: number; readonly numHeads: number };
+  /** The encoder's sizes. */
+  readonly encoder: {
+    /** Token width. */
+    readonly embedDim: number;
+    /** Transformer blocks. */
+    readonly depth: number;
+    /** Attention heads. */
+    readonly numHeads: number;
+  };
+  /** The predictor's sizes. */
+  readonly predictor: {
+    /** Token width. */
+    readonly embedDim: number;
+    /** Transformer blocks. */
+    readonly depth: number;
+    /** Attention heads. */
+    readonly numHeads: number;
+  };
   /** Parameters of one encoder (the context and target encoders have the same). */
   readonly encoderParameters: number;
+  /** Parameters of the predictor. */
   readonly predictorParameters: number;
 }
 
 /** `report.json` of a `jepa train ijepa` run. Accuracies are fractions in [0, 1]; times in seconds. */
 export interface RunReport {
+  /** Marks the file as an I-JEPA run report. */
   readonly format: 'jepa-run-report';
+  /** Version of the file format. */
   readonly version: 1;
+  /** When the report was written (ISO 8601). */
   readonly createdAt: string;
+  /** The run folder. */
   readonly runDir: string;
-  readonly backend: { readonly backend: string; readonly requested: string; readonly provider: string };
+  /** The backend this invocation ran on. */
+  readonly backend: {
+    /** The tfjs backend that ran (`tensorflow`, `wasm`, `cpu`, ...). */
+    readonly backend: string;
+    /** What was asked for (`--backend`, `JEPA_BACKEND`, or `auto`). */
+    readonly requested: string;
+    /** The package that provided it. */
+    readonly provider: string;
+  };
+  /** The trained model's sizes. */
   readonly model: ModelSummary;
+  /** The images trained and probed on. */
   readonly data: DataSummary;
+  /** What the training did. */
   readonly training: {
     /** Steps completed in all (including those before a resume). */
     readonly steps: number;
+    /** Steps this invocation ran. */
     readonly stepsThisRun: number;
+    /** The step it resumed from, or null for a fresh run. */
     readonly resumedFromStep: number | null;
+    /** Images per update. */
     readonly batchSize: number;
+    /** The loss of the last update, or null when no update ran. */
     readonly finalLoss: number | null;
     /** Wall time of this invocation's training. */
     readonly wallSeconds: number;
     /** Training time summed over every invocation of the run (from the trainer). */
     readonly totalTrainingSeconds: number;
+    /** Updates per second of this invocation. */
     readonly stepsPerSecond: number;
+    /** The last checkpoint's `.json`, relative to the run folder, or null when none was written. */
     readonly checkpoint: string | null;
   };
   /** Null with `--no-eval`. */
   readonly evaluation: {
+    /** Wall time of the evaluation. */
     readonly wallSeconds: number;
+    /** Labelled images per class in each low-shot draw. */
     readonly shotsPerClass: number;
+    /** Low-shot draws. */
     readonly draws: number;
+    /** Whether the full-label probe was trained too. */
     readonly full: boolean;
+    /** The protocol in one sentence. */
     readonly protocol: string;
     /** The I-JEPA target encoder, then the baselines. */
     readonly rows: readonly ProbeRow[];

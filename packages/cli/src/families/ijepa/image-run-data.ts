@@ -31,18 +31,25 @@ export interface SkippedFile {
 
 /** What the report says about the data. */
 export interface DataSummary {
+  /** The embedded MNIST digits, or an image folder. */
   readonly kind: 'mnist' | 'folder';
   /** `mnist`, or the folder's absolute path. */
   readonly source: string;
+  /** Side of the images as trained on, in pixels. */
   readonly imageSize: number;
+  /** Channels of the images. */
   readonly channels: number;
+  /** Class names, index = label. */
   readonly classNames: readonly string[];
+  /** Images trained on. */
   readonly trainImages: number;
+  /** Images held out for the probes. */
   readonly heldOutImages: number;
   /** How the held-out images were chosen. */
   readonly split: string;
   /** Files skipped by `--skip-corrupt` (0 for MNIST). */
   readonly skippedCorrupt: number;
+  /** The skipped files and why. */
   readonly skippedFiles: readonly SkippedFile[];
 }
 

@@ -9,10 +9,13 @@ export interface CollapseSummary {
   readonly effectiveRank: number;
   /** Mean over dimensions of the per-dimension std (near 0: collapsed). */
   readonly featureStdMean: number;
+  /** Smallest per-dimension std. */
   readonly featureStdMin: number;
   /** Fraction of dimensions with (almost) no spread. */
   readonly deadFraction: number;
+  /** Feature rows measured. */
   readonly samples: number;
+  /** Feature dimensions. */
   readonly dim: number;
 }
 
@@ -22,6 +25,7 @@ export interface ProbeRow extends ProbeEvaluation {
   readonly label: string;
   /** Seconds spent computing the features of the train and held-out images. */
   readonly featureSeconds: number;
+  /** Collapse diagnostics of the same features. */
   readonly collapse: CollapseSummary;
 }
 

@@ -5,35 +5,62 @@ import type { WorldModelEnvironment } from './world-model-run.js';
 
 /** `plan-report.json` of `jepa plan`. Rates are fractions in [0, 1]; distances world pixels; times seconds. */
 export interface PlanReport extends PlanningEpisodeSummary {
+  /** Marks the file as a plan report. */
   readonly format: 'jepa-plan-report';
+  /** Version of the file format. */
   readonly version: 1;
+  /** When the report was written (ISO 8601). */
   readonly createdAt: string;
+  /** The environment planned in. */
   readonly env: WorldModelEnvironment;
   /** The checkpoint planned with (the oracle reads only its meta) and its training step. */
-  readonly checkpoint: { readonly path: string; readonly step: number | null; readonly runDir: string | null };
+  readonly checkpoint: {
+    /** The checkpoint's `.json`. */
+    readonly path: string;
+    /** The training step it was saved at, when known. */
+    readonly step: number | null;
+    /** Its run folder, when it is in one. */
+    readonly runDir: string | null;
+  };
   /** `cem`, `mppi` or `oracle`. */
   readonly planner: string;
   /** As the evaluation names it: `cem`, `mppi (oracle)`, ... */
   readonly plannerLabel: string;
   /** The search (`cem`/`mppi`), the horizon and replanning, and every resolved option of the planner. */
   readonly plannerOptions: Readonly<Record<string, unknown>>;
+  /** How the episodes were drawn and scored. */
   readonly protocol: {
+    /** Seed of the episodes and of the planner's sampling. */
     readonly seed: number;
+    /** Index of the first episode. */
     readonly firstEpisode: number;
     /** Actions an episode may take, in words (`200 actions`; Four Rooms: per task, `maxSteps` of each result). */
     readonly budget: string;
+    /** An episode succeeds when it ends this close to the goal, world pixels. */
     readonly successDistance: number;
     /** Frame side the model observes (null for the oracle, which observes positions). */
     readonly imageSize: number | null;
   };
+  /** Episodes asked for (`--episodes`). */
   readonly requestedEpisodes: number;
   /** Ctrl-C stopped it: `episodes` is fewer than `requestedEpisodes`. */
   readonly stoppedEarly: boolean;
+  /** Wall time of the whole command. */
   readonly wallSeconds: number;
   /** The files written beside the report: PNGs of the first episodes, and one animated GIF (of the first drawn episode that succeeded, else the first). */
-  readonly pictures: { readonly png: readonly string[]; readonly gif: string | null; readonly gifEpisode: number | null };
+  readonly pictures: {
+    /** The PNG files. */
+    readonly png: readonly string[];
+    /** The GIF file, or null when no episode was drawn. */
+    readonly gif: string | null;
+    /** The episode the GIF shows. */
+    readonly gifEpisode: number | null;
+  };
   /** Every episode, without its path. */
-  readonly results: ReadonlyArray<Omit<PlanningEpisodeResult<unknown>, 'path'> & { readonly layoutText: string }>;
+  readonly results: ReadonlyArray<Omit<PlanningEpisodeResult<unknown>, 'path'> & {
+    /** The episode's layout in words (wall and door, or the closed door). */
+    readonly layoutText: string;
+  }>;
 }
 
 const ENVIRONMENT_LABELS: Record<string, string> = { 'two-rooms': 'Two Rooms', 'four-rooms': 'Four Rooms' };

@@ -16,29 +16,63 @@ export interface WorldModelCollapse {
 
 /** `report.json` of a `jepa train world-model` run. Times in seconds. */
 export interface WorldModelRunReport {
+  /** Marks the file as a world-model run report. */
   readonly format: 'jepa-world-model-run-report';
+  /** Version of the file format. */
   readonly version: 1;
+  /** When the report was written (ISO 8601). */
   readonly createdAt: string;
+  /** The run folder. */
   readonly runDir: string;
+  /** The tfjs backend this invocation ran on. */
   readonly backend: string;
-  readonly data: WorldModelDataSpec & { readonly actionsPerTrajectory: number; readonly generatedThisRun: boolean };
-  readonly model: WorldModelTrainingConfig['model'] & { readonly description: string; readonly parameters: Readonly<Record<string, number>> };
+  /** The offline data. */
+  readonly data: WorldModelDataSpec & {
+    /** Actions per trajectory. */
+    readonly actionsPerTrajectory: number;
+    /** Whether this invocation generated the data (else it was read from the run folder). */
+    readonly generatedThisRun: boolean;
+  };
+  /** The architecture, in words and in parameters per module. */
+  readonly model: WorldModelTrainingConfig['model'] & {
+    /** One line describing the model. */
+    readonly description: string;
+    /** Parameters of each module (`encoder`, `predictor`, `inverse_dynamics`). */
+    readonly parameters: Readonly<Record<string, number>>;
+  };
+  /** What the training did. */
   readonly training: {
+    /** Steps completed in all (including those before a resume). */
     readonly steps: number;
+    /** Steps this invocation ran. */
     readonly stepsThisRun: number;
+    /** The step it resumed from, or null for a fresh run. */
     readonly resumedFromStep: number | null;
+    /** Windows per update. */
     readonly batchSize: number;
+    /** Frames per window. */
     readonly windowLength: number;
     /** Wall time of this invocation's training. */
     readonly wallSeconds: number;
+    /** Mean seconds per update of this invocation. */
     readonly secondsPerStep: number;
     /** Training time summed over every invocation of the run (from the trainer). */
     readonly totalTrainingSeconds: number;
+    /** The loss of the last update, or null when no update ran. */
     readonly finalLoss: number | null;
     /** Each unweighted part of the loss at the last logged step (`prediction`, `variance`, ...), and its weight. */
-    readonly lossParts: ReadonlyArray<{ readonly name: string; readonly value: number; readonly weight: number | null }>;
+    readonly lossParts: ReadonlyArray<{
+      /** The part's name. */
+      readonly name: string;
+      /** Its unweighted value. */
+      readonly value: number;
+      /** Its weight in the loss, or null when the config gives none. */
+      readonly weight: number | null;
+    }>;
+    /** The last checkpoint's `.json`, relative to the run folder, or null when none was written. */
     readonly checkpoint: string | null;
   };
+  /** The last collapse diagnostic of the encoder, or null when none was logged. */
   readonly collapse: WorldModelCollapse | null;
   /** The command that plans with this run. */
   readonly next: string;

@@ -10,6 +10,7 @@ export type WorldModelEnvironment = (typeof WORLD_MODEL_ENVIRONMENTS)[number];
 
 /** The data of a world-model run, as recorded in its config.json. */
 export interface WorldModelDataSpec {
+  /** The environment the trajectories come from. */
   readonly env: WorldModelEnvironment;
   /** Offline trajectories generated for training. */
   readonly trajectories: number;
@@ -21,7 +22,9 @@ export interface WorldModelDataSpec {
 
 /** How a world-model run is driven (may change on resume). */
 export interface WorldModelRunSettings {
+  /** Steps between checkpoints. */
   readonly checkpointEvery: number;
+  /** Steps between logged metrics. */
   readonly logEvery: number;
   /** Steps between two collapse diagnostics of the encoder on the probe frames. */
   readonly diagnosticsEvery: number;
