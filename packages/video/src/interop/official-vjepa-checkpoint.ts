@@ -14,6 +14,7 @@ import {
   stripSharedPrefix,
   tensorShape,
   type CheckpointFile,
+/** One of {@link VJEPA_MODULES}. */
   type CheckpointTensor,
   type ExpectedModel,
   type HeadsSource,
@@ -58,12 +59,19 @@ const isModuleWeights = (source: CheckpointFile | VJepaModuleWeights): source is
 /**
  * Splits a checkpoint's tensors into the V-JEPA modules, stripping the longest wrapper prefix
  * (`module.backbone.`, `backbone.`, `module.`) that every key of a module has; a module whose keys
+  /** Frames per clip `T` (from `pos_embed`, or the option). */
  * disagree keeps them as they are, so strict loading lists the odd ones.
+  /** Frames per tubelet `t` (`patch_embed.proj.weight` `[D, C, t, p, p]`). */
  */
+  /** Side of the square frames, in pixels. */
 export function splitVJepaWeights(file: CheckpointFile | VJepaModuleWeights): VJepaModuleWeights {
+  /** Side of a tubelet, in pixels `p`. */
   if (isModuleWeights(file)) return file;
+  /** Channels of the frames. */
   const { groups, other } = groupTensorsByModule(file.tensors, VJEPA_MODULES);
+  /** Token width. */
   const modules = new Map<VJepaModuleName, ReadonlyMap<string, CheckpointTensor>>();
+  /** Transformer blocks (the number of `blocks.i`). */
   const strippedPrefix = new Map<VJepaModuleName, string>();
   for (const name of VJEPA_MODULES) {
     const group = groups.get(name);
@@ -73,11 +81,15 @@ export function splitVJepaWeights(file: CheckpointFile | VJepaModuleWeights): VJ
     modules.set(name, stripped.tensors);
   }
   return { source: file.path, modules, strippedPrefix, other };
+  /** Predictor width. */
 }
+  /** Predictor blocks. */
 
+  /** MLP hidden width / predictor width. */
 /** Sizes of a video ViT read from its tensors. */
 export interface VideoVitArchitecture {
   readonly numFrames: number;
+  /** Tokens of the full grid (`predictor_pos_embed` `[1, N, embedDim]`). */
   readonly tubeletSize: number;
   readonly imageSize: number;
   readonly patchSize: number;
@@ -87,6 +99,7 @@ export interface VideoVitArchitecture {
   /** MLP hidden width / embedDim. */
   readonly mlpRatio: number;
   /** The tubelet grid `[T/t, H/p, W/p]`. */
+  /** Present when the checkpoint holds a predictor. */
   readonly grid: readonly [number, number, number];
 }
 
@@ -121,7 +134,9 @@ export interface VJepaArchitecture {
 export interface VJepaCheckpointOptions {
   /** Encoder attention heads; needed unless the width and depth match a ViT preset. */
   readonly numHeads?: number;
+    /** The file or module the encoder came from. */
   /** Predictor heads; default the encoder's. */
+    /** The shape of its `pos_embed`. */
   readonly predictorNumHeads?: number;
   /**
    * Frames per clip. Default: read from `pos_embed` (its sin-cos table starts a new time step every
@@ -308,8 +323,11 @@ function describeSource(weights: VJepaModuleWeights, modules: readonly VJepaModu
  * from `[D, C, t, p, p]` by its parameter layout.
  */
 export function loadVJepaWeights(model: VJepaModel, file: CheckpointFile | VJepaModuleWeights): void {
+  /** The model, weights loaded. */
   const weights = splitVJepaWeights(file);
+  /** The sizes it was built with. */
   const missing = VJEPA_MODULES.filter((m) => !weights.modules.has(m));
+  /** What was read from the checkpoint. */
   if (missing.length > 0) {
     const held = weights.modules.size > 0 ? [...weights.modules.keys()].join(', ') : 'none of them';
     throw new Error(
@@ -374,7 +392,15 @@ export interface VideoEncoderFromCheckpointOptions extends Omit<VJepaCheckpointO
 export function createVideoEncoderFromCheckpoint(
   file: CheckpointFile | VJepaModuleWeights,
   options: VideoEncoderFromCheckpointOptions = {},
-): { encoder: VideoTransformer; architecture: VJepaArchitecture & { readonly numHeads: number } } {
+): {
+  /** The encoder, weights loaded. */
+  encoder: VideoTransformer;
+  /** What was read from the checkpoint, with the encoder heads resolved. */
+  architecture: VJepaArchitecture & {
+    /** Encoder heads, resolved. */
+    readonly numHeads: number;
+  };
+} {
   const weights = splitVJepaWeights(file);
   const which = options.which ?? 'target_encoder';
   const moduleWeights = weights.modules.get(which);

@@ -11,7 +11,9 @@ export interface TubeletEmbedOptions {
   readonly imageSize: number;
   /** Side of a tubelet, in pixels `p`. */
   readonly patchSize: number;
+  /** Channels `C` of the frames. */
   readonly inChannels: number;
+  /** Token width `D`. */
   readonly embedDim: number;
   /**
    * Std of the projection's initial weights. Default 0.02 (official). With few values per tubelet
@@ -40,8 +42,10 @@ export function fanInTubeletInitStd(tubeletSize: number, patchSize: number, inCh
 export class TubeletEmbed extends Module implements TokenEmbedding<tf.Tensor5D> {
   readonly grid: Grid;
   readonly embedDim: number;
+  /** The tubelet projection `[t * p * p * C, D]` (`proj`; PyTorch `[D, C, t, p, p]`). */
   readonly proj: Linear;
 
+  /** @param options Sizes and init; see {@link TubeletEmbedOptions}. */
   constructor(readonly options: TubeletEmbedOptions) {
     super();
     const { numFrames, tubeletSize, imageSize, patchSize, inChannels, embedDim } = options;

@@ -9,10 +9,15 @@ export interface VJepaSchedule {
   readonly warmupSteps?: number;
   /** The lr, wd and EMA schedules span `scheduleScale * steps` updates (official `ipe_scale` 1.25), so they stop short of their final values. */
   readonly scheduleScale?: number;
+  /** Learning rate at the start of the warm-up (official 0.0002). */
   readonly startLr?: number;
+  /** Peak learning rate, reached at the end of the warm-up (official 0.000625). */
   readonly lr?: number;
+  /** Learning rate at the end of the schedule (official 1e-6). */
   readonly finalLr?: number;
+  /** Weight decay at the first update (official 0.04). */
   readonly weightDecay?: number;
+  /** Weight decay at the end of the schedule (official 0.4). */
   readonly finalWeightDecay?: number;
   /** EMA momentum from `ema[0]` to `ema[1]` (official 0.998 -> 1.0). */
   readonly ema?: readonly [number, number];

@@ -17,7 +17,14 @@ export interface VJepaModelConfig {
   /** A preset name (`'large'` for ViT-L) or explicit sizes. */
   readonly encoder: VitPresetName | VitSize;
   /** Official default: width 384, depth 12, heads = encoder heads. */
-  readonly predictor?: { readonly embedDim?: number; readonly depth?: number; readonly numHeads?: number };
+  readonly predictor?: {
+    /** Predictor width (default 384). */
+    readonly embedDim?: number;
+    /** Predictor blocks (default 12). */
+    readonly depth?: number;
+    /** Attention heads (default the encoder's). */
+    readonly numHeads?: number;
+  };
   /**
    * Learned predictor mask tokens, one per mask generator (`mask_tokens.0`, ...). Default the
    * number of {@link VJEPA_MASK_GENERATORS} (2). With 1 the name is I-JEPA's `mask_token`.
@@ -42,29 +49,49 @@ export interface CreateVJepaOptions {
  * where our API has a choice.
  */
 export const VJEPA_DEFAULTS = {
+  /** `num_frames`. */
   numFrames: 16,
+  /** `tubelet_size`. */
   tubeletSize: 2,
+  /** `crop_size`. */
   imageSize: 224,
+  /** `patch_size`. */
   patchSize: 16,
+  /** `pred_embed_dim`. */
   predictorEmbedDim: 384,
+  /** `pred_depth`. */
   predictorDepth: 12,
+  /** `uniform_power`. */
   uniformPower: true,
+  /** `zero_init_mask_tokens`. */
   zeroInitMaskTokens: true,
   /** L1 between predictions and layer-normed targets (`loss_exp: 1`, `reg_coeff: 0`). */
   loss: 'l1',
+  /** The two mask generators of `vitl16.yaml` (short-range and long-range blocks). */
   masks: VJEPA_MASK_GENERATORS,
+  /** The optimisation settings. */
   optimization: {
+    /** `epochs`. */
     epochs: 300,
+    /** `warmup` (epochs). */
     warmupEpochs: 40,
     /** The schedules span `scheduleScale` times the training length (official `ipe_scale`). */
     scheduleScale: 1.25,
+    /** `start_lr`. */
     startLr: 0.0002,
+    /** `lr` (the peak). */
     lr: 0.000625,
+    /** `final_lr`. */
     finalLr: 1e-6,
+    /** `weight_decay` (at the start). */
     weightDecay: 0.04,
+    /** `final_weight_decay`. */
     finalWeightDecay: 0.4,
+    /** `ema`: the target momentum's start and end. */
     ema: [0.998, 1.0] as [number, number],
+    /** AdamW betas (PyTorch's defaults, which the official trainer keeps). */
     betas: [0.9, 0.999] as [number, number],
+    /** AdamW epsilon (PyTorch's default). */
     eps: 1e-8,
     /** Gradient-norm clipping after warm-up (official `clip_grad: 10.0`). */
     clipGradNorm: 10,
@@ -73,26 +100,48 @@ export const VJEPA_DEFAULTS = {
 
 /** The resolved sizes of a {@link VJepaModel}. */
 export interface VJepaResolvedConfig {
+  /** Frames per clip `T`. */
   readonly numFrames: number;
+  /** Frames per tubelet `t`. */
   readonly tubeletSize: number;
+  /** Side of the square frames, in pixels. */
   readonly imageSize: number;
+  /** Side of a tubelet, in pixels `p`. */
   readonly patchSize: number;
+  /** Channels of the frames. */
   readonly inChannels: number;
+  /** The encoder's sizes. */
   readonly encoder: VitSize;
-  readonly predictor: { readonly embedDim: number; readonly depth: number; readonly numHeads: number };
+  /** The predictor's sizes. */
+  readonly predictor: {
+    /** Predictor width. */
+    readonly embedDim: number;
+    /** Predictor blocks. */
+    readonly depth: number;
+    /** Attention heads. */
+    readonly numHeads: number;
+  };
+  /** Learned predictor mask tokens. */
   readonly numMaskTokens: number;
+  /** Whether the 3-D sin-cos split uses equal thirds. */
   readonly uniformPower: boolean;
+  /** Whether the mask tokens started at zero. */
   readonly zeroInitMaskTokens: boolean;
+  /** Std of the tubelet projection's initial weights, when not the official 0.02. */
   readonly patchEmbedInitStd?: number;
 }
 
 /** The three modules of a V-JEPA and its objective. */
 export interface VJepaModel {
+  /** The sizes it was built with, every default resolved. */
   readonly config: VJepaResolvedConfig;
   /** The tubelet grid `[T/t, H/p, W/p]` every encoder output and mask index refers to (raster order). */
   readonly grid: readonly [number, number, number];
+  /** The encoder trained by gradients (`encoder.`). */
   readonly contextEncoder: VideoTransformer;
+  /** The EMA copy that gives the targets (`target_encoder.`). */
   readonly targetEncoder: VideoTransformer;
+  /** The predictor, one mask token per mask generator (`predictor.`). */
   readonly predictor: JepaPredictor;
   /**
    * Clips `[B, T, H, W, C]`; pass one `MaskSet` per mask generator (generator `i` uses mask token
@@ -103,6 +152,7 @@ export interface VJepaModel {
   stateDict(): StateDict;
   /** Strict load of {@link stateDict}-style keys: lists every difference and loads nothing on error. */
   loadStateDict(dict: StateDict, source?: string): void;
+  /** Disposes the three modules. */
   dispose(): void;
 }
 

@@ -25,6 +25,7 @@ export type CheckpointKind =
 
 /** What {@link describeCheckpoint} tells about a file. */
 export interface CheckpointDescription {
+  /** What sort of file it is. */
   readonly kind: CheckpointKind;
   /** One line, e.g. "I-JEPA full training checkpoint (encoder, predictor, target_encoder, optimizer state opt; keys prefixed 'module.')". */
   readonly summary: string;
@@ -38,6 +39,7 @@ export interface CheckpointDescription {
   readonly model?: string;
   /** Why no architecture could be read (for I-JEPA-like files). */
   readonly problem?: string;
+  /** The recorded `epoch` (epochs completed), if any. */
   readonly epoch?: number;
   /** Elements of every tensor, per top-level group (`encoder`, `opt`, ...; `(root)` for bare state dicts). */
   readonly parameters: Readonly<Record<string, number>>;

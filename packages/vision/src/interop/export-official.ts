@@ -100,9 +100,11 @@ function modelRecord(source: ExportSource): Record<string, unknown> | undefined 
 /** What {@link exportOfficialSafetensors} wrote. */
 export interface OfficialExport {
   readonly path: string;
+  /** The file written. */
   /** The keys written, in the model's order. */
   readonly keys: readonly string[];
   readonly metadata: Readonly<Record<string, string>>;
+  /** The safetensors metadata written: the format tag, the modules, whether `module.` is kept, the model sizes when known, the epoch when given. */
 }
 
 /**
@@ -142,6 +144,10 @@ export interface ConvertedCheckpoint {
   /** The model weights under official names (`<module>.[module.]<name>`, or bare for a bare encoder). */
   readonly tensors: Map<string, HostTensor>;
   readonly metadata: Record<string, string>;
+  /**
+   * Metadata for the safetensors header: the format tag, the modules, whether `module.` is kept, the
+   * source file's name, the checkpoint's scalar entries (`epoch`, `lr`, ...) and, when known, the model sizes.
+   */
   /** The modules written. */
   readonly modules: readonly IJepaModuleName[];
   /** What was left out or changed, for the user (optimizer state, float16 widened, ...). */

@@ -7,6 +7,7 @@ import { importOfficialOptimizerState, type OptimizerStateImport } from './offic
 export interface TrainableInit {
   /** Epochs the checkpoint had completed (official `epoch`; 0 when it records none): training goes on at `epoch * stepsPerEpoch + 1`. */
   readonly epoch: number;
+  /** Whether the AdamW moments were loaded, and if not, why. */
   readonly optimizer: OptimizerStateImport;
   /** Other notes (e.g. an AMP scaler state that is not used here). */
   readonly notes: readonly string[];

@@ -32,6 +32,8 @@ import { createVisionTransformer, type VisionTransformer } from '../model/vit.js
 
 /** The model modules of an I-JEPA checkpoint, by their official top-level names. */
 export const IJEPA_MODULES = ['encoder', 'predictor', 'target_encoder'] as const;
+
+/** One of {@link IJEPA_MODULES}. */
 export type IJepaModuleName = (typeof IJEPA_MODULES)[number];
 
 /** The prefix `torch.nn.parallel.DistributedDataParallel` adds to every key of a wrapped model. */
@@ -89,10 +91,15 @@ export function splitModuleWeights(file: WeightsSource): ModuleWeights {
 
 /** Sizes of a ViT encoder read from its tensor shapes. */
 export interface VitArchitecture {
+  /** Side of the square input images, in pixels (from the position table and the patch size). */
   readonly imageSize: number;
+  /** Side of a patch, in pixels (`patch_embed.proj.weight` `[D, C, p, p]`). */
   readonly patchSize: number;
+  /** Channels of the input images. */
   readonly inChannels: number;
+  /** Token width. */
   readonly embedDim: number;
+  /** Transformer blocks (the number of `blocks.i`). */
   readonly depth: number;
   /** MLP hidden width / embedDim (4 for every official size but ViT-g's 48/11). */
   readonly mlpRatio: number;
@@ -102,11 +109,15 @@ export interface VitArchitecture {
 
 /** Sizes of an I-JEPA predictor read from its tensor shapes. */
 export interface PredictorArchitecture {
+  /** Predictor width. */
   readonly embedDim: number;
+  /** Predictor blocks. */
   readonly depth: number;
+  /** MLP hidden width / predictor width. */
   readonly mlpRatio: number;
   /** Width of the encoder tokens it reads (`predictor_embed.weight` `[embedDim, encoderEmbedDim]`). */
   readonly encoderEmbedDim: number;
+  /** Tokens of the full grid (`predictor_pos_embed` `[1, N, embedDim]`). */
   readonly numTokens: number;
 }
 
@@ -120,6 +131,7 @@ export interface IJepaArchitecture {
   readonly preset?: VitPresetName;
   /** Encoder heads; undefined when they cannot be known (no option, no record in the file, no preset). */
   readonly numHeads?: number;
+  /** Where `numHeads` came from: the option, the file's record or the preset. */
   readonly headsFrom?: HeadsSource;
   /** Predictor heads: the option, the file's record, else the encoder's (as the official `init_model`). */
   readonly predictorNumHeads?: number;
@@ -266,8 +278,11 @@ export function checkpointEpoch(file: WeightsSource): number | undefined {
 
 /** What {@link createIJepaFromCheckpoint} returns. */
 export interface IJepaFromCheckpoint {
+  /** The model, weights loaded. */
   readonly model: IJepaModel;
+  /** The sizes it was built with. */
   readonly config: IJepaModelConfig;
+  /** What was read from the checkpoint. */
   readonly architecture: IJepaArchitecture;
   /** The checkpoint's `epoch` (epochs completed), when it records one. */
   readonly epoch?: number;
@@ -302,11 +317,17 @@ export interface EncoderFromCheckpointOptions extends HeadsOptions {
 
 /** What {@link createEncoderFromCheckpoint} returns. */
 export interface EncoderFromCheckpoint {
+  /** The encoder, weights loaded. */
   readonly encoder: VisionTransformer;
   /** The module that was loaded (`encoder` for a bare state dict). */
   readonly module: IJepaModuleName;
+  /** How the file holds the weights: whole modules, a bare encoder state dict, or none. */
   readonly layout: ModuleWeights['layout'];
-  readonly architecture: IJepaArchitecture & { readonly numHeads: number };
+  /** What was read from the checkpoint, with the encoder heads resolved. */
+  readonly architecture: IJepaArchitecture & {
+    /** Encoder heads, resolved. */
+    readonly numHeads: number;
+  };
 }
 
 /**

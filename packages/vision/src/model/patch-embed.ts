@@ -3,9 +3,13 @@ import { Linear, Module, patchify2d, type Grid, type TokenEmbedding } from '@jep
 
 /** Sizes of a {@link PatchEmbed2d}. */
 export interface PatchEmbedOptions {
+  /** Side of the square input images, in pixels; divisible by `patchSize`. */
   readonly imageSize: number;
+  /** Side `p` of a square patch, in pixels. */
   readonly patchSize: number;
+  /** Channels `C` of the images. */
   readonly inChannels: number;
+  /** Token width `D`. */
   readonly embedDim: number;
   /**
    * Std of the patch projection's initial weights. Default 0.02 (official). With few input values
@@ -23,8 +27,10 @@ export interface PatchEmbedOptions {
 export class PatchEmbed2d extends Module implements TokenEmbedding<tf.Tensor4D> {
   readonly grid: Grid;
   readonly embedDim: number;
+  /** The patch projection `[p * p * C, D]` (`proj`; PyTorch `[D, C, p, p]`). */
   readonly proj: Linear;
 
+  /** @param options Sizes and init; see {@link PatchEmbedOptions}. */
   constructor(readonly options: PatchEmbedOptions) {
     super();
     const { imageSize, patchSize, inChannels, embedDim } = options;

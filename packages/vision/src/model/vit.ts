@@ -7,11 +7,15 @@ export type VisionTransformer = TransformerEncoder<tf.Tensor4D>;
 
 /** Everything needed to build a ViT. */
 export interface VisionTransformerOptions extends VitSize {
+  /** Side of the square input images, in pixels; divisible by `patchSize`. */
   readonly imageSize: number;
+  /** Side of a square patch, in pixels. */
   readonly patchSize: number;
   /** Default 3. */
   readonly inChannels?: number;
+  /** Bias on the fused qkv projections (default true, official). */
   readonly qkvBias?: boolean;
+  /** LayerNorm epsilon (default 1e-6, official). */
   readonly layerNormEps?: number;
   /** Std of the patch projection's initial weights (default 0.02, official); see {@link PatchEmbedOptions}. */
   readonly patchEmbedInitStd?: number;

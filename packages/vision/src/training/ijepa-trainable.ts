@@ -17,31 +17,48 @@ import { createIJepa, IJEPA_DEFAULTS, type IJepaModel, type IJepaModelConfig } f
 
 /** Optimisation settings, in steps (the official configs count epochs; we convert). */
 export interface IJepaOptimizationConfig {
+  /** Optimizer updates of the run. */
   readonly steps: number;
+  /** Images per update. */
   readonly batchSize: number;
+  /** Updates of the linear learning-rate warm-up from `startLr` to `lr`. */
   readonly warmupSteps: number;
+  /** Learning rate at the start of the warm-up. */
   readonly startLr: number;
+  /** Peak learning rate, reached at the end of the warm-up. */
   readonly lr: number;
+  /** Learning rate at the last update (cosine decay from `lr`). */
   readonly finalLr: number;
+  /** Weight decay at the first update (cosine towards `finalWeightDecay`). */
   readonly weightDecay: number;
+  /** Weight decay at the last update. */
   readonly finalWeightDecay: number;
   /** EMA momentum from `[0]` to `[1]` over the run. */
   readonly ema: readonly [number, number];
+  /** AdamW `[beta1, beta2]` (default PyTorch's `[0.9, 0.999]`). */
   readonly betas?: readonly [number, number];
+  /** Clip the gradient norm of each module (encoder, predictor) to this; off when absent. */
   readonly clipGradNorm?: number;
 }
 
 /** Everything that defines an I-JEPA training run. JSON-serialisable (it is saved with checkpoints). */
 export interface IJepaTrainingConfig {
+  /** The model's sizes. */
   readonly model: IJepaModelConfig;
+  /** The multi-block mask settings (the grid follows from the model). */
   readonly masks: Omit<MultiBlockMaskConfig, 'grid'>;
+  /** Updates, batch, schedules. */
   readonly optimization: IJepaOptimizationConfig;
+  /** The random crops applied to every training image. */
   readonly augmentation: {
     /** RandomResizedCrop scale range (official 0.3..1.0); null turns cropping off. */
     readonly cropScale: readonly [number, number] | null;
+    /** RandomResizedCrop aspect-ratio range (default torchvision's `[3/4, 4/3]`). */
     readonly cropRatio?: readonly [number, number];
   };
+  /** Per-channel mean and std applied to the images. */
   readonly normalization: Normalization;
+  /** Seed of the initial weights, the batch order, the crops and the masks. */
   readonly seed: number;
 }
 
@@ -85,6 +102,11 @@ export function validateTrainingConfig(config: IJepaTrainingConfig, dataset: Lab
  * weight decay and linear EMA momentum, and every target block predicted from the context block.
  */
 export class IJepaTrainable extends JepaTrainable<tf.Tensor4D, IJepaModel, IJepaTrainingConfig, MultiBlockMaskSampler> {
+  /**
+   * @param config What to build and how to train it; validated against `dataset` first.
+   * @param dataset The training images.
+   * @param probeSet Held-out images whose target-encoder features the collapse diagnostic measures (optional).
+   */
   constructor(config: IJepaTrainingConfig, readonly dataset: LabeledImages, readonly probeSet?: LabeledImages) {
     validateTrainingConfig(config, dataset);
     const o = config.optimization;

@@ -5,7 +5,9 @@ import { normalize } from '../data/transforms.js';
 
 /** Per-channel mean and std applied to images with values 0..1. */
 export interface Normalization {
+  /** Mean of each channel, subtracted. */
   readonly mean: readonly number[];
+  /** Standard deviation of each channel, divided by. */
   readonly std: readonly number[];
 }
 

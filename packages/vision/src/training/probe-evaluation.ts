@@ -9,7 +9,9 @@ export interface ProbeEvaluationOptions {
   readonly shotsPerClass?: number;
   /** Low-shot draws (default 5). */
   readonly draws?: number;
+  /** Seed of the low-shot draws and the probes (default 0). */
   readonly seed?: number;
+  /** Per-channel normalisation applied to the images before the encoder (and to the pixel baseline). */
   readonly normalization?: Normalization;
   /** Skip the full-label probe (e.g. for quick diagnostics). */
   readonly lowShotOnly?: boolean;
@@ -19,9 +21,25 @@ export interface ProbeEvaluationOptions {
 export interface ProbeEvaluation {
   /** What was probed, e.g. `ijepa`, `pixels`, `random-encoder`. */
   readonly name: string;
+  /** Feature dimensions. */
   readonly dim: number;
-  readonly lowShot: { readonly shotsPerClass: number; readonly mean: number; readonly std: number; readonly accuracies: number[] };
-  readonly full?: { readonly accuracy: number };
+  /** The low-shot probe. */
+  readonly lowShot: {
+    /** Labelled examples per class in each draw. */
+    readonly shotsPerClass: number;
+    /** Mean test accuracy over the draws, in 0..1. */
+    readonly mean: number;
+    /** Standard deviation of the test accuracy over the draws. */
+    readonly std: number;
+    /** Test accuracy of each draw. */
+    readonly accuracies: number[];
+  };
+  /** The full-label probe (absent with `lowShotOnly`). */
+  readonly full?: {
+    /** Test accuracy, in 0..1. */
+    readonly accuracy: number;
+  };
+  /** Seconds spent probing. */
   readonly seconds: number;
 }
 

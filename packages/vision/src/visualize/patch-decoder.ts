@@ -10,9 +10,15 @@ import { normalizeBatch, type Normalization } from '../training/image-features.j
  * RCDM idea of the I-JEPA paper at MNIST scale, with a regression MLP instead of a diffusion model.
  */
 export class PatchDecoder extends Module {
+  /** `D -> hidden`, then GELU. */
   readonly fc1: Linear;
+  /** `hidden -> P * P * C`: the patch pixels. */
   readonly fc2: Linear;
 
+  /**
+   * @param embedDim Width `D` of the tokens it reads. @param hiddenDim Width of the hidden layer. @param
+   * patchSize Side `P` of a patch, in pixels. @param channels Channels `C` of the images.
+   */
   constructor(readonly embedDim: number, readonly hiddenDim: number, readonly patchSize: number, readonly channels: number) {
     super();
     this.fc1 = this.addModule('fc1', new Linear(embedDim, hiddenDim));
@@ -54,19 +60,23 @@ export interface TrainPatchDecoderOptions {
   readonly normalization?: Normalization;
   /** Called every `progressEvery` updates (default 100) and after the last, with its loss. */
   readonly onProgress?: (step: number, steps: number, loss: number) => void;
+  /** Updates between two `onProgress` calls (default 100). */
   readonly progressEvery?: number;
 }
 
 /** What {@link trainPatchDecoder} returns; the caller disposes `decoder`. */
 export interface TrainedPatchDecoder {
+  /** The trained decoder. */
   readonly decoder: PatchDecoder;
   /** Mean squared error (normalised pixel units) of the trained decoder over every training patch. */
   readonly mse: number;
   /** The same for always predicting the mean patch: what the decoder must beat. */
   readonly meanPatchMse: number;
+  /** Updates run. */
   readonly steps: number;
   /** Patches (tokens) it was trained on. */
   readonly patches: number;
+  /** Wall-clock seconds of the training. */
   readonly seconds: number;
 }
 

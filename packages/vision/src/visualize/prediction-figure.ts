@@ -6,9 +6,13 @@ import { targetTokens, type PatchDecoder } from './patch-decoder.js';
 
 /** An 8-bit picture, channels-last rows: `data[(y * width + x) * channels + c]`. */
 export interface Picture {
+  /** Columns, in pixels. */
   readonly width: number;
+  /** Rows, in pixels. */
   readonly height: number;
+  /** Bytes per pixel: 3 (RGB) or 4 (RGBA). */
   readonly channels: 3 | 4;
+  /** `height * width * channels` bytes. */
   readonly data: Uint8Array;
 }
 
@@ -44,10 +48,13 @@ export interface PredictionFigureOptions {
 
 /** What {@link predictionFigure} drew, besides the picture. */
 export interface PredictionFigure extends Picture {
+  /** Rows drawn: one image each. */
   readonly rows: number;
+  /** Column titles, left to right ({@link PREDICTION_FIGURE_COLUMNS}). */
   readonly columns: readonly string[];
   /** Side of one cell in pixels (`imageSize * scale`). */
   readonly cell: number;
+  /** Pixels between cells and around them. */
   readonly gap: number;
   /** The masks drawn (context and target blocks per image). */
   readonly masks: MaskIndices;
