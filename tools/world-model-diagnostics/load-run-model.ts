@@ -1,6 +1,7 @@
 // The world model of a run's newest checkpoint (weights only), with its training config.
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, loadLatestTrainCheckpoint, toTfTensor } from '@jepa/core';
+import { initBackend, toTfTensor } from '@jepa/core';
+import { loadLatestTrainCheckpoint } from '@jepa/core/node';
 import { createWorldModel, type ActionConditionedWorldModel, type WorldModelTrainingConfig } from '@jepa/hierarchy';
 
 export async function loadRunModel(run: string): Promise<{ model: ActionConditionedWorldModel; config: WorldModelTrainingConfig }> {

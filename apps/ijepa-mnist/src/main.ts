@@ -9,7 +9,8 @@
  *
  * Everything here goes through the public APIs of @jepa/core and @jepa/vision.
  */
-import { initBackend, train } from '@jepa/core';
+import { initBackend } from '@jepa/core';
+import { train } from '@jepa/core/node';
 import {
   createIJepa,
   IJEPA_EVALUATION_DEFAULTS,

@@ -19,7 +19,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, readMetricsLog, train, withInitSeed, type BackendChoice, type LabeledImages, type ProgressMode } from '@jepa/core';
+import { initBackend, withInitSeed, type BackendChoice, type LabeledImages, type ProgressMode } from '@jepa/core';
+import { readMetricsLog, train } from '@jepa/core/node';
 import { TemporalLevel, trainTemporalLevel, type TemporalLevelOptions } from '@jepa/hierarchy';
 import { MOVING_MNIST_DIRECTIONS_8, movingMnistClips } from '@jepa/video';
 import {

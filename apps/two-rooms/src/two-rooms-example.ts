@@ -7,7 +7,8 @@
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend, Rng, train, type BackendChoice, type Planner, type ProgressMode } from '@jepa/core';
+import { initBackend, Rng, type BackendChoice, type Planner, type ProgressMode } from '@jepa/core';
+import { train } from '@jepa/core/node';
 import {
   CemPlanner,
   evaluateTwoRoomsPlanning,

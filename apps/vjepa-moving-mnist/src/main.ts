@@ -11,7 +11,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { initBackend, readMetricsLog, Rng, train, trainAttentiveProbe } from '@jepa/core';
+import { initBackend, Rng, trainAttentiveProbe } from '@jepa/core';
+import { readMetricsLog, train } from '@jepa/core/node';
 import { loadMnist, probeFeatures, type ProbeEvaluation } from '@jepa/vision';
 import {
   clipStatistics,

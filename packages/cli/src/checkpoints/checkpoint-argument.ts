@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { readCheckpointFile, type CheckpointFile, type ReadCheckpointOptions } from '@jepa/core';
+import { type CheckpointFile, type ReadCheckpointOptions } from '@jepa/core';
+import { readCheckpointFile } from '@jepa/core/node';
 import { CliError } from '../cli-error.js';
 import { locateCheckpoint } from './checkpoint-location.js';
 import { refuseDisagreeingRunRecords } from './run-records.js';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { listCheckpoints } from '@jepa/core';
+import { listCheckpoints } from '@jepa/core/node';
 import { CliError } from '../cli-error.js';
 
 /** A checkpoint file pair found from what the user passed. */

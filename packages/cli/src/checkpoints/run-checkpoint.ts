@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, StateDictMismatchError, toTfTensor } from '@jepa/core';
+import { StateDictMismatchError, toTfTensor } from '@jepa/core';
+import { loadCheckpoint } from '@jepa/core/node';
 import { CliError } from '../cli-error.js';
 import { refuseNonFiniteWeights } from './finite-weights.js';
 import type { CheckpointLocation } from './checkpoint-location.js';

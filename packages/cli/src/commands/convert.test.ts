@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readSafetensorsFile, readTorchFile, collectTensors, saveCheckpoint, writeSafetensorsFile } from '@jepa/core';
+import { collectTensors } from '@jepa/core';
+import { readSafetensorsFile, readTorchFile, saveCheckpoint, writeSafetensorsFile } from '@jepa/core/node';
 import { fixtureDir } from '@jepa/core/testing';
 import { createIJepa } from '@jepa/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { writeSafetensorsFile } from '@jepa/core';
+import { writeSafetensorsFile } from '@jepa/core/node';
 import { convertCheckpointTensors, IJEPA_MODULES, type IJepaModuleName } from '@jepa/vision';
 import { refuseNonFiniteWeights } from '../checkpoints/finite-weights.js';
 import { CliError } from '../cli-error.js';

@@ -1,5 +1,6 @@
 import { open, readFile, stat, writeFile } from 'node:fs/promises';
-import { type CheckpointFile, writeSafetensorsFile } from '@jepa/core';
+import { type CheckpointFile } from '@jepa/core';
+import { writeSafetensorsFile } from '@jepa/core/node';
 import { IMAGENET_MEAN, IMAGENET_STD, type Normalization } from '@jepa/vision';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';

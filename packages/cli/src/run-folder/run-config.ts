@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '@jepa/core';
+import { writeFileAtomic } from '@jepa/core/node';
 import { CliError } from '../cli-error.js';
 import { currentRunScope } from './run-scope.js';
 

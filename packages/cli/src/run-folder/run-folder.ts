@@ -1,6 +1,6 @@
 import { access, readdir, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { checkpointsDirOf, isAtomicTempFile, makeDirectory } from '@jepa/core';
+import { checkpointsDirOf, isAtomicTempFile, makeDirectory } from '@jepa/core/node';
 import { CliError } from '../cli-error.js';
 import type { TextStream } from '../cli-io.js';
 import { readRunConfig, RUN_CONFIG_FILE, type RunConfig } from './run-config.js';

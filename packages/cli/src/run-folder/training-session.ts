@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { readMetricsLog, train, type MetricsRecord, type ProgressMode, type Trainable, type TrainResult } from '@jepa/core';
+import { type MetricsRecord, type ProgressMode, type Trainable } from '@jepa/core';
+import { readMetricsLog, train, type TrainResult } from '@jepa/core/node';
 import type { CliContext } from '../cli-context.js';
 import { writeLossPlot } from '../report/loss-plot.js';
 

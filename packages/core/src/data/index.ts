@@ -1,5 +1,4 @@
 export { assertImage, createImage, type ImageChannels, type ImageData32 } from './image-data.js';
 export { assertLabeledImages, countPerClass, getImage, subsetLabeledImages, type LabeledImages } from './labeled-images.js';
-export { findFiles, normalizeExtensions, scanClassFolder, UnreadableFilesError, type ClassFolderIndex, type ClassFolderSample, type FindFilesOptions, type ScanClassFolderOptions, type UnreadableFile } from './class-folder.js';
 export { splitHeldOut, takeBalanced } from './class-balanced-split.js';
 export { channelStatistics } from './channel-statistics.js';

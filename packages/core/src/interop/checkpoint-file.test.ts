@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { serializeSafetensors } from '../io/safetensors.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkpointTensorToTf, parseCheckpointBytes, readCheckpointFile } from './checkpoint-file.js';
+import { checkpointTensorToTf, parseCheckpointBytes } from './checkpoint-file.js';
+import { readCheckpointFile } from './read-checkpoint-file.js';
 import { fixtureDir } from '../testing/parity-fixtures.js';
 
 const IJEPA_TINY_DIR = fixtureDir('ijepa-tiny');

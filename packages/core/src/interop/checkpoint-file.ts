@@ -1,17 +1,20 @@
-import { open, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { byteSourceOf, type BinaryInput, type ByteSource } from '../io/byte-source.js';
 import { parseSafetensors, toTfTensor, type HostTensor } from '../io/safetensors.js';
-import { readSafetensorsFile } from '../io/safetensors-file.js';
+import { readSafetensorsSource } from '../io/safetensors-source.js';
 import { collectTensors } from './collect-tensors.js';
-import { parseTorchCheckpoint, readTorchFile } from './torch-checkpoint.js';
+import { parseTorchCheckpoint, readTorchZip, torchZipOptions } from './torch-checkpoint.js';
 import { TorchCheckpointError } from './torch-checkpoint-error.js';
+import { openZipSource } from './zip-archive.js';
 import { isTorchTensor, type TorchTensor } from './torch-tensor.js';
 
 /** A tensor read from a checkpoint file: a `torch.save` tensor or a safetensors host tensor. */
 export type CheckpointTensor = TorchTensor | HostTensor;
 
-/** A checkpoint file read into memory, whatever its container. */
+/**
+ * A checkpoint file read into memory, whatever its container: by {@link parseCheckpointBytes},
+ * {@link readCheckpointBlob} (browser-safe) or `readCheckpointFile` (`@jepa/core/node`).
+ */
 export interface CheckpointFile {
   /** The path it was read from (used in every message). */
   readonly path: string;
@@ -43,7 +46,7 @@ function isTorchFile(head: Uint8Array, path: string): boolean {
   return torchSignature || /\.(pth|pt|tar|ckpt)$/i.test(path);
 }
 
-/** Options for {@link readCheckpointFile}. */
+/** Options for {@link readCheckpointBlob} and `readCheckpointFile`. */
 export interface ReadCheckpointOptions {
   /**
    * Read only the tensors under these top-level names (e.g. `['target_encoder']`). For a torch
@@ -61,7 +64,7 @@ function torchCheckpoint(value: unknown, path: string, byteLength: number): Chec
 }
 
 /**
- * Parses a checkpoint held in memory (see {@link readCheckpointFile}): `.safetensors` by its name,
+ * Parses a checkpoint held in memory (see {@link readCheckpointBlob}): `.safetensors` by its name,
  * a torch file by its zip (or legacy pickle) signature or its `.pth`/`.pt`/`.tar` name.
  */
 export function parseCheckpointBytes(bytes: Uint8Array, path: string): CheckpointFile {
@@ -73,56 +76,65 @@ export function parseCheckpointBytes(bytes: Uint8Array, path: string): Checkpoin
   return { path, format: 'safetensors', byteLength: bytes.length, tensors: parsed.tensors, metadata: parsed.metadata };
 }
 
-/** The first bytes and the size of a file, or a TorchCheckpointError saying why it cannot be read. */
-async function probeFile(path: string): Promise<{ head: Uint8Array; size: number }> {
+/**
+ * Reads a checkpoint from a {@link ByteSource} with positioned reads: a torch file through
+ * `readTorchZip`, else safetensors (see `readCheckpointFile`, which this backs with
+ * {@link readCheckpointBlob}). `path` names it in messages and decides its container with its first
+ * bytes. Closes `bytes` when done.
+ */
+export async function readCheckpointSource(bytes: ByteSource, path: string, options: ReadCheckpointOptions = {}): Promise<CheckpointFile> {
+  let zipOwnsBytes = false;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const { size } = await handle.stat();
-      const head = new Uint8Array(Math.min(8, size));
-      if (head.length > 0) await handle.read(head, 0, head.length, 0);
-      return { head, size };
-    } finally {
-      await handle.close();
+    const head = new Uint8Array(Math.min(8, bytes.size));
+    for (let done = 0; done < head.length; ) {
+      const read = await bytes.read(head, done, head.length - done, done);
+      if (read === 0) break;
+      done += read;
     }
-  } catch (error) {
-    throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source: path }, 'check the path and its permissions.');
+    const size = bytes.size;
+    if (isTorchFile(head, path)) {
+      const torchOptions = { only: options.only };
+      zipOwnsBytes = true; // openZipSource closes it, also on failure
+      return torchCheckpoint(await readTorchZip(await openZipSource(bytes, torchZipOptions(path, torchOptions)), torchOptions), path, size);
+    }
+    const wanted = options.only ? new Set(options.only) : undefined;
+    const parsed = await readSafetensorsSource(bytes, path, wanted ? { keep: (key) => wanted.has(key.split('.')[0]!) } : {});
+    if (options.only) {
+      const missing = options.only.filter((name) => ![...parsed.tensors.keys()].some((key) => key.split('.')[0] === name));
+      if (missing.length > 0) {
+        throw new TorchCheckpointError(`options.only names ${missing.map((m) => `'${m}'`).join(', ')}, which the file has no tensors under.`,
+          { source: path }, 'name top-level groups that hold the module weights.');
+      }
+    }
+    return { path, format: 'safetensors', byteLength: size, tensors: parsed.tensors, metadata: parsed.metadata };
+  } finally {
+    if (!zipOwnsBytes) await bytes.close();
   }
 }
 
+/** Options of {@link readCheckpointBlob}. */
+export interface ReadCheckpointBlobOptions extends ReadCheckpointOptions {
+  /**
+   * The file name, which names it in messages and tells a `.safetensors` file from a torch one
+   * whose first bytes are damaged. Default: the `File`'s name, else `'<bytes>'`.
+   */
+  readonly name?: string;
+}
+
 /**
- * Reads a `torch.save` checkpoint (`.pth`, `.pth.tar`, `.pt`: recognised by its zip signature) or a
- * `.safetensors` file. Nothing in a torch file is executed: its pickle is read by a data-only
- * machine that refuses every global outside a small allow-list. A torch file is read with
- * positioned reads ({@link readTorchFile}), never whole, so files over 2 GiB (official ViT-H/ViT-g
- * training checkpoints) work and memory is about the size of the tensors read; pass
- * `options.only` to read only some modules. A safetensors file is read with positioned reads too
- * (header, then each tensor kept), so it may exceed 2 GiB as long as each tensor fits in memory.
- * For a `jepa train` checkpoint, the manifest `<name>.json` beside it is read too.
+ * Reads a `torch.save` checkpoint (`.pth`, `.pth.tar`, `.pt`, recognised by its zip signature) or a
+ * `.safetensors` file from a browser `File`/`Blob` or from bytes, browser-safe: a Blob is read
+ * piece by piece, never whole, so only the tensors kept (`options.only`) cost memory. Nothing in a
+ * torch file is executed: its pickle is read by the data-only machine of `parseTorchCheckpoint`,
+ * which refuses every global outside a small allow-list. The result is what `readCheckpointFile`
+ * (`@jepa/core/node`) gives for the same file on disk, except the `jepa train` manifest beside it
+ * (read that with `decodeCheckpoint`).
  *
  * @throws TorchCheckpointError / SafetensorsError naming the file, and what to do.
  */
-export async function readCheckpointFile(path: string, options: ReadCheckpointOptions = {}): Promise<CheckpointFile> {
-  const { head, size } = await probeFile(path);
-  if (isTorchFile(head, path)) {
-    return torchCheckpoint(await readTorchFile(path, { only: options.only }), path, size);
-  }
-  const wanted = options.only ? new Set(options.only) : undefined;
-  const parsed = await readSafetensorsFile(path, wanted ? { keep: (key) => wanted.has(key.split('.')[0]!) } : {});
-  if (options.only) {
-    const missing = options.only.filter((name) => ![...parsed.tensors.keys()].some((key) => key.split('.')[0] === name));
-    if (missing.length > 0) {
-      throw new TorchCheckpointError(`options.only names ${missing.map((m) => `'${m}'`).join(', ')}, which the file has no tensors under.`,
-        { source: path }, 'name top-level groups that hold the module weights.');
-    }
-  }
-  const file: CheckpointFile = { path, format: 'safetensors', byteLength: size, tensors: parsed.tensors, metadata: parsed.metadata };
-  if (file.format === 'safetensors' && file.metadata.format === 'jepa-checkpoint') {
-    const manifestPath = join(dirname(path), `${basename(path).replace(/\.safetensors$/, '')}.json`);
-    const manifest = await readFile(manifestPath, 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>, () => undefined);
-    if (manifest) return { ...file, manifest };
-  }
-  return file;
+export async function readCheckpointBlob(input: BinaryInput, options: ReadCheckpointBlobOptions = {}): Promise<CheckpointFile> {
+  const { name = (input as { name?: unknown }).name, ...rest } = options;
+  return readCheckpointSource(byteSourceOf(input, 'readCheckpointBlob'), typeof name === 'string' && name !== '' ? name : '<bytes>', rest);
 }
 
 /** Top-level entries of an unpickled checkpoint that hold no tensor (epoch, loss, lr, ...). */

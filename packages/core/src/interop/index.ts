@@ -1,7 +1,8 @@
 export { collectTensors, type CollectTensorsOptions } from './collect-tensors.js';
 export {
   parseTorchCheckpoint,
-  readTorchFile,
+  readTorchBlob,
+  type ReadTorchBlobOptions,
   type TorchCheckpointLimits,
   type TorchCheckpointOptions,
 } from './torch-checkpoint.js';
@@ -16,16 +17,17 @@ export {
   type TorchTensorData,
 } from './torch-tensor.js';
 export { unpickle, type PickleDictMode, type PickleLimits, type UnpickleOptions, type PickleGlobalHandler, type PickleContext } from './pickle-machine.js';
-export { openZipArchive, openZipFile, type ZipArchive, type ZipArchiveOptions, type ZipEntry, type ZipFile, type ZipFileOptions } from './zip-archive.js';
+export { openZipArchive, openZipSource, type ZipArchive, type ZipArchiveOptions, type ZipEntry, type ZipFile, type ZipFileOptions } from './zip-archive.js';
 export {
   checkpointTensorToTf,
   checkpointTensorValues,
   elementCount,
   isFloatTensor,
   parseCheckpointBytes,
-  readCheckpointFile,
+  readCheckpointBlob,
   type CheckpointFile,
   type CheckpointTensor,
+  type ReadCheckpointBlobOptions,
   type ReadCheckpointOptions,
 } from './checkpoint-file.js';
 export { groupTensorsByModule, withTfTensors, loadModuleTensorsStrict, recordedEpoch, type ModuleTensors } from './module-weights.js';

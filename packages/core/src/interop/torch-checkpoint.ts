@@ -14,7 +14,8 @@ import {
   type TorchTensor,
   type TorchTensorData,
 } from './torch-tensor.js';
-import { checkCrc, openZipArchive, openZipFile, type ZipArchiveOptions, type ZipEntry, type ZipFile } from './zip-archive.js';
+import { byteSourceOf, type BinaryInput } from '../io/byte-source.js';
+import { checkCrc, openZipArchive, openZipSource, type ZipArchiveOptions, type ZipEntry, type ZipFile, type ZipFileOptions } from './zip-archive.js';
 
 /** Size and recursion bounds for {@link parseTorchCheckpoint}. */
 export interface TorchCheckpointLimits extends PickleLimits {
@@ -412,31 +413,32 @@ export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', opti
   return value;
 }
 
-/**
- * Reads a `torch.save` file from disk (Node only), with the checks of {@link parseTorchCheckpoint}
- * and the same result, but without holding the file in memory: the zip structure and `data.pkl`
- * are read first, then each storage with positioned reads into a buffer of its own, which becomes
- * the tensor's data when one contiguous tensor covers the whole storage (the usual case) and is
- * dropped after copying otherwise. Memory is about the size of the tensors returned, so zip64
- * files of any size work (official ViT-H/ViT-g training checkpoints are several GB); a single
- * storage must fit in one typed array. With `options.only`, storages outside the selected
- * top-level modules are never read.
- *
- * Every storage is read whole exactly once, so its CRC-32 is checked (unless `verifyCrc: false`)
- * without a second pass over the file.
- *
- * @throws TorchCheckpointError when the file cannot be read or is not a valid checkpoint.
- */
-export async function readTorchFile(path: string, options: TorchCheckpointOptions = {}): Promise<unknown> {
-  const source = path;
-  const zip = await openZipFile(path, {
+/** The zip-structure options shared by the positioned readers: refuse files that are not zips by their first bytes. */
+export function torchZipOptions(source: string, options: TorchCheckpointOptions): ZipFileOptions {
+  return {
     source,
     verifyCrc: options.verifyCrc,
     inflateRaw: options.inflateRaw,
     checkHead: (head) => {
       if (!startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && !startsWith(head, [0x50, 0x4b, 0x05, 0x06])) refuseNonZip(head, source);
     },
-  });
+  };
+}
+
+/**
+ * Reads a `torch.save` archive opened for positioned reads (see {@link openZipSource}), with the
+ * checks of {@link parseTorchCheckpoint} and the same result, but without holding the file in
+ * memory: the zip structure and `data.pkl` are read first, then each storage into a buffer of its
+ * own, which becomes the tensor's data when one contiguous tensor covers the whole storage (the
+ * usual case) and is dropped after copying otherwise. Memory is about the size of the tensors
+ * returned, so zip64 files of any size work; a single storage must fit in one typed array. With
+ * `options.only`, storages outside the selected top-level modules are never read. Every storage is
+ * read whole exactly once, so its CRC-32 is checked (unless `verifyCrc: false`) without a second
+ * pass. Closes `zip` when done. Shared by {@link readTorchBlob} and `readTorchFile`
+ * (`@jepa/core/node`).
+ */
+export async function readTorchZip(zip: ZipFile, options: TorchCheckpointOptions = {}): Promise<unknown> {
+  const source = zip.source;
   try {
     const prefix = archivePrefix(zip.entries, source);
     const budget = inflationBudget(zip.size, source, options);
@@ -456,7 +458,29 @@ export async function readTorchFile(path: string, options: TorchCheckpointOption
   }
 }
 
-/** Reads one storage from disk and fills the tensors that use it. */
+/** Options of {@link readTorchBlob}. */
+export interface ReadTorchBlobOptions extends TorchCheckpointOptions {
+  /** Name used in error messages. Default: the `File`'s name, else `'<bytes>'`. */
+  readonly source?: string;
+}
+
+/**
+ * Reads a `torch.save` checkpoint (`.pth`, `.pth.tar`, `.pt`) from a browser `File`/`Blob` or from
+ * bytes, browser-safe and without executing anything: the same data-only pickle machine and checks
+ * as {@link parseTorchCheckpoint}, with the result of {@link readTorchZip}. A Blob is read piece by
+ * piece (the zip structure, `data.pkl`, then each storage kept by `options.only`), never whole;
+ * deflated entries (torch.save writes none) are inflated with `DecompressionStream` where Node's
+ * zlib is absent. Node reads paths with `readTorchFile` (`@jepa/core/node`).
+ *
+ * @throws TorchCheckpointError naming the source, the entry and the offset, and what to do.
+ */
+export async function readTorchBlob(input: BinaryInput, options: ReadTorchBlobOptions = {}): Promise<unknown> {
+  const { source: label = (input as { name?: unknown }).name, ...rest } = options;
+  const source = typeof label === 'string' && label !== '' ? label : '<bytes>';
+  return readTorchZip(await openZipSource(byteSourceOf(input, 'readTorchBlob'), torchZipOptions(source, rest)), rest);
+}
+
+/** Reads one storage with positioned reads and fills the tensors that use it. */
 async function readStorage(zip: ZipFile, prefix: string, group: readonly TensorJob[], littleEndian: boolean, verifyCrc: boolean): Promise<void> {
   const ref = group[0]!.ref;
   const name = `${prefix}/data/${ref.key}`;

@@ -1,4 +1,6 @@
+import type { ByteSource } from '../io/byte-source.js';
 import { crc32 } from './crc32.js';
+import { inflateRawAsync } from './inflate-raw.js';
 import { TorchCheckpointError } from './torch-checkpoint-error.js';
 
 /** One file inside a zip archive, as its central directory and local header describe it. */
@@ -34,7 +36,8 @@ export interface ZipArchiveOptions {
   readonly verifyCrc?: boolean;
   /**
    * Raw-deflate decoder for compressed entries. Default: node's `zlib.inflateRawSync` when the
-   * runtime provides it (`process.getBuiltinModule`), else compressed entries are refused.
+   * runtime provides it (`process.getBuiltinModule`); else {@link openZipArchive} refuses compressed
+   * entries and {@link openZipSource} inflates them with `DecompressionStream('deflate-raw')`.
    */
   readonly inflateRaw?: (data: Uint8Array, maxOutputLength: number) => Uint8Array;
 }
@@ -281,7 +284,7 @@ function* scanZip(size: number, source: string): Generator<ReadRequest, ZipLayou
  * not overlap or extend into the central directory, names must be unique, and only stored or
  * deflated, unencrypted, single-disk entries are accepted. All of this is checked before any entry
  * is read, so a truncated or tampered file fails here with the offset of the first bad record.
- * (The same checks back {@link openZipFile}, which reads a file on disk piece by piece.)
+ * (The same checks back {@link openZipSource}, which reads a `File` or a file on disk piece by piece.)
  *
  * @throws TorchCheckpointError describing the first structural problem found.
  */
@@ -348,16 +351,11 @@ export function checkCrc(entry: ZipEntry, data: Uint8Array, source: string): voi
   }
 }
 
-/** The part of Node's `FileHandle` the on-disk reader uses. */
-interface PositionedFile {
-  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
-  close(): Promise<void>;
-}
-
 /**
- * A zip archive on disk, opened by {@link openZipFile}: the structure was read and checked, the
- * entries' bytes are read on demand with positioned reads, so files of any size (zip64) work and
- * memory holds only what is asked for. Call {@link ZipFile.close} when done.
+ * A zip archive read with positioned reads, opened by {@link openZipSource} (or, for a path,
+ * `openZipFile` of `@jepa/core/node`): the structure was read and checked, the entries' bytes are
+ * read on demand, so files of any size (zip64) work and memory holds only what is asked for. Call
+ * {@link ZipFile.close} when done.
  */
 export interface ZipFile {
   readonly source: string;
@@ -366,7 +364,9 @@ export interface ZipFile {
   readonly entries: ReadonlyMap<string, ZipEntry>;
   /**
    * The whole uncompressed entry `name`, in a fresh buffer, inflated and CRC-checked like
-   * {@link ZipArchive.read}. An entry must be under 2 GiB to be read this way.
+   * {@link ZipArchive.read}. An entry must be under 2 GiB to be read this way. Deflated entries use
+   * `options.inflateRaw` or node's zlib when there is one, else the runtime's
+   * `DecompressionStream('deflate-raw')` (browsers).
    */
   read(name: string): Promise<Uint8Array>;
   /**
@@ -377,10 +377,11 @@ export interface ZipFile {
   readInto(entry: ZipEntry, target: Uint8Array, offsetInEntry?: number): Promise<void>;
   /** The first `length` bytes of the file (fewer when the file is shorter). */
   head(length: number): Promise<Uint8Array>;
+  /** Closes the byte source. */
   close(): Promise<void>;
 }
 
-/** Options for {@link openZipFile}. */
+/** Options for {@link openZipSource}. */
 export interface ZipFileOptions extends ZipArchiveOptions {
   /**
    * Called with the file's first 512 bytes (fewer for a shorter file) before the zip structure is
@@ -393,35 +394,26 @@ export interface ZipFileOptions extends ZipArchiveOptions {
 const MAX_READ_BYTES = 2 ** 30;
 
 /**
- * Opens a zip archive on disk (Node only) for random access: reads the end records, the central
+ * Opens a zip archive over a {@link ByteSource} (a browser `File`, bytes, or a file on disk through
+ * `openZipFile` of `@jepa/core/node`) for random access: reads the end records, the central
  * directory and every local header with positioned reads and applies exactly the checks of
- * {@link openZipArchive}, then reads entries on demand. Nothing else of the file is read, so a
- * several-GB zip64 checkpoint costs memory only for the entries read.
+ * {@link openZipArchive}, then reads entries on demand. Nothing else is read, so a several-GB zip64
+ * checkpoint costs memory only for the entries read. The archive owns `bytes`: closing it (or a
+ * failure here) closes the source.
  *
- * @throws TorchCheckpointError when the file cannot be opened or its structure is damaged.
+ * @throws TorchCheckpointError when the structure is damaged or the source cannot be read.
  */
-export async function openZipFile(path: string, options: ZipFileOptions = {}): Promise<ZipFile> {
-  const source = options.source ?? path;
+export async function openZipSource(bytes: ByteSource, options: ZipFileOptions = {}): Promise<ZipFile> {
+  const source = options.source ?? '<bytes>';
   const verifyCrc = options.verifyCrc ?? true;
-  const { open } = await import('node:fs/promises');
-  let handle: PositionedFile & { stat(): Promise<{ size: number; isFile(): boolean }> };
   try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw new TorchCheckpointError(`cannot read the file: ${(error as Error).message}.`, { source }, 'check the path and its permissions.');
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) {
-      throw new TorchCheckpointError('cannot read the file: it is not a regular file.', { source }, 'check the path.');
-    }
-    const size = info.size;
+    const size = bytes.size;
     const readAt = async (target: Uint8Array, position: number): Promise<void> => {
       for (let done = 0; done < target.length; ) {
         const want = Math.min(target.length - done, MAX_READ_BYTES);
         let bytesRead: number;
         try {
-          ({ bytesRead } = await handle.read(target, done, want, position + done));
+          bytesRead = await bytes.read(target, done, want, position + done);
         } catch (error) {
           throw new TorchCheckpointError(`cannot read ${want} bytes at offset ${position + done}: ${(error as Error).message}.`,
             { source, offset: position + done }, 'check the file and the disk.');
@@ -469,6 +461,14 @@ export async function openZipFile(path: string, options: ZipFileOptions = {}): P
         }
         const raw = allocate(entry, entry.compressedSize);
         await readAt(raw, entry.dataOffset);
+        if (entry.method === 8 && !inflateRaw && typeof DecompressionStream === 'function') {
+          // No synchronous inflater here (a browser): inflate with the runtime's streams, then check as usual.
+          const inflated = await inflateRawAsync(raw, entry.uncompressedSize).catch((error: Error) => {
+            throw new TorchCheckpointError(`the entry's deflate stream is damaged: ${error.message}.`,
+              { source, entry: name, offset: entry.dataOffset }, TRUNCATED_FIX);
+          });
+          return decodeEntry(entry, raw, source, verifyCrc, () => inflated);
+        }
         return decodeEntry(entry, raw, source, verifyCrc, inflateRaw);
       },
       async readInto(entry: ZipEntry, target: Uint8Array, offsetInEntry = 0): Promise<void> {
@@ -486,10 +486,10 @@ export async function openZipFile(path: string, options: ZipFileOptions = {}): P
         await readAt(out, 0);
         return out;
       },
-      close: () => handle.close(),
+      close: () => bytes.close(),
     };
   } catch (error) {
-    await handle.close().catch(() => undefined);
+    await bytes.close().catch(() => undefined);
     throw error;
   }
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './atomic-write.js';
-import { latestCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointManifest } from './checkpoint.js';
+import { latestCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { CheckpointManifest } from './checkpoint-codec.js';
 import { serializeSafetensors, toTfTensor } from './safetensors.js';
 
 describe('checkpoints', () => {

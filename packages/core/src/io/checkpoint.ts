@@ -1,53 +1,30 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from './atomic-write.js';
-import { fromTfTensorAsync, parseSafetensors, serializeSafetensorsChunks, type HostTensor } from './safetensors.js';
+import {
+  CHECKPOINT_NAME,
+  checkCheckpointName,
+  checkpointMismatch,
+  corruptCheckpointError,
+  manifestText,
+  parseCheckpointManifest,
+  prepareCheckpoint,
+  type CheckpointContent,
+  type CheckpointManifest,
+  type LoadedCheckpoint,
+} from './checkpoint-codec.js';
+import { parseSafetensors } from './safetensors.js';
 
 /**
- * A training checkpoint is two files in one folder:
- * - `<name>.safetensors`: the tensors (`encoder.blocks.0...`, `target_encoder...`, `optimizer.<param>.m`, ...);
- * - `<name>.json`: a {@link CheckpointManifest} with the caller's metadata and the byte length and
- *   SHA-256 of the safetensors file.
+ * A training checkpoint in a folder (Node only; `@jepa/core/node`): the two files of
+ * checkpoint-codec.ts, `<name>.safetensors` and `<name>.json`.
  * Both are written atomically and the JSON last, so a checkpoint is valid only when its JSON exists
  * and matches its tensors: a crash between the two writes leaves an incomplete checkpoint that
  * {@link listCheckpoints} skips, and earlier checkpoints valid. Use a new name per save (e.g.
  * `step-000100`): re-saving under an existing name and crashing half-way is detected (the old JSON
  * no longer matches), not recovered.
  */
-
-/** `format` of a checkpoint manifest. */
-export const CHECKPOINT_FORMAT = 'jepa-checkpoint';
-/** Version of the manifest layout this code writes; it reads this version and older. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
-
-/** The content of `<name>.json`. */
-export interface CheckpointManifest<M = unknown> {
-  format: typeof CHECKPOINT_FORMAT;
-  formatVersion: number;
-  name: string;
-  /** ISO-8601 time of the save. */
-  savedAt: string;
-  tensors: { file: string; byteLength: number; sha256: string; count: number };
-  /** The caller's metadata: step, epoch, config, rng state, schedules, library version, ... */
-  meta: M;
-}
-
-/** What {@link saveCheckpoint} writes. */
-export interface CheckpointContent<M extends object = object> {
-  /** Tensors by key: float32, int32 or bool `tf.Tensor`s (not disposed), or host tensors of any dtype. */
-  tensors: Record<string, tf.Tensor | HostTensor>;
-  /** Any JSON-serialisable object (no NaN/Infinity, BigInt, Map, Set, functions or undefined). */
-  meta: M;
-}
-
-/** A checkpoint read back by {@link loadCheckpoint}. */
-export interface LoadedCheckpoint<M = unknown> {
-  tensors: Map<string, HostTensor>;
-  meta: M;
-  manifest: CheckpointManifest<M>;
-}
 
 /** One entry of {@link listCheckpoints}. */
 export interface CheckpointInfo<M = unknown> {
@@ -60,41 +37,10 @@ export interface CheckpointInfo<M = unknown> {
   problem?: string;
 }
 
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-
-function checkName(name: string): void {
-  if (!NAME.test(name) || /\.(json|safetensors)$/.test(name)) {
-    throw new Error(
-      `Checkpoint name ${JSON.stringify(name)} is invalid: use letters, digits, '.', '_' and '-' only, ` +
-        `without a path or a .json/.safetensors extension (e.g. 'step-000100').`,
-    );
-  }
-}
-
 /** Paths of the two files of checkpoint `name` in `dir`. */
 export function checkpointPaths(dir: string, name: string): { tensorsPath: string; metaPath: string } {
-  checkName(name);
+  checkCheckpointName(name);
   return { tensorsPath: join(dir, `${name}.safetensors`), metaPath: join(dir, `${name}.json`) };
-}
-
-/** Throws naming the first value at `path` that JSON would drop or change. */
-function checkJson(value: unknown, path: string, seen: Set<object>): void {
-  const bad = (what: string): never => {
-    throw new Error(`saveCheckpoint: ${path} is ${what}, which JSON cannot store faithfully. Convert it (e.g. to a string, number or array) first.`);
-  };
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) bad(String(value));
-    return;
-  }
-  if (typeof value !== 'object') bad(typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
-  if (value instanceof Map || value instanceof Set || ArrayBuffer.isView(value)) bad(`a ${value!.constructor.name}`);
-  if (seen.has(value as object)) bad('a circular reference');
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return; // e.g. Date
-  seen.add(value as object);
-  if (Array.isArray(value)) value.forEach((v, i) => checkJson(v, `${path}[${i}]`, seen));
-  else for (const [k, v] of Object.entries(value as object)) checkJson(v, `${path}.${k}`, seen);
-  seen.delete(value as object);
 }
 
 /**
@@ -108,28 +54,13 @@ export async function saveCheckpoint<M extends object>(
   content: CheckpointContent<M>,
 ): Promise<{ tensorsPath: string; metaPath: string }> {
   const { tensorsPath, metaPath } = checkpointPaths(dir, name);
-  checkJson(content.meta, 'meta', new Set());
-  const host: Record<string, HostTensor> = {};
-  for (const [key, t] of Object.entries(content.tensors)) {
-    host[key] = t instanceof tf.Tensor ? await fromTfTensorAsync(t, key) : t;
-  }
-  const { chunks, byteLength } = serializeSafetensorsChunks(host, {
-    format: CHECKPOINT_FORMAT,
-    checkpoint: name,
-  });
+  const { chunks, manifest } = await prepareCheckpoint(name, content, 'saveCheckpoint');
   const hash = createHash('sha256');
   for (const chunk of chunks) hash.update(chunk);
-  const manifest: CheckpointManifest<M> = {
-    format: CHECKPOINT_FORMAT,
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
-    name,
-    savedAt: new Date().toISOString(),
-    tensors: { file: `${name}.safetensors`, byteLength, sha256: hash.digest('hex'), count: Object.keys(host).length },
-    meta: content.meta,
-  };
+  const done = manifest(hash.digest('hex'));
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(tensorsPath, chunks);
-  await writeFileAtomic(metaPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(metaPath, manifestText(done));
   return { tensorsPath, metaPath };
 }
 
@@ -147,36 +78,12 @@ async function readManifest<M>(metaPath: string, name: string): Promise<Checkpoi
     }
     throw new Error(`Cannot read checkpoint manifest ${metaPath}: ${(error as Error).message}`);
   }
-  let manifest: CheckpointManifest<M>;
-  try {
-    manifest = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`Checkpoint manifest ${metaPath} is not valid JSON (${(error as Error).message}); load an earlier checkpoint.`);
-  }
-  if (manifest?.format !== CHECKPOINT_FORMAT || typeof manifest.tensors?.sha256 !== 'string') {
-    throw new Error(`${metaPath} is not a ${CHECKPOINT_FORMAT} manifest (no "format": "${CHECKPOINT_FORMAT}" or "tensors" entry).`);
-  }
-  if (!(manifest.formatVersion <= CHECKPOINT_FORMAT_VERSION)) {
-    throw new Error(
-      `${metaPath} has checkpoint format version ${manifest.formatVersion}; this @jepa/core reads up to ` +
-        `${CHECKPOINT_FORMAT_VERSION}. Upgrade @jepa/core to load it.`,
-    );
-  }
-  return manifest;
+  return parseCheckpointManifest<M>(text, metaPath);
 }
 
 /** Checks that `bytes` (or just its size) match what the manifest recorded; returns the problem, if any. */
 function mismatch(manifest: CheckpointManifest, tensorsPath: string, size: number, bytes?: Uint8Array): string | undefined {
-  if (size !== manifest.tensors.byteLength) {
-    return `${tensorsPath} is ${size} bytes but its manifest records ${manifest.tensors.byteLength}`;
-  }
-  if (bytes) {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (sha256 !== manifest.tensors.sha256) {
-      return `${tensorsPath} has SHA-256 ${sha256} but its manifest records ${manifest.tensors.sha256}`;
-    }
-  }
-  return undefined;
+  return checkpointMismatch(manifest, tensorsPath, size, bytes ? createHash('sha256').update(bytes).digest('hex') : undefined);
 }
 
 /**
@@ -194,12 +101,7 @@ export async function loadCheckpoint<M = unknown>(dir: string, name: string): Pr
     throw new Error(`Checkpoint '${name}': cannot read ${tensorsPath} named by ${metaPath} (${(error as Error).message}).`);
   }
   const problem = mismatch(manifest, tensorsPath, bytes.length, bytes);
-  if (problem) {
-    throw new Error(
-      `Checkpoint '${name}' is corrupt: ${problem} (${metaPath}). The file was modified or a re-save under the same ` +
-        'name was interrupted; load an earlier checkpoint.',
-    );
-  }
+  if (problem) throw corruptCheckpointError(name, problem, metaPath);
   const { tensors } = parseSafetensors(bytes, tensorsPath);
   return { tensors, meta: manifest.meta, manifest };
 }
@@ -224,7 +126,7 @@ export async function listCheckpoints<M = unknown>(dir: string, options: { verif
   const out: CheckpointInfo<M>[] = [];
   for (const file of files) {
     const name = file.slice(0, -'.json'.length);
-    if (!file.endsWith('.json') || !NAME.test(name)) continue;
+    if (!file.endsWith('.json') || !CHECKPOINT_NAME.test(name)) continue;
     const { tensorsPath, metaPath } = checkpointPaths(dir, name);
     let manifest: CheckpointManifest<M>;
     try {

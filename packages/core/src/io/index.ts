@@ -1,17 +1,18 @@
-export { ATOMIC_TEMP_SUFFIX, isAtomicTempFile, writeFileAtomic, type AtomicWriteData } from './atomic-write.js';
+// Browser-safe IO: bytes in, bytes out. Files (atomic writes, checkpoint folders, safetensors
+// files) are in @jepa/core/node.
+export { blobByteSource, byteSourceOf, bytesByteSource, bytesOf, type BinaryInput, type ByteSource } from './byte-source.js';
 export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
-  checkpointPaths,
-  latestCheckpoint,
-  listCheckpoints,
-  loadCheckpoint,
-  saveCheckpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  parseCheckpointManifest,
   type CheckpointContent,
-  type CheckpointInfo,
+  type CheckpointFiles,
   type CheckpointManifest,
+  type EncodedCheckpoint,
   type LoadedCheckpoint,
-} from './checkpoint.js';
+} from './checkpoint-codec.js';
 export {
   SafetensorsError,
   dtypeByteSize,
@@ -35,5 +36,4 @@ export {
   type SafetensorsChunks,
   type SafetensorsDtype,
 } from './safetensors.js';
-export { readSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
-export { makeDirectory } from './make-directory.js';
+export { readSafetensorsBlob, type ReadSafetensorsBlobOptions } from './safetensors-source.js';

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MetricsLog, readMetricsLog, truncateMetricsLog, type MetricsRecord } from './metrics-log.js';
+import { MetricsLog, readMetricsLog, truncateMetricsLog } from './metrics-log.js';
+import type { MetricsRecord } from './metrics-record.js';
 
 const record = (step: number, loss = step / 10): MetricsRecord => ({ step, epoch: 0, loss, elapsedSeconds: step, stepsPerSecond: 1 });
 

@@ -1,21 +1,9 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import type { MetricsRecord } from './metrics-record.js';
 
-/** One line of `metrics.jsonl`: the step's metrics plus the trainer's bookkeeping. */
-export interface MetricsRecord {
-  /** 1-based step. */
-  step: number;
-  /** 0-based epoch of the step. */
-  epoch: number;
-  loss: number;
-  /** Training time so far (summed over resumed runs), seconds. */
-  elapsedSeconds: number;
-  /** Steps per second since the previous line (or since this run started). */
-  stepsPerSecond: number;
-  /** Everything else `trainStep` returned (`lr`, `gradNorm`, ...) and diagnostics, when computed. */
-  [name: string]: number;
-}
+/** `metrics.jsonl` of a run (Node only; `@jepa/core/node`): one {@link MetricsRecord} per line. */
 
 /**
  * Keeps the lines of the JSONL file at `path` whose `step` is at most `maxStep` and drops the rest,

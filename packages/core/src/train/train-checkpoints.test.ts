@@ -8,10 +8,9 @@ import {
   listTrainCheckpoints,
   loadLatestTrainCheckpoint,
   pruneTrainCheckpoints,
-  trainCheckpointName,
   writeTrainCheckpoint,
-  type TrainerCheckpointMeta,
 } from './train-checkpoints.js';
+import { trainCheckpointName, type TrainerCheckpointMeta } from './train-checkpoint.js';
 
 const trainer = (step: number): TrainerCheckpointMeta => ({ step, epoch: 0, totalSteps: 100, loss: step === 0 ? null : 1 / step, elapsedSeconds: step, reason: 'periodic' });
 

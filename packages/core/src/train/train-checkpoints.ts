@@ -1,49 +1,22 @@
 import { readdir, rm } from 'node:fs/promises';
-import { checkpointPaths, listCheckpoints, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.js';
+import { checkpointPaths, listCheckpoints, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import type { LoadedCheckpoint } from '../io/checkpoint-codec.js';
+import {
+  checkTrainableState,
+  isTrainCheckpointMeta,
+  trainCheckpointName,
+  type TrainCheckpoint,
+  type TrainCheckpointMeta,
+  type TrainCheckpointStore,
+  type TrainerCheckpointMeta,
+} from './train-checkpoint.js';
 import type { TrainableState } from './trainable.js';
 
 /**
- * The trainer's checkpoints live in `<outDir>/checkpoints/` and are named `step-<step>` with the
- * step zero-padded to 6 digits (`step-000100`), one name per step, so every save has a new name.
- * Their metadata is a {@link TrainCheckpointMeta}: the trainer's own position plus the trainable's
- * `meta`. "Newest" means highest step, not latest file time.
+ * The trainer's checkpoints in a folder (Node only; `@jepa/core/node`): `<outDir>/checkpoints/`,
+ * two files per checkpoint (`step-000100.safetensors` and `step-000100.json`, see `saveCheckpoint`).
+ * The names and the metadata are train-checkpoint.ts's.
  */
-
-/** Why a checkpoint was written. */
-export type CheckpointReason = 'periodic' | 'final' | 'aborted' | 'diverged';
-
-/** The trainer's part of a checkpoint's metadata (`meta.trainer`). */
-export interface TrainerCheckpointMeta {
-  /** Steps completed: training resumes at `step + 1`. */
-  step: number;
-  /** 0-based epoch of `step` (0 at step 0). */
-  epoch: number;
-  /** The run's planned total steps when this was saved. */
-  totalSteps: number;
-  /** Loss of step `step`; null at step 0. */
-  loss: number | null;
-  /** Training time so far, summed over resumed runs, in seconds. */
-  elapsedSeconds: number;
-  reason: CheckpointReason;
-}
-
-/** What the trainer stores as a checkpoint's `meta`. */
-export interface TrainCheckpointMeta {
-  trainer: TrainerCheckpointMeta;
-  /** The trainable's `saveState().meta`, handed back to `loadState`. */
-  state: Record<string, unknown>;
-}
-
-/** A checkpoint written (or resumed from) by the trainer. */
-export interface TrainCheckpoint {
-  /** The folder holding it (`<outDir>/checkpoints`): `loadCheckpoint(dir, name)` reads it. */
-  dir: string;
-  name: string;
-  step: number;
-  tensorsPath: string;
-  metaPath: string;
-  reason: CheckpointReason;
-}
 
 /** One trainer checkpoint found on disk by {@link listTrainCheckpoints}. */
 export interface TrainCheckpointEntry extends TrainCheckpoint {
@@ -55,19 +28,6 @@ export interface TrainCheckpointEntry extends TrainCheckpoint {
 const NAME = /^step-(\d+)$/;
 const FILE = /^(step-\d+)\.(json|safetensors)$/;
 
-/** `step-000100` for step 100 (more digits past 999999). */
-export function trainCheckpointName(step: number): string {
-  if (!Number.isSafeInteger(step) || step < 0) {
-    throw new Error(`trainCheckpointName: step must be a non-negative integer, got ${step}.`);
-  }
-  return `step-${String(step).padStart(6, '0')}`;
-}
-
-function isTrainerMeta(meta: unknown): meta is TrainCheckpointMeta {
-  const trainer = (meta as Partial<TrainCheckpointMeta> | null)?.trainer;
-  return typeof trainer === 'object' && trainer !== null && Number.isSafeInteger(trainer.step) && typeof (meta as TrainCheckpointMeta).state === 'object';
-}
-
 /**
  * The trainer's checkpoints in `dir` (names `step-N` whose manifest holds trainer metadata),
  * sorted by step, oldest first; other checkpoints and files are ignored. `[]` when `dir` is missing.
@@ -75,7 +35,7 @@ function isTrainerMeta(meta: unknown): meta is TrainCheckpointMeta {
 export async function listTrainCheckpoints(dir: string): Promise<TrainCheckpointEntry[]> {
   const out: TrainCheckpointEntry[] = [];
   for (const info of await listCheckpoints<unknown>(dir)) {
-    if (!NAME.test(info.name) || !isTrainerMeta(info.meta)) continue;
+    if (!NAME.test(info.name) || !isTrainCheckpointMeta(info.meta)) continue;
     const meta = info.meta;
     out.push({
       dir,
@@ -132,23 +92,13 @@ export async function loadLatestTrainCheckpoint(dir: string, problems: string[] 
 export async function writeTrainCheckpoint(dir: string, state: TrainableState, trainer: TrainerCheckpointMeta): Promise<TrainCheckpoint> {
   const name = trainCheckpointName(trainer.step);
   try {
-    if (typeof state !== 'object' || state === null || typeof state.tensors !== 'object' || typeof state.meta !== 'object' || state.meta === null) {
-      throw new Error(
-        `train: saveState() must return { tensors: Record<string, tf.Tensor>, meta: Record<string, unknown> }, got ${describe(state)}. ` +
-          'Fix the trainable\'s saveState().',
-      );
-    }
+    checkTrainableState(state);
     const meta: TrainCheckpointMeta = { trainer, state: state.meta };
     const { tensorsPath, metaPath } = await saveCheckpoint(dir, name, { tensors: state.tensors, meta });
     return { dir, name, step: trainer.step, tensorsPath, metaPath, reason: trainer.reason };
   } finally {
     state?.dispose?.();
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null || typeof value !== 'object') return String(value);
-  return `an object with keys [${Object.keys(value).join(', ')}]`;
 }
 
 /**
@@ -187,3 +137,23 @@ export async function pruneTrainCheckpoints(dir: string, keep: number): Promise<
   return removed;
 }
 
+
+/**
+ * The {@link TrainCheckpointStore} of Node's `train`: the checkpoints in folder `dir`
+ * (`<outDir>/checkpoints`), read and written by the functions above.
+ */
+export function folderCheckpointStore(dir: string): TrainCheckpointStore<TrainCheckpoint> {
+  return {
+    location: dir,
+    list: async () => (await listTrainCheckpoints(dir)).map(({ meta: _meta, problem: _problem, ...checkpoint }) => checkpoint),
+    async loadLatest() {
+      const problems: string[] = [];
+      const point = await loadLatestTrainCheckpoint(dir, problems);
+      if (!point) return { skipped: problems };
+      return { loaded: { checkpoint: point.checkpoint, tensors: point.loaded.tensors, meta: point.loaded.meta }, skipped: point.skipped };
+    },
+    write: (state, trainer) => writeTrainCheckpoint(dir, state, trainer),
+    prune: (keep) => pruneTrainCheckpoints(dir, keep),
+    where: (checkpoint) => checkpoint.tensorsPath,
+  };
+}

@@ -1,26 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NonFiniteLossError } from '../objective/jepa.js';
-import { MetricsLog, type MetricsRecord } from './metrics-log.js';
-import { createProgressReporter, formatDuration, type ProgressReporter } from './progress-reporter.js';
-import {
-  listTrainCheckpoints,
-  loadLatestTrainCheckpoint,
-  pruneTrainCheckpoints,
-  writeTrainCheckpoint,
-  type CheckpointReason,
-  type TrainCheckpoint,
-} from './train-checkpoints.js';
-import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainResult } from './train-options.js';
-import type { StepMetrics, Trainable } from './trainable.js';
-import { TrainingDivergedError } from './training-diverged-error.js';
-import { NonFiniteOutputError } from './model-training-state.js';
-
-/**
- * Record fields the trainer sets itself; a trainable's metrics may not use them. (`epoch` may come
- * from `trainStep`: a trainable that knows its data position overrides the trainer's count.)
- */
-const TRAINER_FIELDS = new Set(['step', 'elapsedSeconds', 'stepsPerSecond']);
+import { MetricsLog } from './metrics-log.js';
+import { createProgressReporter } from './progress-reporter.js';
+import { folderCheckpointStore } from './train-checkpoints.js';
+import { resolveTrainOptions, type TrainOptions, type TrainResult } from './train-options.js';
+import type { Trainable } from './trainable.js';
+import { runTrainingLoop } from './training-loop.js';
 
 /** The folder of a run's checkpoints. */
 export function checkpointsDirOf(outDir: string): string {
@@ -34,9 +19,10 @@ export function metricsPathOf(outDir: string): string {
 
 /**
  * Runs `trainable` from its current state (or from the newest checkpoint in `outDir`, see
- * `options.resume`) up to `totalSteps`, writing a line to `<outDir>/metrics.jsonl` every
- * `logEvery` steps, checkpoints to `<outDir>/checkpoints/step-NNNNNN.*` every `checkpointEvery`
- * steps and at the end (keeping the `keepCheckpoints` newest), and progress to `options.stream`.
+ * `options.resume`) up to `totalSteps` in a run folder (Node only; `@jepa/core/node`): the training
+ * loop of `runTrainingLoop`, writing a line to `<outDir>/metrics.jsonl` every `logEvery` steps,
+ * checkpoints to `<outDir>/checkpoints/step-NNNNNN.*` every `checkpointEvery` steps and at the end
+ * (keeping the `keepCheckpoints` newest), and progress (a bar or lines) to `options.stream`.
  *
  * Resuming is exact: a run interrupted after any step and resumed produces the same weights and the
  * same metrics lines (apart from timings) as an uninterrupted run, provided the trainable's
@@ -48,293 +34,21 @@ export function metricsPathOf(outDir: string): string {
  * @throws the trainable's own errors unchanged (after a line saying which checkpoint to resume from).
  */
 export async function train(trainable: Trainable, options: TrainOptions): Promise<TrainResult> {
-  checkTrainable(trainable);
   const resolved = resolveTrainOptions(options);
-  await mkdir(resolved.outDir, { recursive: true });
-  const run = new TrainingRun(trainable, resolved);
-  return run.execute();
+  const { outDir, progress, stream, callbacks, ...loop } = resolved;
+  await mkdir(outDir, { recursive: true });
+  const metricsPath = metricsPathOf(outDir);
+  const result = await runTrainingLoop(trainable, {
+    ...loop,
+    checkpoints: folderCheckpointStore(checkpointsDirOf(outDir)),
+    metrics: (startStep) => MetricsLog.open(metricsPath, startStep),
+    progress: createProgressReporter(progress, stream),
+    callbacks: {
+      ...(callbacks.onStep ? { onStep: callbacks.onStep } : {}),
+      ...(callbacks.onCheckpoint ? { onCheckpoint: callbacks.onCheckpoint } : {}),
+    },
+  });
+  const withPath: TrainResult = { ...result, metricsPath };
+  if (result.stopReason !== 'stopAfterStep') await callbacks.onEnd?.(withPath);
+  return withPath;
 }
-
-function checkTrainable(trainable: Trainable): void {
-  const missing = (['trainStep', 'saveState', 'loadState'] as const).filter((name) => typeof trainable?.[name] !== 'function');
-  if (missing.length > 0) {
-    throw new Error(`train: the trainable has no ${missing.join(', ')} method(s); implement the Trainable interface (trainStep, saveState, loadState).`);
-  }
-  if (trainable.diagnostics !== undefined && typeof trainable.diagnostics !== 'function') {
-    throw new Error('train: trainable.diagnostics must be a method (step) => Record<string, number>, or absent.');
-  }
-}
-
-function isNonFiniteLossError(error: unknown): error is NonFiniteLossError {
-  // By name too, so an error class from another copy of @jepa/core is recognised.
-  return error instanceof NonFiniteLossError || (error as Error | undefined)?.name === 'NonFiniteLossError';
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || typeof value !== 'object') return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return `an object with keys [${Object.keys(value).join(', ')}]`;
-  }
-}
-
-/** One call of `train`: its position, clock, files and display. */
-class TrainingRun {
-  private readonly checkpointsDir: string;
-  private readonly metricsPath: string;
-  private readonly progress: ProgressReporter;
-  private readonly wallStart = performance.now();
-  /** Steps completed. */
-  private step = 0;
-  private stepsRun = 0;
-  private lastLoss: number | undefined;
-  /** Epoch of the last completed step (as recorded). */
-  private lastEpoch = 0;
-  /** Training seconds before this call (from the checkpoint resumed). */
-  private priorElapsed = 0;
-  private lastCheckpoint: TrainCheckpoint | undefined;
-  private resumedFrom: TrainCheckpoint | undefined;
-
-  constructor(
-    private readonly trainable: Trainable,
-    private readonly options: ResolvedTrainOptions,
-  ) {
-    this.checkpointsDir = checkpointsDirOf(options.outDir);
-    this.metricsPath = metricsPathOf(options.outDir);
-    this.progress = createProgressReporter(options.progress, options.stream);
-  }
-
-  private elapsedSeconds(): number {
-    return this.priorElapsed + (performance.now() - this.wallStart) / 1000;
-  }
-
-  private epochOf(step: number): number {
-    return step === 0 ? 0 : Math.floor((step - 1) / this.options.stepsPerEpoch);
-  }
-
-  async execute(): Promise<TrainResult> {
-    const { totalSteps, logEvery, checkpointEvery, diagnosticsEvery, stopAfterStep, signal, callbacks } = this.options;
-    await this.resume();
-    const metrics = await MetricsLog.open(this.metricsPath, this.step);
-    let stopReason: TrainResult['stopReason'] = 'completed';
-    try {
-      this.progress.start(this.step, totalSteps);
-      let windowStep = this.step;
-      let windowTime = performance.now();
-      while (this.step < totalSteps) {
-        if (signal?.aborted) {
-          stopReason = 'aborted';
-          break;
-        }
-        const step = this.step + 1;
-        const stepMetrics = await this.runStep(step);
-        this.step = step;
-        this.stepsRun += 1;
-        this.lastLoss = stepMetrics.loss;
-
-        const diagnose = diagnosticsEvery > 0 && step % diagnosticsEvery === 0 && this.trainable.diagnostics !== undefined;
-        const diagnostics = diagnose ? await this.runDiagnostics(step, stepMetrics) : {};
-        const logged = step % logEvery === 0 || step === totalSteps || diagnose;
-        const now = performance.now();
-        const record: MetricsRecord = {
-          step,
-          epoch: this.epochOf(step), // stepMetrics.epoch, when given, replaces it in place
-          ...stepMetrics,
-          ...diagnostics,
-          elapsedSeconds: Math.round(this.elapsedSeconds() * 1000) / 1000,
-          stepsPerSecond: Number(((step - windowStep) / Math.max((now - windowTime) / 1000, 1e-9)).toPrecision(4)),
-        };
-        this.lastEpoch = record.epoch;
-        if (logged) {
-          await metrics.append(record);
-          windowStep = step;
-          windowTime = now;
-        }
-        this.progress.step(record, logged);
-        await callbacks.onStep?.(record);
-        if (step % checkpointEvery === 0 || step === totalSteps) await this.checkpoint(step === totalSteps ? 'final' : 'periodic');
-        if (stopAfterStep === step && step < totalSteps) {
-          stopReason = 'stopAfterStep';
-          break;
-        }
-      }
-      if (stopReason === 'aborted' && this.step > 0 && (this.lastCheckpoint?.step ?? -1) < this.step) await this.checkpoint('aborted');
-    } finally {
-      this.progress.stop();
-      await metrics.close();
-    }
-    const result: TrainResult = {
-      steps: this.step,
-      stepsRun: this.stepsRun,
-      finalLoss: this.lastLoss,
-      wallSeconds: (performance.now() - this.wallStart) / 1000,
-      lastCheckpoint: this.lastCheckpoint,
-      ...(this.resumedFrom ? { resumedFrom: this.resumedFrom } : {}),
-      stopReason,
-      metricsPath: this.metricsPath,
-    };
-    if (stopReason === 'stopAfterStep') return result; // as if the process had died here
-    const where = this.lastCheckpoint ? `; checkpoint ${this.lastCheckpoint.name}` : '';
-    if (stopReason === 'aborted') {
-      this.progress.message(`stopped by the abort signal after step ${this.step}/${totalSteps}${where}${this.options.resumeHint ? `; continue with: ${this.options.resumeHint}` : ". Rerun with resume: 'auto' to continue."}`);
-    } else {
-      const loss = this.lastLoss === undefined ? '' : `, final loss ${Number(this.lastLoss.toPrecision(7))}`;
-      this.progress.message(`finished: step ${this.step}/${totalSteps} (${this.stepsRun} in this call) in ${formatDuration(result.wallSeconds)}${loss}${where}.`);
-    }
-    await callbacks.onEnd?.(result);
-    return result;
-  }
-
-  /** Loads the newest valid checkpoint, as `options.resume` asks. */
-  private async resume(): Promise<void> {
-    const { resume, totalSteps } = this.options;
-    const dir = this.checkpointsDir;
-    if (resume === false) {
-      const existing = await listTrainCheckpoints(dir);
-      if (existing.length > 0) {
-        const newest = existing[existing.length - 1]!;
-        throw new Error(
-          `train: ${dir} already holds ${existing.length} checkpoint(s) (newest ${newest.name}, step ${newest.step}) from an earlier run, ` +
-            "and options.resume is false. Pass resume: 'auto' (or true) to continue that run, or choose an empty outDir to start a new one.",
-        );
-      }
-      return;
-    }
-    const problems: string[] = [];
-    const point = await loadLatestTrainCheckpoint(dir, problems);
-    for (const skipped of point?.skipped ?? problems) this.progress.message(`skipped unusable checkpoint ${skipped}`);
-    if (!point) {
-      if (resume === true) {
-        throw new Error(
-          `train: options.resume is true but ${dir} holds no loadable checkpoint` +
-            (problems.length > 0 ? ` (${problems.join('; ')})` : ' (none was written yet)') +
-            ". Check outDir, or pass resume: 'auto' to start fresh when there is none.",
-        );
-      }
-      return;
-    }
-    const { checkpoint, loaded } = point;
-    const trainer = loaded.meta.trainer;
-    if (trainer.step > totalSteps) {
-      throw new Error(
-        `train: checkpoint ${checkpoint.name} in ${dir} is at step ${trainer.step}, past options.totalSteps (${totalSteps}). ` +
-          'Raise totalSteps to continue that run, or choose another outDir.',
-      );
-    }
-    try {
-      await this.trainable.loadState(loaded.tensors, loaded.meta.state);
-    } catch (error) {
-      throw new Error(
-        `train: the trainable's loadState rejected checkpoint ${checkpoint.name} (${checkpoint.tensorsPath}): ${(error as Error).message} ` +
-          "Resume with the same model and data configuration, or pass resume: false with a new outDir.",
-        { cause: error },
-      );
-    }
-    this.step = trainer.step;
-    this.priorElapsed = trainer.elapsedSeconds;
-    this.lastLoss = trainer.loss ?? undefined;
-    this.lastEpoch = trainer.epoch;
-    this.lastCheckpoint = checkpoint;
-    this.resumedFrom = checkpoint;
-    this.progress.message(`resumed from checkpoint ${checkpoint.name} (step ${trainer.step}/${totalSteps}) in ${dir}`);
-  }
-
-  /** One `trainStep`, with divergence and malformed results turned into clear errors. */
-  private async runStep(step: number): Promise<StepMetrics> {
-    let metrics: StepMetrics;
-    try {
-      metrics = await this.trainable.trainStep(step);
-    } catch (error) {
-      if (isNonFiniteLossError(error)) return this.diverge(step, error.loss, error.gradNorm, true, error);
-      const where = this.lastCheckpoint
-        ? `the newest checkpoint is ${this.lastCheckpoint.name} (step ${this.lastCheckpoint.step}); ${this.options.resumeHint ? `continue from it with: ${this.options.resumeHint}` : "rerun with resume: 'auto' to continue from it"}`
-        : 'no checkpoint was written yet';
-      this.progress.stop();
-      this.progress.message(`step ${step} failed: ${(error as Error)?.message ?? String(error)} (${where}).`);
-      throw error;
-    }
-    if (typeof metrics !== 'object' || metrics === null || typeof metrics.loss !== 'number') {
-      throw new Error(`train: trainStep(${step}) must return { loss: number, ... }, got ${describeValue(metrics)}. Fix the trainable's trainStep.`);
-    }
-    for (const [name, value] of Object.entries(metrics)) {
-      if (typeof value !== 'number') throw new Error(`train: trainStep(${step}) returned metric '${name}' = ${describeValue(value)}; metrics must be numbers.`);
-      if (TRAINER_FIELDS.has(name)) throw new Error(`train: trainStep(${step}) returned a metric named '${name}', which the trainer sets itself; rename it.`);
-    }
-    if (!Number.isFinite(metrics.loss)) return this.diverge(step, metrics.loss, Number.NaN, false);
-    return metrics;
-  }
-
-  private async runDiagnostics(step: number, metrics: StepMetrics): Promise<Record<string, number>> {
-    let diagnostics: Record<string, number>;
-    try {
-      diagnostics = await this.trainable.diagnostics!(step);
-    } catch (error) {
-      // The update of this step made the outputs non-finite: a divergence, whatever the diagnostic.
-      if (error instanceof NonFiniteOutputError) return this.diverge(step, metrics.loss, Number.NaN, false, error);
-      throw error;
-    }
-    if (typeof diagnostics !== 'object' || diagnostics === null) {
-      throw new Error(`train: diagnostics(${step}) must return a Record<string, number>, got ${describeValue(diagnostics)}.`);
-    }
-    for (const [name, value] of Object.entries(diagnostics)) {
-      if (typeof value !== 'number') throw new Error(`train: diagnostics(${step}) returned '${name}' = ${describeValue(value)}; diagnostics must be numbers.`);
-      if (TRAINER_FIELDS.has(name) || name === 'epoch' || name in metrics) {
-        throw new Error(`train: diagnostics(${step}) returned '${name}', which is already a trainer field or a trainStep metric; rename it.`);
-      }
-    }
-    return diagnostics;
-  }
-
-  /** Saves the trainable's current state as checkpoint `step-<this.step>`, then prunes old ones. */
-  private async checkpoint(reason: CheckpointReason): Promise<TrainCheckpoint> {
-    const state = await this.trainable.saveState();
-    const checkpoint = await writeTrainCheckpoint(this.checkpointsDir, state, {
-      step: this.step,
-      epoch: this.lastEpoch,
-      totalSteps: this.options.totalSteps,
-      loss: this.lastLoss ?? null,
-      elapsedSeconds: this.elapsedSeconds(),
-      reason,
-    });
-    this.lastCheckpoint = checkpoint;
-    const removed = await pruneTrainCheckpoints(this.checkpointsDir, this.options.keepCheckpoints);
-    const pruned = removed.length > 0 ? `; removed ${removed.join(', ')}` : '';
-    this.progress.message(`checkpoint ${checkpoint.name} saved (step ${checkpoint.step}, ${reason})${pruned}`);
-    await this.options.callbacks.onCheckpoint?.(checkpoint);
-    return checkpoint;
-  }
-
-  /** Stops training at `step`, whose loss is not finite; saves the last good state when possible. */
-  private async diverge(step: number, loss: number, gradNorm: number, weightsUnchanged: boolean, cause?: unknown): Promise<never> {
-    const lastGood = step - 1; // === this.step
-    if (weightsUnchanged && (this.lastCheckpoint === undefined || this.lastCheckpoint.step < lastGood)) await this.checkpoint('diverged');
-    const checkpoint = this.lastCheckpoint;
-    const signalText = Number.isNaN(gradNorm) || gradNorm === undefined ? `loss ${loss}` : `loss ${loss}, gradient norm ${gradNorm}`;
-    const fixes =
-      'Lower the learning rate (e.g. 2-10x) or lengthen its warmup, enable gradient clipping (e.g. clipGradNorm 1.0), ' +
-      'and check the input data for NaN/Inf';
-    let message: string;
-    if (weightsUnchanged) {
-      message =
-        `Training diverged at step ${step} (${signalText}). The update was skipped, so the weights are those of step ${lastGood}, ` +
-        `saved as checkpoint ${checkpoint!.name} (${checkpoint!.tensorsPath}). ${fixes}; then ${this.options.resumeHint ? `continue from that checkpoint with: ${this.options.resumeHint}` : 'rerun with resume: true to continue from that checkpoint'}.`;
-    } else {
-      const where = checkpoint
-        ? `the newest checkpoint is ${checkpoint.name} (step ${checkpoint.step}, ${checkpoint.tensorsPath})`
-        : 'no checkpoint was written yet';
-      const outputs = cause instanceof NonFiniteOutputError;
-      const signal = outputs
-        ? `its update made the weights non-finite (the loss before it was ${loss}; ${cause.message.replace(/; the weights are no longer finite\.$/, '')})`
-        : `trainStep returned loss ${loss} and may already have changed the weights`;
-      message =
-        `Training diverged at step ${step}: ${signal}, so nothing newer ` +
-        `was saved; ${where}. ${fixes}; then ${this.options.resumeHint ? `continue with: ${this.options.resumeHint}` : 'rerun with resume: true'}.` +
-        (outputs ? '' : ' To let the trainer save the last good state itself, make trainStep throw NonFiniteLossError before updating the weights.');
-    }
-    this.progress.stop();
-    this.progress.message(message);
-    throw new TrainingDivergedError({ step, loss, checkpoint, weightsUnchanged, message, cause });
-  }
-}
-

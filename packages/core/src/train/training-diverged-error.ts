@@ -1,16 +1,16 @@
-import type { TrainCheckpoint } from './train-checkpoints.js';
+import type { SavedTrainCheckpoint, TrainCheckpoint } from './train-checkpoint.js';
 
 /** What {@link TrainingDivergedError} carries. */
-export interface TrainingDivergence {
+export interface TrainingDivergence<C extends SavedTrainCheckpoint = TrainCheckpoint> {
   /** The 1-based step whose loss (or gradient) was not finite. */
   step: number;
   /** The non-finite loss (NaN when only the gradient was non-finite). */
   loss: number;
   /**
-   * The newest checkpoint on disk after the failure: the last good state when
+   * The newest checkpoint kept after the failure: the last good state when
    * {@link weightsUnchanged}, otherwise the newest checkpoint written before the failure (if any).
    */
-  checkpoint: TrainCheckpoint | undefined;
+  checkpoint: C | undefined;
   /**
    * True when the step threw `NonFiniteLossError` (weights untouched, so the trainer saved the
    * state of step `step - 1`); false when `trainStep` returned a non-finite loss, after which the
@@ -23,14 +23,18 @@ export interface TrainingDivergence {
   cause?: unknown;
 }
 
-/** Thrown by `train` when a step produced a non-finite loss; training stopped at that step. */
-export class TrainingDivergedError extends Error {
+/**
+ * Thrown by `runTrainingLoop` (and Node's `train`) when a step produced a non-finite loss; training
+ * stopped at that step. `C` is what the checkpoint store says about a checkpoint (`TrainCheckpoint`,
+ * with file paths, for `train`).
+ */
+export class TrainingDivergedError<C extends SavedTrainCheckpoint = TrainCheckpoint> extends Error {
   readonly step: number;
   readonly loss: number;
-  readonly checkpoint: TrainCheckpoint | undefined;
+  readonly checkpoint: C | undefined;
   readonly weightsUnchanged: boolean;
 
-  constructor(divergence: TrainingDivergence) {
+  constructor(divergence: TrainingDivergence<C>) {
     super(divergence.message, divergence.cause === undefined ? undefined : { cause: divergence.cause });
     this.name = 'TrainingDivergedError';
     this.step = divergence.step;
@@ -39,8 +43,8 @@ export class TrainingDivergedError extends Error {
     this.weightsUnchanged = divergence.weightsUnchanged;
   }
 
-  /** The `.safetensors` file of {@link checkpoint}, or undefined when no checkpoint exists. */
+  /** The `.safetensors` file of {@link checkpoint}, or undefined when no checkpoint exists (or it is not a file). */
   get checkpointPath(): string | undefined {
-    return this.checkpoint?.tensorsPath;
+    return (this.checkpoint as Partial<TrainCheckpoint> | undefined)?.tensorsPath;
   }
 }

@@ -1,4 +1,4 @@
-import { scanClassFolder } from '@jepa/core';
+import { scanClassFolder } from '@jepa/core/node';
 import { VideoClipDataset, type VideoDatasetOptions } from './video-dataset.js';
 
 /** Video file extensions read by default (lower case; matching ignores case). */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type CheckpointFile, type CheckpointTensor, type MaskSet, readCheckpointFile, StateDictMismatchError } from '@jepa/core';
+import { type CheckpointFile, type CheckpointTensor, type MaskSet, StateDictMismatchError } from '@jepa/core';
+import { readCheckpointFile } from '@jepa/core/node';
 import { fixtureDir, loadFixtureTensors, maxAbsDiff } from '@jepa/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVJepa } from '../model/vjepa.js';

@@ -8,7 +8,6 @@ import {
   loadModuleStrict,
   loadModuleTensorsStrict,
   presetAndHeads,
-  readCheckpointFile,
   recordedEpoch,
   requireHeads,
   stripSharedPrefix,
@@ -20,6 +19,7 @@ import {
   type HeadsSource,
   type VitPresetName,
 } from '@jepa/core';
+import { readCheckpointFile } from '@jepa/core/node';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
 

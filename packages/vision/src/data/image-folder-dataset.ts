@@ -1,4 +1,5 @@
-import { scanClassFolder, type ClassFolderIndex, type ImageChannels, type LabeledImages } from '@jepa/core';
+import { type ImageChannels, type LabeledImages } from '@jepa/core';
+import { scanClassFolder, type ClassFolderIndex } from '@jepa/core/node';
 import { decodeImage, ImageDecodeError } from './decode-image.js';
 
 /** File extensions read by default (lower case; matching ignores case): what sharp decodes. */

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CheckpointFile, type CheckpointTensor, readCheckpointFile, saveCheckpoint } from '@jepa/core';
+import { type CheckpointFile, type CheckpointTensor } from '@jepa/core';
+import { readCheckpointFile, saveCheckpoint } from '@jepa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa } from '../model/ijepa.js';
 import { describeCheckpoint } from './describe-checkpoint.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { fromTfTensorAsync, Module, TransformerEncoder, writeSafetensorsFile, type HostTensor } from '@jepa/core';
+import { fromTfTensorAsync, Module, TransformerEncoder, type HostTensor } from '@jepa/core';
+import { writeSafetensorsFile } from '@jepa/core/node';
 import type { IJepaModel } from '../model/ijepa.js';
 import { PatchEmbed2d } from '../model/patch-embed.js';
 import type { CheckpointFile, CheckpointTensor, HeadsOptions } from '@jepa/core';

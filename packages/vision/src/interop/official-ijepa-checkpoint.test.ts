@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { type CheckpointFile, type CheckpointTensor, type MaskSet, matchVitPreset, MissingHeadsError, readCheckpointFile, StateDictMismatchError } from '@jepa/core';
+import { type CheckpointFile, type CheckpointTensor, type MaskSet, matchVitPreset, MissingHeadsError, StateDictMismatchError } from '@jepa/core';
+import { readCheckpointFile } from '@jepa/core/node';
 import { loadFixtureTensors, maxAbsDiff } from '@jepa/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa } from '../model/ijepa.js';

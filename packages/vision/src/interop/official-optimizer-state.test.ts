@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, type CheckpointFile, isTorchTensor, readCheckpointFile, type TorchTensor } from '@jepa/core';
+import { AdamW, type CheckpointFile, isTorchTensor, type TorchTensor } from '@jepa/core';
+import { readCheckpointFile } from '@jepa/core/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa, type IJepaModel } from '../model/ijepa.js';
 import { splitModuleWeights } from './official-ijepa-checkpoint.js';

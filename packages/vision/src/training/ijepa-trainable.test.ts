@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { train } from '@jepa/core';
+import { train } from '@jepa/core/node';
 import { checkTrainableConformance } from '@jepa/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../data/mnist-dataset.js';

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '@jepa/core';
+import { writeFileAtomic } from '@jepa/core/node';
 import sharp from 'sharp';
 import type { Picture } from './prediction-figure.js';
 

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readCheckpointFile, readSafetensorsFile, toTfTensor, writeSafetensorsFile } from '@jepa/core';
+import { toTfTensor } from '@jepa/core';
+import { readCheckpointFile, readSafetensorsFile, writeSafetensorsFile } from '@jepa/core/node';
 import { fixtureDir } from '@jepa/core/testing';
 import { createEncoderFromCheckpoint, decodeImage, IMAGENET_MEAN, IMAGENET_STD, normalize } from '@jepa/vision';
 import sharp from 'sharp';

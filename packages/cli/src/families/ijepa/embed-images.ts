@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { findFiles, readSafetensorsFile, toFloat32Array, type HostTensor, type LabeledImages, type UnreadableFile } from '@jepa/core';
+import { toFloat32Array, type HostTensor, type LabeledImages } from '@jepa/core';
+import { findFiles, readSafetensorsFile, type UnreadableFile } from '@jepa/core/node';
 import { createEncoderFromCheckpoint, decodeImage, DEFAULT_IMAGE_EXTENSIONS, extractFeatures, ImageDecodeError, type EncoderFromCheckpoint } from '@jepa/vision';
 import { relative, sep } from 'node:path';
 import { CliError, toCliError } from '../../cli-error.js';

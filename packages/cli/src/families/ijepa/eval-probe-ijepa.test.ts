@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint } from '@jepa/core';
+import { loadCheckpoint, saveCheckpoint } from '@jepa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../run-cli.js';
 import { captureIo } from '../../test-io.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint, readSafetensorsFile, writeSafetensorsFile } from '@jepa/core';
+import { loadCheckpoint, readSafetensorsFile, writeSafetensorsFile } from '@jepa/core/node';
 import { fixtureDir } from '@jepa/core/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { type CheckpointFile, checkpointsDirOf, StateDictMismatchError, writeTrainCheckpoint } from '@jepa/core';
+import { type CheckpointFile, StateDictMismatchError } from '@jepa/core';
+import { checkpointsDirOf, writeTrainCheckpoint } from '@jepa/core/node';
 import { describeCheckpoint, ijepaConfigFromArchitecture, inferIJepaArchitecture, initTrainableFromCheckpoint, type IJepaTrainable } from '@jepa/vision';
 import { CliError, toCliError } from '../../cli-error.js';
 import type { TextStream } from '../../cli-io.js';

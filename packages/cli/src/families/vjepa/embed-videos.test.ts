@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type HostTensor, readCheckpointFile, readSafetensorsFile, toTfTensor, writeSafetensorsFile } from '@jepa/core';
+import { type HostTensor, toTfTensor } from '@jepa/core';
+import { readCheckpointFile, readSafetensorsFile, writeSafetensorsFile } from '@jepa/core/node';
 import { fixtureDir } from '@jepa/core/testing';
 import { IMAGENET_MEAN, IMAGENET_STD } from '@jepa/vision';
 import { createVideoEncoderFromCheckpoint, patternFrame, readVideoClips, writePatternVideo, type VideoTransformer } from '@jepa/video';

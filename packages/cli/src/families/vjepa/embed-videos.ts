@@ -1,5 +1,6 @@
 import { basename, extname, relative, sep } from 'node:path';
-import { findFiles, readSafetensorsFile, resolveVitSize, toFloat32Array, type CheckpointFile, type CheckpointTensor, type HostTensor, type UnreadableFile } from '@jepa/core';
+import { resolveVitSize, toFloat32Array, type CheckpointFile, type CheckpointTensor, type HostTensor } from '@jepa/core';
+import { findFiles, readSafetensorsFile, type UnreadableFile } from '@jepa/core/node';
 import {
   createVideoEncoderFromCheckpoint,
   DEFAULT_VIDEO_EXTENSIONS,

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTrainCheckpoint } from '@jepa/core';
+import { writeTrainCheckpoint } from '@jepa/core/node';
 import { runCli } from '../../run-cli.js';
 import { captureIo } from '../../test-io.js';
 

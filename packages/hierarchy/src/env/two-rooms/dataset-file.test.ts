@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSafetensorsFile } from '@jepa/core';
+import { writeSafetensorsFile } from '@jepa/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTwoRoomsDatasetFile, writeTwoRoomsDatasetFile } from './dataset-file.js';
 import { generateTwoRoomsDataset } from './dataset.js';

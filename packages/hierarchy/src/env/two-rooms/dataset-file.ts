@@ -1,6 +1,7 @@
 // Node-only (file IO through @jepa/core, which loads TensorFlow.js): keep it apart from the
 // browser-safe environment files.
-import { readSafetensorsFile, writeSafetensorsFile, type HostTensor } from '@jepa/core';
+import { type HostTensor } from '@jepa/core';
+import { readSafetensorsFile, writeSafetensorsFile } from '@jepa/core/node';
 import { resolveTwoRoomsDataConfig } from './data-config.js';
 import { checkTwoRoomsDataset, type TwoRoomsDataset } from './dataset.js';
 
