@@ -1,4 +1,10 @@
-// @jepa/cli public API: the `jepa` program for embedding and tests, the model-family registry, and the run-folder types.
+/**
+ * The `jepa` command as a library: the program (to embed it, or to run it in tests), the
+ * model-family registry, and the types of the files a run folder holds (`config.json`,
+ * `report.json`, `plan-report.json`).
+ *
+ * @module @jepa/cli
+ */
 export { runCli, type RunCliOptions } from './run-cli.js';
 export { createProgram } from './program.js';
 export { CliError } from './cli-error.js';

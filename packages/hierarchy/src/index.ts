@@ -1,4 +1,10 @@
-// @jepa/hierarchy public API: seeded environments, action-conditioned world models, latent planners.
+/**
+ * JEPA world models: seeded environments (Two Rooms, Four Rooms), action-conditioned world models
+ * and their training, latent planners (CEM, MPPI, hierarchical), levels stacked above a world model
+ * or any encoder, and planning evaluation.
+ *
+ * @module @jepa/hierarchy
+ */
 export * from './env/index.js';
 export * from './planning/index.js';
 export * from './levels/index.js';
