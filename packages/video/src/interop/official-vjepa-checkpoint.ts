@@ -13,7 +13,6 @@ import {
   stripSharedPrefix,
   tensorShape,
   type CheckpointFile,
-/** One of {@link VJEPA_MODULES}. */
   type CheckpointTensor,
   type ExpectedModel,
   type HeadsSource,
@@ -34,6 +33,7 @@ import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vj
 
 /** The model modules of a V-JEPA checkpoint, by their official top-level names. */
 export const VJEPA_MODULES = ['encoder', 'predictor', 'target_encoder'] as const;
+/** One of {@link VJEPA_MODULES}. */
 export type VJepaModuleName = (typeof VJEPA_MODULES)[number];
 
 /**
@@ -59,19 +59,12 @@ const isModuleWeights = (source: CheckpointFile | VJepaModuleWeights): source is
 /**
  * Splits a checkpoint's tensors into the V-JEPA modules, stripping the longest wrapper prefix
  * (`module.backbone.`, `backbone.`, `module.`) that every key of a module has; a module whose keys
-  /** Frames per clip `T` (from `pos_embed`, or the option). */
  * disagree keeps them as they are, so strict loading lists the odd ones.
-  /** Frames per tubelet `t` (`patch_embed.proj.weight` `[D, C, t, p, p]`). */
  */
-  /** Side of the square frames, in pixels. */
 export function splitVJepaWeights(file: CheckpointFile | VJepaModuleWeights): VJepaModuleWeights {
-  /** Side of a tubelet, in pixels `p`. */
   if (isModuleWeights(file)) return file;
-  /** Channels of the frames. */
   const { groups, other } = groupTensorsByModule(file.tensors, VJEPA_MODULES);
-  /** Token width. */
   const modules = new Map<VJepaModuleName, ReadonlyMap<string, CheckpointTensor>>();
-  /** Transformer blocks (the number of `blocks.i`). */
   const strippedPrefix = new Map<VJepaModuleName, string>();
   for (const name of VJEPA_MODULES) {
     const group = groups.get(name);
@@ -81,35 +74,41 @@ export function splitVJepaWeights(file: CheckpointFile | VJepaModuleWeights): VJ
     modules.set(name, stripped.tensors);
   }
   return { source: file.path, modules, strippedPrefix, other };
-  /** Predictor width. */
 }
-  /** Predictor blocks. */
 
-  /** MLP hidden width / predictor width. */
 /** Sizes of a video ViT read from its tensors. */
 export interface VideoVitArchitecture {
+  /** Frames per clip `T` (from `pos_embed`, or the option). */
   readonly numFrames: number;
-  /** Tokens of the full grid (`predictor_pos_embed` `[1, N, embedDim]`). */
+  /** Frames per tubelet `t` (`patch_embed.proj.weight` `[D, C, t, p, p]`). */
   readonly tubeletSize: number;
+  /** Side of the square frames, in pixels. */
   readonly imageSize: number;
+  /** Side of a tubelet, in pixels `p`. */
   readonly patchSize: number;
+  /** Channels of the frames. */
   readonly inChannels: number;
+  /** Token width. */
   readonly embedDim: number;
+  /** Transformer blocks (the number of `blocks.i`). */
   readonly depth: number;
   /** MLP hidden width / embedDim. */
   readonly mlpRatio: number;
   /** The tubelet grid `[T/t, H/p, W/p]`. */
-  /** Present when the checkpoint holds a predictor. */
   readonly grid: readonly [number, number, number];
 }
 
 /** Sizes of a V-JEPA predictor read from its tensor shapes. */
 export interface VJepaPredictorArchitecture {
+  /** Predictor width. */
   readonly embedDim: number;
+  /** Predictor blocks. */
   readonly depth: number;
+  /** MLP hidden width / predictor width. */
   readonly mlpRatio: number;
   /** Width of the encoder tokens it reads (`predictor_embed.weight` `[embedDim, encoderEmbedDim]`). */
   readonly encoderEmbedDim: number;
+  /** Tokens of the full grid (`predictor_pos_embed` `[1, N, embedDim]`). */
   readonly numTokens: number;
   /** `mask_tokens.i` count (1 for a single `mask_token`). */
   readonly numMaskTokens: number;
@@ -119,6 +118,7 @@ export interface VJepaPredictorArchitecture {
 export interface VJepaArchitecture {
   /** The encoder sizes (from `target_encoder` when present, else `encoder`). */
   readonly encoder: VideoVitArchitecture;
+  /** Present when the checkpoint holds a predictor. */
   readonly predictor?: VJepaPredictorArchitecture;
   /** The ViT preset with this width, depth and MLP ratio, if any. */
   readonly preset?: VitPresetName;
@@ -134,9 +134,7 @@ export interface VJepaArchitecture {
 export interface VJepaCheckpointOptions {
   /** Encoder attention heads; needed unless the width and depth match a ViT preset. */
   readonly numHeads?: number;
-    /** The file or module the encoder came from. */
   /** Predictor heads; default the encoder's. */
-    /** The shape of its `pos_embed`. */
   readonly predictorNumHeads?: number;
   /**
    * Frames per clip. Default: read from `pos_embed` (its sin-cos table starts a new time step every
@@ -155,7 +153,9 @@ const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
  */
 export class MissingClipFramesError extends Error {
   constructor(
+    /** The file or module the encoder came from. */
     readonly source: string,
+    /** The shape of its `pos_embed`. */
     readonly posEmbedShape: readonly number[],
   ) {
     super(`${source}: the frames per clip cannot be read from 'pos_embed' ${fmt(posEmbedShape)} (not a 3-D sin-cos table); pass numFrames (official V-JEPA models: 16).`);
@@ -323,11 +323,8 @@ function describeSource(weights: VJepaModuleWeights, modules: readonly VJepaModu
  * from `[D, C, t, p, p]` by its parameter layout.
  */
 export function loadVJepaWeights(model: VJepaModel, file: CheckpointFile | VJepaModuleWeights): void {
-  /** The model, weights loaded. */
   const weights = splitVJepaWeights(file);
-  /** The sizes it was built with. */
   const missing = VJEPA_MODULES.filter((m) => !weights.modules.has(m));
-  /** What was read from the checkpoint. */
   if (missing.length > 0) {
     const held = weights.modules.size > 0 ? [...weights.modules.keys()].join(', ') : 'none of them';
     throw new Error(
@@ -345,8 +342,11 @@ function checkpointEpoch(file: CheckpointFile | VJepaModuleWeights): number | un
 
 /** What {@link createVJepaFromCheckpoint} returns. */
 export interface VJepaFromCheckpoint {
+  /** The model, weights loaded. */
   readonly model: VJepaModel;
+  /** The sizes it was built with. */
   readonly config: VJepaModelConfig;
+  /** What was read from the checkpoint. */
   readonly architecture: VJepaArchitecture;
   /** The checkpoint's `epoch`, when it records one. */
   readonly epoch?: number;
