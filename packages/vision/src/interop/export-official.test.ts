@@ -6,7 +6,8 @@ import { type CheckpointFile, type HostTensor } from '@jepa/core';
 import { readCheckpointFile, readSafetensorsFile } from '@jepa/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IJepaModel } from '../model/ijepa.js';
-import { convertCheckpointTensors, exportOfficialSafetensors, officialStateDict } from './export-official.js';
+import { convertCheckpointTensors, officialStateDict } from './export-official.js';
+import { exportOfficialSafetensors } from './export-official-file.js';
 import { createEncoderFromCheckpoint, createIJepaFromCheckpoint } from './official-ijepa-checkpoint.js';
 import { IJEPA_TINY_CHECKPOINT, IJEPA_TINY_DIR, sameBits } from './test-fixture.js';
 

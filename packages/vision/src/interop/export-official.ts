@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { fromTfTensorAsync, Module, TransformerEncoder, type HostTensor } from '@jepa/core';
-import { writeSafetensorsFile } from '@jepa/core/node';
 import type { IJepaModel } from '../model/ijepa.js';
 import { PatchEmbed2d } from '../model/patch-embed.js';
 import type { CheckpointFile, CheckpointTensor, HeadsOptions } from '@jepa/core';
@@ -23,7 +22,7 @@ import {
 /** `format` in the metadata of the files written here. */
 export const OFFICIAL_EXPORT_FORMAT = 'jepa-official-export';
 
-/** Options of {@link officialStateDict} and {@link exportOfficialSafetensors}. */
+/** Options of {@link officialStateDict}, {@link officialExportMetadata} and `exportOfficialSafetensors`. */
 export interface OfficialExportOptions {
   /** Modules of an I-JEPA to write (default all three). Ignored for a single module. */
   readonly modules?: readonly IJepaModuleName[];
@@ -98,7 +97,7 @@ function modelRecord(source: ExportSource): Record<string, unknown> | undefined 
   return undefined;
 }
 
-/** What {@link exportOfficialSafetensors} wrote. */
+/** What `exportOfficialSafetensors` (`@jepa/vision/node`) wrote. */
 export interface OfficialExport {
   readonly path: string;
   /** The file written. */
@@ -109,15 +108,15 @@ export interface OfficialExport {
 }
 
 /**
- * Writes an I-JEPA (or one module) to a safetensors file with the official parameter names (see
- * {@link OfficialExportOptions}), atomically. The metadata records the format, the modules, the
- * prefix, the model sizes (`jepa.model`, JSON) and the epoch when given.
+ * The safetensors metadata of an official-name export of `source` (see {@link OfficialExportOptions}):
+ * the format, the modules, the prefix, the model sizes (`jepa.model`, JSON) and the epoch when
+ * given. With {@link officialStateDict}, what `serializeSafetensors` needs to make the file's bytes
+ * in a page; `exportOfficialSafetensors` (`@jepa/vision/node`) writes it to a path.
  */
-export async function exportOfficialSafetensors(path: string, source: ExportSource, options: OfficialExportOptions = {}): Promise<OfficialExport> {
-  const tensors = await officialStateDict(source, options);
+export function officialExportMetadata(source: ExportSource, options: OfficialExportOptions = {}): Record<string, string> {
   const model = modelRecord(source);
   const modules = isModule(source) ? (options.moduleName ? [options.moduleName] : []) : options.modules ?? IJEPA_MODULES;
-  const metadata: Record<string, string> = {
+  return {
     format: OFFICIAL_EXPORT_FORMAT,
     'jepa.modules': modules.join(','),
     'jepa.modulePrefix': String(options.modulePrefix === true),
@@ -125,8 +124,6 @@ export async function exportOfficialSafetensors(path: string, source: ExportSour
     ...(options.epoch !== undefined ? { epoch: String(options.epoch) } : {}),
     ...options.metadata,
   };
-  await writeSafetensorsFile(path, tensors, metadata);
-  return { path, keys: [...tensors.keys()], metadata };
 }
 
 /** Options of {@link convertCheckpointTensors}. */

@@ -8,4 +8,3 @@ export {
   type PredictionFigure,
   type PredictionFigureOptions,
 } from './prediction-figure.js';
-export { encodePng, writePng } from './png.js';
