@@ -15,13 +15,13 @@ import {
   createIJepa,
   IJEPA_EVALUATION_DEFAULTS,
   IJepaTrainable,
-  loadMnist,
   MNIST_IJEPA_RECIPE,
   probeEncoder,
   probePixels,
   type IJepaTrainingConfig,
   type ProbeEvaluation,
 } from '@jepa/vision';
+import { loadMnist } from '@jepa/vision/node';
 
 const steps = Number(process.env.STEPS ?? MNIST_IJEPA_RECIPE.optimization.steps);
 const outDir = process.env.OUT ?? `runs/ijepa-mnist-${Date.now()}`;

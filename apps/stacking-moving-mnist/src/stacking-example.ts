@@ -27,13 +27,13 @@ import {
   extractFeatures,
   fanInPatchInitStd,
   IJepaTrainable,
-  loadMnist,
   MNIST_IJEPA_RECIPE,
   normalizeBatch,
   probeFeatures,
   type IJepaTrainingConfig,
   type ProbeEvaluation,
 } from '@jepa/vision';
+import { loadMnist } from '@jepa/vision/node';
 
 /** Everything the example trains and measures. */
 export interface StackingSettings {

@@ -13,7 +13,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { initBackend, Rng, trainAttentiveProbe } from '@jepa/core';
 import { readMetricsLog, train } from '@jepa/core/node';
-import { loadMnist, probeFeatures, type ProbeEvaluation } from '@jepa/vision';
+import { probeFeatures, type ProbeEvaluation } from '@jepa/vision';
+import { loadMnist } from '@jepa/vision/node';
 import {
   clipStatistics,
   createVJepa,

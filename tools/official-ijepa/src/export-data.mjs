@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveVitSize } from '@jepa/core';
-import { IJEPA_EVALUATION_DEFAULTS, loadMnist, MNIST_IJEPA_RECIPE } from '@jepa/vision';
+import { IJEPA_EVALUATION_DEFAULTS, MNIST_IJEPA_RECIPE } from '@jepa/vision';
+import { loadMnist } from '@jepa/vision/node';
 
 /** Name and version of the folder layout; train_official.py refuses anything else. */
 export const EXPORT_FORMAT = 'jepa-official-ijepa-export';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { toFloat32Array, type HostTensor, type LabeledImages } from '@jepa/core';
 import { findFiles, readSafetensorsFile, type UnreadableFile } from '@jepa/core/node';
-import { createEncoderFromCheckpoint, decodeImage, DEFAULT_IMAGE_EXTENSIONS, extractFeatures, ImageDecodeError, type EncoderFromCheckpoint } from '@jepa/vision';
+import { createEncoderFromCheckpoint, extractFeatures, type EncoderFromCheckpoint } from '@jepa/vision';
+import { decodeImage, DEFAULT_IMAGE_EXTENSIONS, ImageDecodeError } from '@jepa/vision/node';
 import { relative, sep } from 'node:path';
 import { CliError, toCliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { channelStatistics, splitHeldOut, takeBalanced, type LabeledImages } from '@jepa/core';
-import { IJEPA_EVALUATION_DEFAULTS, ImageDecodeError, loadImageFolder, loadMnist, MNIST_IMAGE_SIZE } from '@jepa/vision';
+import { IJEPA_EVALUATION_DEFAULTS, MNIST_IMAGE_SIZE } from '@jepa/vision';
+import { ImageDecodeError, loadImageFolder, loadMnist } from '@jepa/vision/node';
 import { CliError } from '../../cli-error.js';
 import type { TextStream } from '../../cli-io.js';
 

@@ -8,10 +8,10 @@ import {
   IMAGENET_STD,
   predictionFigure,
   trainPatchDecoder,
-  writePng,
   type IJepaModel,
   type Normalization,
 } from '@jepa/vision';
+import { writePng } from '@jepa/vision/node';
 import { CliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';
 import type { TextStream } from '../../cli-io.js';

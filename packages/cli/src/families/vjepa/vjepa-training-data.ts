@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { stat, access } from 'node:fs/promises';
-import { loadMnist } from '@jepa/vision';
+import { loadMnist } from '@jepa/vision/node';
 import {
   clipStatistics,
   decodeDatasetClips,
