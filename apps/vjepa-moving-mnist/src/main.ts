@@ -20,16 +20,14 @@ import {
   createVJepa,
   decodeDatasetClips,
   extractClipFeatures,
-  loadVideoIndex,
   MOVING_MNIST_VJEPA_DATA,
   MOVING_MNIST_VJEPA_RECIPE,
   normalizeClipData,
   VJepaTrainable,
-  writeMovingMnistDataset,
   type DecodedClips,
-  type MovingMnistDataset,
   type VJepaTrainingConfig,
 } from '@jepa/video';
+import { loadVideoIndex, writeMovingMnistDataset, type MovingMnistDataset } from '@jepa/video/node';
 import { lossCurveSvg, renderLossCurve, renderMaskOverlay } from './pictures.js';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);

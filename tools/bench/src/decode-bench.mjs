@@ -13,7 +13,8 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '@jepa/core';
-import { ClipDecodeThread, defaultVideoEncoder, measureDecodeThroughput, prefetch, readVideoClips, resolveFfmpegPath, writePatternVideo } from '@jepa/video';
+import { prefetch } from '@jepa/video';
+import { ClipDecodeThread, defaultVideoEncoder, measureDecodeThroughput, readVideoClips, resolveFfmpegPath, writePatternVideo } from '@jepa/video/node';
 
 const { values } = parseArgs({
   options: {

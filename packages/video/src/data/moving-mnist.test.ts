@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Rng, type LabeledImages } from '@jepa/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../decode/ffmpeg-adapter.js';
-import { directionClass, generateMovingMnistClip, movingMnistClips, writeMovingMnistDataset } from './moving-mnist.js';
+import { directionClass, generateMovingMnistClip, movingMnistClips } from './moving-mnist.js';
+import { writeMovingMnistDataset } from './moving-mnist-files.js';
 import { sevenSegmentDigits } from './test-digits.js';
 import { loadVideoIndex } from './video-index-dataset.js';
 

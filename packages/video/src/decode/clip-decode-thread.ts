@@ -44,7 +44,7 @@ function rebuildError(error: SerializedDecodeError): Error {
 }
 
 /**
- * Where the worker script is: next to this module in a build (`dist/clip-decode-worker.js`), or the
+ * Where the worker script is: next to this module in a build (`dist/node/clip-decode-worker.js`, beside the `@jepa/video/node` entry that bundles this module), or the
  * TypeScript source when this module runs from source (tests, `--conditions=@jepa/source`), then
  * loaded through tsx, which must be installed (it is a dev dependency of this repository).
  */

@@ -10,10 +10,10 @@ import {
   createVJepaFromCheckpoint,
   inferVJepaArchitecture,
   loadVJepaWeights,
-  readVJepaCheckpoint,
   splitVJepaWeights,
   vjepaConfigFromArchitecture,
 } from './official-vjepa-checkpoint.js';
+import { readVJepaCheckpoint } from './read-vjepa-checkpoint.js';
 
 const dir = fixtureDir('vjepa-tiny');
 const checkpointPath = dir ? join(dir, 'checkpoint.pth.tar') : '';

@@ -18,7 +18,6 @@ import {
   type HeadsSource,
   type VitPresetName,
 } from '@jepa/core';
-import { readCheckpointFile } from '@jepa/core/node';
 import { createVideoTransformer, type VideoTransformer } from '../model/video-transformer.js';
 import { createVJepa, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
 
@@ -368,15 +367,6 @@ export function createVJepaFromCheckpoint(file: CheckpointFile | VJepaModuleWeig
   }
   const epoch = checkpointEpoch(file);
   return { model, config, architecture, ...(epoch !== undefined ? { epoch } : {}) };
-}
-
-/**
- * Reads an official V-JEPA checkpoint (`.pth.tar`, read by a data-only unpickler: nothing in it is
- * executed) or a safetensors file with the same keys, and builds the model
- * ({@link createVJepaFromCheckpoint}).
- */
-export async function readVJepaCheckpoint(path: string, options: VJepaCheckpointOptions = {}): Promise<VJepaFromCheckpoint> {
-  return createVJepaFromCheckpoint(await readCheckpointFile(path), options);
 }
 
 /** Options of {@link createVideoEncoderFromCheckpoint}. */

@@ -1,7 +1,7 @@
-import { setMaxListeners } from 'node:events';
 import { Rng } from '@jepa/core';
 import type { VideoClipDataset } from '../data/video-dataset.js';
 import { ClipDecodeThread } from '../decode/clip-decode-thread.js';
+import { allowManyAbortListeners } from './abort-listeners.js';
 import type { ClipBatchSource } from './clip-batch-source.js';
 
 /** Options of {@link streamDatasetClips}. */
@@ -112,7 +112,7 @@ export async function streamDatasetClips(dataset: VideoClipDataset, options: Str
     async load(step, indices, signal) {
       first ??= performance.now();
       const stop = options.signal ? AbortSignal.any([signal, options.signal]) : signal;
-      setMaxListeners(0, stop); // one listener per clip of the batch
+      allowManyAbortListeners(stop); // one listener per clip of the batch
       const decoded = await Promise.all(Array.from(indices, (k, i) => loadOne(step, i, k, stop)));
       const batch = new Float32Array(indices.length * per);
       decoded.forEach((data, i) => batch.set(data, i * per));

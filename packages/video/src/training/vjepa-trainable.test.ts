@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { train } from '@jepa/core/node';
 import { checkTrainableConformance } from '@jepa/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeMovingMnistDataset } from '../data/moving-mnist.js';
+import { writeMovingMnistDataset } from '../data/moving-mnist-files.js';
 import { sevenSegmentDigits } from '../data/test-digits.js';
 import { loadVideoIndex } from '../data/video-index-dataset.js';
 import { extractClipFeatures } from './clip-features.js';

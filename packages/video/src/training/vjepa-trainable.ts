@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import * as tf from '@tensorflow/tfjs';
 import {
   JepaTrainable,
@@ -14,6 +13,7 @@ import { pairedMaskSets } from '../model/paired-mask-sets.js';
 import { createVJepa, resolveVJepaConfig, VJEPA_DEFAULTS, type VJepaModel, type VJepaModelConfig } from '../model/vjepa.js';
 import { vjepaStepHyperParameters, type VJepaSchedule } from '../model/vjepa-schedule.js';
 import { extractClipFeatures } from './clip-features.js';
+import { allowManyAbortListeners } from './abort-listeners.js';
 import { decodedClipSource, isClipBatchSource, type ClipBatchSource } from './clip-batch-source.js';
 import { normalizeClipData, type DecodedClips } from './decoded-clips.js';
 
@@ -96,7 +96,7 @@ export class VJepaTrainable extends JepaTrainable<tf.Tensor5D, VJepaModel, VJepa
       },
     });
     this.source = source;
-    setMaxListeners(0, this.stopLoading.signal); // one listener per clip being decoded ahead
+    allowManyAbortListeners(this.stopLoading.signal); // one listener per clip being decoded ahead
   }
 
   /** Learning rate, weight decay, EMA momentum (and clipping after warm-up) of update `step`. */

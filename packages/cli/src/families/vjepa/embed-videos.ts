@@ -3,21 +3,23 @@ import { resolveVitSize, toFloat32Array, type CheckpointFile, type CheckpointTen
 import { findFiles, readSafetensorsFile, type UnreadableFile } from '@jepa/core/node';
 import {
   createVideoEncoderFromCheckpoint,
-  DEFAULT_VIDEO_EXTENSIONS,
   extractClipFeatures,
   MissingClipFramesError,
   splitVJepaWeights,
-  VideoClipDataset,
   VideoDecodeError,
   VJEPA_KEY_PREFIXES,
   type DecodedClips,
-  type LabeledVideoClips,
-  type VideoClipOptions,
   type VideoTransformer,
   type VJepaArchitecture,
   type VJepaModuleWeights,
   type VJepaTrainingConfig,
 } from '@jepa/video';
+import {
+  DEFAULT_VIDEO_EXTENSIONS,
+  VideoClipDataset,
+  type LabeledVideoClips,
+  type VideoClipOptions,
+} from '@jepa/video/node';
 import { CliError, toCliError } from '../../cli-error.js';
 import type { CliContext } from '../../cli-context.js';
 import { normalizationFor, reportWritten, writeFeaturesFile } from '../../report/features-file.js';

@@ -1,4 +1,5 @@
-import type { VideoClipOptions, VJepaModelConfig } from '@jepa/video';
+import type { VJepaModelConfig } from '@jepa/video';
+import type { VideoClipOptions } from '@jepa/video/node';
 
 /** The decode options of a V-JEPA's clips: its frames and frame size, grey for 1 channel, RGB otherwise. */
 export function modelClipOptions(model: Pick<VJepaModelConfig, 'numFrames' | 'imageSize' | 'inChannels'>, frameStep: number): VideoClipOptions {

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { elementCount } from '@jepa/core';
-import { DEFAULT_VIDEO_EXTENSIONS, inferVJepaArchitecture, splitVJepaWeights, VJEPA_MODULES, type VJepaArchitecture } from '@jepa/video';
+import { inferVJepaArchitecture, splitVJepaWeights, VJEPA_MODULES, type VJepaArchitecture } from '@jepa/video';
+import { DEFAULT_VIDEO_EXTENSIONS } from '@jepa/video/node';
 import type { CheckpointSummary, ModelFamily } from '../model-family.js';
 import { DEFAULT_CLIP_BATCH, EMBED_VIDEOS_HELP, embedVideos, isVideoCheckpoint, vjepaRunConfig } from './embed-videos.js';
 import { evalProbeVJepa } from './eval-probe-vjepa.js';

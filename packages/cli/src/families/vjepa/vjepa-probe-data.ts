@@ -1,6 +1,7 @@
 import { access, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { decodeDatasetClips, loadVideoIndex, subsetDecodedClips, type DecodedClips, type SkippedVideo, type VJepaModelConfig } from '@jepa/video';
+import { decodeDatasetClips, subsetDecodedClips, type DecodedClips, type VJepaModelConfig } from '@jepa/video';
+import { loadVideoIndex, type SkippedVideo } from '@jepa/video/node';
 import { CliError, withCliErrors } from '../../cli-error.js';
 import { indexRange, modelClipOptions } from './model-clip-options.js';
 import type { TextStream } from '../../cli-io.js';

@@ -4,15 +4,17 @@ import { loadMnist } from '@jepa/vision/node';
 import {
   clipStatistics,
   decodeDatasetClips,
-  loadVideoIndex,
   MOVING_MNIST_VJEPA_DATA,
-  streamDatasetClips,
-  writeMovingMnistDataset,
   type DecodedClips,
-  type StreamedClips,
-  type VideoClipDataset,
   type VJepaModelConfig,
 } from '@jepa/video';
+import {
+  loadVideoIndex,
+  streamDatasetClips,
+  writeMovingMnistDataset,
+  type StreamedClips,
+  type VideoClipDataset,
+} from '@jepa/video/node';
 import { CliError, withCliErrors } from '../../cli-error.js';
 import { indexRange, modelClipOptions } from './model-clip-options.js';
 import type { TextStream } from '../../cli-io.js';
