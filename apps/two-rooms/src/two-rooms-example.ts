@@ -14,14 +14,12 @@ import {
   evaluateTwoRoomsPlanning,
   generateTwoRoomsDataset,
   MppiPlanner,
-  readTwoRoomsDatasetFile,
   TWO_ROOMS_PLANNING,
   latentDistanceCost,
   type LatentDistanceReduction,
   TWO_ROOMS_RECIPE,
   twoRoomsFrameSource,
   WorldModelTrainable,
-  writeTwoRoomsDatasetFile,
   type CemPlannerOptions,
   type MppiPlannerOptions,
   twoRoomsHierarchicalOracle,
@@ -29,6 +27,7 @@ import {
   type TwoRoomsPlanningReport,
   type WorldModelTrainingConfig,
 } from '@jepa/hierarchy';
+import { readTwoRoomsDatasetFile, writeTwoRoomsDatasetFile } from '@jepa/hierarchy/node';
 
 /** What the example trains: the shape of `TWO_ROOMS_RECIPE`. */
 export interface TwoRoomsRecipe {

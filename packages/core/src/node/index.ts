@@ -1,5 +1,12 @@
-// @jepa/core/node: what needs Node (files, folders, worker threads of other packages, a terminal).
-// Everything else, including the byte readers these wrap, is in the browser-safe main entry.
+/**
+ * What needs Node: files and folders (atomic writes, checkpoint folders, safetensors and torch
+ * files by path, class folders) and the trainer's run folder (checkpoint files, metrics.jsonl, a
+ * cli-progress bar). Everything else, including the byte readers these wrap (readTorchBlob,
+ * readCheckpointBlob, readSafetensorsBlob, decodeCheckpoint) and the training loop
+ * (runTrainingLoop), is in the browser-safe main entry.
+ *
+ * @module @jepa/core/node
+ */
 
 // files: atomic writes, folders, positioned reads
 export { ATOMIC_TEMP_SUFFIX, isAtomicTempFile, writeFileAtomic, type AtomicWriteData } from '../io/atomic-write.js';

@@ -1,5 +1,5 @@
 // Seeded environments in plain TypeScript (no TensorFlow.js): eb_jepa's Two Rooms.
-// Everything here runs in a browser page except the dataset files (Node-only: dataset-file.ts).
+// Everything here runs in a browser page; the dataset files are in @jepa/hierarchy/node.
 export { TWO_ROOMS_WORLD, type TwoRoomsVector } from './two-rooms/world.js';
 export {
   TWO_ROOMS_LAYOUT_COUNT,
@@ -50,7 +50,7 @@ export {
   type TwoRoomsDatasetRequest,
   type TwoRoomsDatasetTrajectory,
 } from './two-rooms/dataset.js';
-export { TWO_ROOMS_DATASET_FORMAT, readTwoRoomsDatasetFile, writeTwoRoomsDatasetFile } from './two-rooms/dataset-file.js';
+export { TWO_ROOMS_DATASET_FORMAT, decodeTwoRoomsDataset, encodeTwoRoomsDataset } from './two-rooms/dataset-bytes.js';
 export { sampleTrajectoryWindows, sampleTwoRoomsWindows, type TrajectoryArrays, type TwoRoomsWindowOptions, type TwoRoomsWindows } from './two-rooms/window-sampler.js';
 export { replayTwoRooms, type TwoRoomsCollisionModel, type TwoRoomsReplayRequest } from './two-rooms/replay.js';
 export { sampleTwoRoomsEpisodeTask, type TwoRoomsEpisodeTask } from './two-rooms/episode-task.js';

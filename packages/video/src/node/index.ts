@@ -1,5 +1,9 @@
-// @jepa/video/node: what needs Node: ffmpeg (through fluent-ffmpeg), the decode thread
-// (worker_threads), video files and folders, Moving MNIST written as videos, checkpoints by path.
+/**
+ * What needs Node: ffmpeg (through fluent-ffmpeg), the decode thread (worker_threads), video files
+ * and folders, Moving MNIST written as videos, checkpoints by path.
+ *
+ * @module @jepa/video/node
+ */
 export { readVJepaCheckpoint } from '../interop/read-vjepa-checkpoint.js';
 export { resolveFfmpegPath, FfmpegNotFoundError, type FfmpegBinary, type FfmpegSource, type ResolveFfmpegOptions } from '../decode/ffmpeg-path.js';
 export { probeVideo, decodeFrames, encodeVideo, clipToRawFrames, listVideoEncoders, defaultVideoEncoder, type VideoProbe, type ProbeVideoOptions, type FrameSize, type FrameSelection, type PixelFormat, type ResizeMode, type DecodeFramesOptions, type DecodedFrames, type EncodeVideoOptions, type EncodedVideo } from '../decode/ffmpeg-adapter.js';

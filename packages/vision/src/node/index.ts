@@ -1,5 +1,9 @@
-// @jepa/vision/node: what needs Node (image files through sharp, MNIST from the `mnist` package,
-// image folders, PNG files, official-name safetensors files). The rest is in @jepa/vision.
+/**
+ * What needs Node (image files through sharp, MNIST from the `mnist` package, image folders, PNG
+ * files, official-name safetensors files). The rest is in @jepa/vision.
+ *
+ * @module @jepa/vision/node
+ */
 export { decodeImage, ImageDecodeError, type DecodeImageOptions } from '../data/decode-image.js';
 export { loadMnist, mnistDigitsDirectory } from '../data/mnist-dataset.js';
 export {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTwoRoomsDatasetFile, TWO_ROOMS_RECIPE } from '@jepa/hierarchy';
+import { TWO_ROOMS_RECIPE } from '@jepa/hierarchy';
+import { readTwoRoomsDatasetFile } from '@jepa/hierarchy/node';
 import { runCli } from '../../run-cli.js';
 import { captureIo } from '../../test-io.js';
 

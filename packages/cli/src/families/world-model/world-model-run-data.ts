@@ -1,7 +1,8 @@
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Rng } from '@jepa/core';
-import { readTwoRoomsDatasetFile, writeTwoRoomsDatasetFile, type FrameSequenceSource, type TwoRoomsDataset } from '@jepa/hierarchy';
+import { type FrameSequenceSource, type TwoRoomsDataset } from '@jepa/hierarchy';
+import { readTwoRoomsDatasetFile, writeTwoRoomsDatasetFile } from '@jepa/hierarchy/node';
 import { CliError } from '../../cli-error.js';
 import type { TextStream } from '../../cli-io.js';
 import { environmentSpec } from './world-model-environments.js';
