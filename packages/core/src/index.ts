@@ -56,7 +56,7 @@ export * from './masks/index.js';
 export * from './io/index.js';
 
 // backends
-export { initBackend, BACKEND_PREFERENCE, type BackendChoice, type BackendInfo, type InitBackendOptions } from './backend/init-backend.js';
+export { initBackend, BACKEND_PREFERENCE, BROWSER_BACKEND_PREFERENCE, type BackendChoice, type BackendInfo, type BackendRuntime, type InitBackendOptions } from './backend/init-backend.js';
 export * from './eval/index.js';
 export * from './interop/index.js';
 export * from './train/index.js';

@@ -52,3 +52,38 @@ describe('initBackend', () => {
     await expect(initBackend({ backend: 'tensorflow-gpu', env: {} })).rejects.toThrow(/Install @tensorflow\/tfjs-node-gpu/);
   });
 });
+
+describe('initBackend in a browser page', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('tries WebGPU, then WebGL, then wasm, and says why it passed each over', async () => {
+    // Node has no navigator.gpu and no WebGL context: the browser order ends at wasm.
+    const info = await initBackend({ runtime: 'browser', env: {} });
+    expect(info).toMatchObject({ backend: 'wasm', runtime: 'browser', provider: '@tensorflow/tfjs-backend-wasm' });
+    expect(info.skipped.map((s) => s.candidate)).toEqual(['webgpu', 'webgl']);
+    expect(info.skipped[0]!.reason).toMatch(/navigator\.gpu/);
+    expect((await initBackend({ env: {} })).runtime).toBe('node');
+  });
+
+  it('prefers WebGPU when navigator.gpu exists and the page registered the webgpu backend', async () => {
+    const { MathBackendCPU } = await import('@tensorflow/tfjs-backend-cpu');
+    const navigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: {} }, configurable: true });
+    // A stand-in for @tensorflow/tfjs-backend-webgpu's registration (its kernels are not needed here).
+    tf.registerBackend('webgpu', () => new MathBackendCPU());
+    try {
+      const info = await initBackend({ runtime: 'browser', env: {} });
+      expect(info).toMatchObject({ backend: 'webgpu', provider: '@tensorflow/tfjs-backend-webgpu', skipped: [], fastKernels: false });
+      // without navigator.gpu it is passed over, and a forced webgpu says what to install
+      Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true });
+      expect((await initBackend({ runtime: 'browser', env: {} })).backend).toBe('wasm');
+      await expect(initBackend({ backend: 'webgpu', env: {} })).rejects.toThrow(/Backend 'webgpu' could not be loaded \(no WebGPU here.*Install @tensorflow\/tfjs-backend-webgpu/);
+    } finally {
+      tf.removeBackend('webgpu');
+      if (navigator) Object.defineProperty(globalThis, 'navigator', navigator);
+      else delete (globalThis as { navigator?: unknown }).navigator;
+    }
+  });
+});
