@@ -99,12 +99,12 @@ function modelRecord(source: ExportSource): Record<string, unknown> | undefined 
 
 /** What `exportOfficialSafetensors` (`@jepa/vision/node`) wrote. */
 export interface OfficialExport {
-  readonly path: string;
   /** The file written. */
+  readonly path: string;
   /** The keys written, in the model's order. */
   readonly keys: readonly string[];
-  readonly metadata: Readonly<Record<string, string>>;
   /** The safetensors metadata written: the format tag, the modules, whether `module.` is kept, the model sizes when known, the epoch when given. */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 /**
@@ -141,11 +141,11 @@ export interface ConvertCheckpointOptions extends HeadsOptions {
 export interface ConvertedCheckpoint {
   /** The model weights under official names (`<module>.[module.]<name>`, or bare for a bare encoder). */
   readonly tensors: Map<string, HostTensor>;
-  readonly metadata: Record<string, string>;
   /**
    * Metadata for the safetensors header: the format tag, the modules, whether `module.` is kept, the
    * source file's name, the checkpoint's scalar entries (`epoch`, `lr`, ...) and, when known, the model sizes.
    */
+  readonly metadata: Record<string, string>;
   /** The modules written. */
   readonly modules: readonly IJepaModuleName[];
   /** What was left out or changed, for the user (optimizer state, float16 widened, ...). */
