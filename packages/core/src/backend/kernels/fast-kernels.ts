@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import { makeIdentity, makeSlice, makeTile } from './copy-kernels.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
 import { BATCH_MATMUL_MT_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './wasm-kernels.generated.js';
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
- * model benefits without code changes. Today: `BatchMatMul` for float32 with a batch > 1 (the
+ * model benefits without code changes: `Identity`, `Slice` and `Tile` that copy less
+ * (copy-kernels.ts), and `BatchMatMul` for float32 with a batch > 1 (the
  * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
  * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. With two threads
  * (a worker sharing the module's memory, see kernel-worker.ts) large products are split in two
@@ -49,14 +51,15 @@ export const DEFAULT_THREAD_MIN_WORK = 1 << 22;
 export const DEFAULT_BATCH1_MIN_WORK = 1 << 22;
 
 const MARK = Symbol.for('jepa.fastKernel');
-/** Whether a registered kernel config is this module's replacement (marked by {@link makeBatchMatMul}). */
+/** Whether a registered kernel config is one of this module's replacements (marked when registered). */
 const isFastKernel = (config: tf.KernelConfig | undefined): boolean => (config?.kernelFunc as unknown as Record<symbol, boolean> | undefined)?.[MARK] === true;
 let single: Promise<Runner> | undefined;
 let threaded: Promise<Runner> | undefined;
 let active: Runner | undefined;
 let threadMinWork = DEFAULT_THREAD_MIN_WORK;
 let batch1MinWork = DEFAULT_BATCH1_MIN_WORK;
-let stock: tf.KernelConfig | undefined;
+/** The stock kernel configs replaced, by kernel name. */
+const stock = new Map<string, tf.KernelConfig>();
 /** Why the last request for two threads got one, if it did. */
 let threadsReason: string | undefined;
 
@@ -252,9 +255,16 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     backend.typedArrayFromHeap(out).set(heap.subarray(cOff, cOff + cLen));
     return out;
   };
-  (fn as unknown as Record<symbol, boolean>)[MARK] = true;
   return fn as unknown as tf.KernelFunc;
 }
+
+/** The wasm kernels replaced, and how each replacement is made from the stock kernel it falls back to. */
+const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) => tf.KernelFunc]> = [
+  ['BatchMatMul', makeBatchMatMul],
+  ['Identity', makeIdentity],
+  ['Slice', makeSlice],
+  ['Tile', makeTile],
+];
 
 /** Options of {@link setWasmFastKernels}. */
 export interface FastKernelOptions {
@@ -291,24 +301,31 @@ async function chooseRunner(threads: number): Promise<Runner> {
  * Idempotent. Returns whether they are on afterwards.
  */
 export async function setWasmFastKernels(on: boolean, options: FastKernelOptions = {}): Promise<boolean> {
-  const current = tf.getKernel('BatchMatMul', 'wasm');
-  if (!current) return false;
-  const isOurs = isFastKernel(current);
+  if (!tf.getKernel('BatchMatMul', 'wasm')) return false;
   if (!on) {
-    if (isOurs && stock) {
-      tf.unregisterKernel('BatchMatMul', 'wasm');
-      tf.registerKernel(stock);
+    for (const [name] of REPLACEMENTS) {
+      const current = tf.getKernel(name, 'wasm');
+      const original = stock.get(name);
+      if (isFastKernel(current) && original) {
+        tf.unregisterKernel(name, 'wasm');
+        tf.registerKernel(original);
+      }
     }
     return false;
   }
   threadMinWork = options.threadMinWork ?? DEFAULT_THREAD_MIN_WORK;
   batch1MinWork = options.batch1MinWork ?? DEFAULT_BATCH1_MIN_WORK;
   active = await chooseRunner(options.threads ?? 2);
-  if (isOurs) return true;
-  stock = current;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
-  tf.registerKernel({ ...current, kernelFunc: makeBatchMatMul(current.kernelFunc) });
+  for (const [name, make] of REPLACEMENTS) {
+    const current = tf.getKernel(name, 'wasm');
+    if (!current || isFastKernel(current)) continue;
+    stock.set(name, current);
+    const kernelFunc = make(current.kernelFunc);
+    (kernelFunc as unknown as Record<symbol, boolean>)[MARK] = true;
+    tf.unregisterKernel(name, 'wasm');
+    // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
+    tf.registerKernel({ ...current, kernelFunc });
+  }
   return true;
 }
 
