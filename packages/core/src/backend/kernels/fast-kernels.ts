@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeIdentity, makeSlice, makeTile } from './copy-kernels.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
-import { BATCH_MATMUL_MT_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './wasm-kernels.generated.js';
+import { makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
+import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
  * model benefits without code changes: `Identity`, `Slice` and `Tile` that copy less
- * (copy-kernels.ts), and `BatchMatMul` for float32 with a batch > 1 (the
+ * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), and
+ * `BatchMatMul` for float32 with a batch > 1 (the
  * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
  * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. With two threads
  * (a worker sharing the module's memory, see kernel-worker.ts) large products are split in two
@@ -15,7 +17,7 @@ import { BATCH_MATMUL_MT_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './wasm-ke
  * other dtypes, broadcasts this kernel does not flatten) goes to the stock kernel.
  */
 
-interface KernelExports {
+interface KernelExports extends SimdExports {
   heap_base(): number;
   batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number): void;
 }
@@ -72,7 +74,7 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 async function loadSingle(): Promise<Runner> {
-  single ??= WebAssembly.compile(decodeBase64(BATCH_MATMUL_WASM_BASE64))
+  single ??= WebAssembly.compile(decodeBase64(KERNELS_WASM_BASE64))
     .then((m) => WebAssembly.instantiate(m, {}))
     .then((i) => {
       const exports = i.exports as unknown as KernelExports & { memory: WebAssembly.Memory };
@@ -84,7 +86,7 @@ async function loadSingle(): Promise<Runner> {
 async function loadThreaded(): Promise<Runner> {
   const why = threadsUnavailableReason();
   if (why) throw new Error(why);
-  const module = await WebAssembly.compile(decodeBase64(BATCH_MATMUL_MT_WASM_BASE64));
+  const module = await WebAssembly.compile(decodeBase64(KERNELS_MT_WASM_BASE64));
   // 4 pages to start (the module's 64 KiB stack, then the heap); max 2 GiB, as linked.
   const memory = new WebAssembly.Memory({ initial: 4, maximum: 32768, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
@@ -196,9 +198,38 @@ function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: nu
   if (failed > 0) run(failed - 1);
 }
 
+/** Grows the runner's memory to `bytes` (capped at 4 GiB, or 2 GiB shared); false when it cannot. */
+function grow(r: Runner, bytes: number): boolean {
+  const size = r.memory.buffer.byteLength;
+  if (bytes <= size) return true;
+  try {
+    r.memory.grow(Math.ceil((bytes - size) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let heapView: Float32Array | undefined;
+/** A float view of the runner's memory; views of a shared memory do not follow its growth, and another runner may be active now. */
+function viewOf(r: Runner): Float32Array {
+  if (!heapView || heapView.buffer.byteLength !== r.memory.buffer.byteLength || heapView.buffer !== r.memory.buffer) heapView = new Float32Array(r.memory.buffer);
+  return heapView;
+}
+
+/** The active module's memory past its control block, for the element-wise kernels (simd-kernels.ts). */
+const kernelHeap: KernelHeap = {
+  reserve(floats) {
+    const r = active;
+    if (!r) return undefined;
+    const base = r.base >> 2;
+    if (!grow(r, (base + floats) * 4)) return undefined;
+    return { exports: r.exports, heap: viewOf(r), base };
+  },
+};
+
 /** Makes the replacement `BatchMatMul` kernel function; it uses whichever runner is active. */
 function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
-  let heap: Float32Array | undefined;
   const fn = (args: KernelArgs) => {
     const r = active;
     if (!r) return fallback(args);
@@ -234,18 +265,9 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     const s0Off = cOff + ((cLen + 3) & ~3);
     const s1Off = s0Off + ((sLen + 3) & ~3);
     const end = (split ? s1Off + sLen : s0Off + sLen) * 4;
-    const size = r.memory.buffer.byteLength;
-    if (end > size) {
-      // The module's memory grows to the largest product seen and is capped at 4 GiB (one
-      // thread) or 2 GiB (two): a product that does not fit goes to the stock kernel.
-      try {
-        r.memory.grow(Math.ceil((end - size) / 65536));
-      } catch {
-        return fallback(args);
-      }
-    }
-    // Views of a shared memory do not follow its growth, and another runner may be active now.
-    if (!heap || heap.buffer.byteLength !== r.memory.buffer.byteLength || heap.buffer !== r.memory.buffer) heap = new Float32Array(r.memory.buffer);
+    // A product that does not fit goes to the stock kernel.
+    if (!grow(r, end)) return fallback(args);
+    const heap = viewOf(r);
     const backend = args.backend as unknown as WasmBackendLike;
     heap.set(backend.typedArrayFromHeap(a), aOff);
     heap.set(backend.typedArrayFromHeap(b), bOff);
@@ -264,6 +286,9 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
   ['Identity', makeIdentity],
   ['Slice', makeSlice],
   ['Tile', makeTile],
+  ['Exp', (fallback) => makeUnary('exp_f32', kernelHeap, fallback)],
+  ['Erf', (fallback) => makeUnary('erf_f32', kernelHeap, fallback)],
+  ['Sum', (fallback) => makeSum(kernelHeap, fallback)],
 ];
 
 /** Options of {@link setWasmFastKernels}. */
