@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeIdentity, makeSlice, makeTile } from './copy-kernels.js';
+import { FUSED_UPDATE_KERNELS } from './fused-update-kernels.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
 import { makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
@@ -7,8 +8,8 @@ import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.gene
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
  * model benefits without code changes: `Identity`, `Slice` and `Tile` that copy less
- * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), and
- * `BatchMatMul` for float32 with a batch > 1 (the
+ * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), the
+ * fused AdamW and EMA updates (fused-update-kernels.ts), and `BatchMatMul` for float32 with a batch > 1 (the
  * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
  * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. With two threads
  * (a worker sharing the module's memory, see kernel-worker.ts) large products are split in two
@@ -336,6 +337,7 @@ export async function setWasmFastKernels(on: boolean, options: FastKernelOptions
         tf.registerKernel(original);
       }
     }
+    for (const k of FUSED_UPDATE_KERNELS) if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
     return false;
   }
   threadMinWork = options.threadMinWork ?? DEFAULT_THREAD_MIN_WORK;
@@ -351,6 +353,8 @@ export async function setWasmFastKernels(on: boolean, options: FastKernelOptions
     // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
     tf.registerKernel({ ...current, kernelFunc });
   }
+  // Kernels of their own (no stock one to replace): the optimizers use them when registered.
+  for (const k of FUSED_UPDATE_KERNELS) if (!tf.getKernel(k.kernelName, 'wasm')) tf.registerKernel(k);
   return true;
 }
 
