@@ -5,7 +5,7 @@ import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { Linear } from '../nn/linear.js';
 import { AdamW } from './adamw.js';
 import { emaUpdate } from './ema.js';
-import { ADAMW_KERNEL, EMA_KERNEL, hasKernel } from './fused-updates.js';
+import { ADAMW_KERNEL, EMA_KERNEL, adamwUpdateInto, emaInto, hasKernel, type AdamWScalars } from './fused-updates.js';
 
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
 
@@ -82,6 +82,22 @@ describe('fused AdamW and EMA kernels (wasm)', () => {
     const ops = run();
     await setWasmFastKernels(true, { threads: 1 });
     expect(fused).toEqual(ops);
+  });
+
+  it('the plain-JS fallback (adamwUpdateInto, emaInto) gives the SIMD kernels\' bits', () => {
+    const n = 1003;
+    const [p, m, v, g] = [1, 2, 3, 4].map((seed) => tf.tidy(() => tf.randomNormal([n], 0, 1, 'float32', seed)));
+    const vPos = tf.abs(v!);
+    const s: AdamWScalars = { decay: true, decayFactor: 1 - 3e-4 * 0.05, beta1: 0.9, oneMinusBeta1: 1 - 0.9, beta2: 0.999, oneMinusBeta2: 1 - 0.999, sqrtBias2: Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, stepSize: 3e-4 / (1 - 0.9 ** 3) };
+    const outs = tf.engine().runKernel(ADAMW_KERNEL, { p: p!, m: m!, v: vPos, g: g! }, { ...s }) as tf.Tensor[];
+    const js = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    adamwUpdateInto(p!.dataSync(), m!.dataSync(), vPos.dataSync(), g!.dataSync(), js[0]!, js[1]!, js[2]!, s);
+    outs.forEach((o, i) => expect(bits(o)).toEqual(Array.from(new Uint32Array(js[i]!.buffer))));
+    const e = tf.engine().runKernel(EMA_KERNEL, { target: p!, online: g! }, { momentum: 0.996 }) as tf.Tensor;
+    const je = new Float32Array(n);
+    emaInto(p!.dataSync(), g!.dataSync(), je, 0.996);
+    expect(bits(e)).toEqual(Array.from(new Uint32Array(je.buffer)));
+    tf.dispose([p!, m!, v!, g!, vPos, e, ...outs]);
   });
 
   it('a gradient of the wrong shape is named and changes nothing', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeIdentity, makeSlice, makeTile } from './copy-kernels.js';
-import { FUSED_UPDATE_KERNELS } from './fused-update-kernels.js';
+import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
 import { makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
@@ -18,7 +18,7 @@ import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.gene
  * other dtypes, broadcasts this kernel does not flatten) goes to the stock kernel.
  */
 
-interface KernelExports extends SimdExports {
+interface KernelExports extends SimdExports, FusedUpdateExports {
   heap_base(): number;
   batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number): void;
 }
@@ -219,7 +219,7 @@ function viewOf(r: Runner): Float32Array {
 }
 
 /** The active module's memory past its control block, for the element-wise kernels (simd-kernels.ts). */
-const kernelHeap: KernelHeap = {
+const kernelHeap: KernelHeap<KernelExports> = {
   reserve(floats) {
     const r = active;
     if (!r) return undefined;
@@ -292,6 +292,9 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
   ['Sum', (fallback) => makeSum(kernelHeap, fallback)],
 ];
 
+/** Kernels of their own (no stock one to replace): the optimizers use them when registered. */
+const FUSED_UPDATE_KERNELS = fusedUpdateKernels(kernelHeap);
+
 /** Options of {@link setWasmFastKernels}. */
 export interface FastKernelOptions {
   /**
@@ -353,7 +356,6 @@ export async function setWasmFastKernels(on: boolean, options: FastKernelOptions
     // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
     tf.registerKernel({ ...current, kernelFunc });
   }
-  // Kernels of their own (no stock one to replace): the optimizers use them when registered.
   for (const k of FUSED_UPDATE_KERNELS) if (!tf.getKernel(k.kernelName, 'wasm')) tf.registerKernel(k);
   return true;
 }

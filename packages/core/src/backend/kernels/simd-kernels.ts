@@ -11,13 +11,13 @@ import * as tf from '@tensorflow/tfjs';
  * Operands are copied into the kernel module's memory and the result out, as for `BatchMatMul`.
  */
 
-/** What these kernels need from the kernel module's loader (fast-kernels.ts). */
-export interface KernelHeap {
+/** What kernels over the kernel module need from its loader (fast-kernels.ts); `E`: the exports they call. */
+export interface KernelHeap<E = SimdExports> {
   /**
    * The module's exports and a float view of its memory with at least `floats` floats free from
    * float index `base` (16-byte aligned); undefined when the module is not loaded or cannot grow.
    */
-  reserve(floats: number): { exports: SimdExports; heap: Float32Array; base: number } | undefined;
+  reserve(floats: number): { exports: E; heap: Float32Array; base: number } | undefined;
 }
 
 /** The functions of elementwise.c. */
