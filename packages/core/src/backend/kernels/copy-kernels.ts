@@ -11,6 +11,9 @@ import * as tf from '@tensorflow/tfjs';
  * - `Slice` read its input through `readSync`, a copy of the whole tensor, for each slice (1.4 ms
  *   to cut a third of a [192, 576] weight); here it copies the runs it needs straight from the heap.
  * - `Tile` ran a per-element loop (10 ms for [1, 64, 96] -> [32, 64, 96]); here it copies rows.
+ * - `Transpose` that keeps the last axis in place (the attention's head split and merge,
+ *   `[B, N, H, d] -> [B, H, N, d]`) moves whole rows of `d` here; other permutations go to the
+ *   stock kernel.
  * Each falls back to the stock kernel for strings.
  */
 
@@ -125,6 +128,58 @@ export function makeTile(fallback: tf.KernelFunc): tf.KernelFunc {
     const backend = args.backend as unknown as WasmHeapBackend;
     const out = backend.makeOutput(x.shape.map((n, d) => n * reps[d]!), x.dtype);
     tileInto(backend.typedArrayFromHeap(x), x.shape, reps, backend.typedArrayFromHeap(out));
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+/**
+ * Writes `x` (shape `shape`) permuted by `perm` into `out` when the permutation keeps its last axis
+ * (and any run of trailing axes) in place: rows of the kept axes are copied whole, in output order.
+ * Returns false (nothing written) for a permutation that moves the last axis.
+ */
+export function transposeRowsInto(x: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, shape: readonly number[], perm: readonly number[], out: { set(a: ArrayLike<number>, offset: number): void }): boolean {
+  const rank = shape.length;
+  if (rank === 0 || perm[rank - 1] !== rank - 1) return false;
+  // Axes [kept, rank) stay in place: one row of `run` floats.
+  let kept = rank - 1;
+  while (kept > 0 && perm[kept - 1] === kept - 1) kept--;
+  let run = 1;
+  for (let d = kept; d < rank; d++) run *= shape[d]!;
+  const total = shape.reduce((a, b) => a * b, 1);
+  if (total === 0) return true;
+  if (kept === 0) {
+    out.set(x.subarray(0, total), 0);
+    return true;
+  }
+  const inStrides = tf.util.computeStrides([...shape]);
+  const outShape = perm.slice(0, kept).map((a) => shape[a]!);
+  // Output axis j walks input axis perm[j]: its step in the input.
+  const step = perm.slice(0, kept).map((a) => inStrides[a]!);
+  const idx = new Array<number>(kept).fill(0);
+  let src = 0;
+  for (let o = 0; o < total; o += run) {
+    out.set(x.subarray(src, src + run), o);
+    for (let j = kept - 1; j >= 0; j--) {
+      idx[j]!++;
+      src += step[j]!;
+      if (idx[j]! < outShape[j]!) break;
+      src -= outShape[j]! * step[j]!;
+      idx[j] = 0;
+    }
+  }
+  return true;
+}
+
+/** `Transpose` that copies rows when the last axis stays in place; the stock kernel otherwise. */
+export function makeTranspose(fallback: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { perm } = args.attrs as unknown as { perm: number[] };
+    const rank = x.shape.length;
+    if (x.dtype === 'string' || rank === 0 || perm[rank - 1] !== rank - 1) return fallback(args);
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(perm.map((a) => x.shape[a]!), x.dtype);
+    transposeRowsInto(backend.typedArrayFromHeap(x), x.shape, perm, backend.typedArrayFromHeap(out));
     return out;
   }) as unknown as tf.KernelFunc;
 }
