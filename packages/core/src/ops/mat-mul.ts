@@ -1,11 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
+import { wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
 
 /**
- * `a @ b` for 2-D matrices whose gradient multiplies explicitly transposed operands.
- *
- * The stock MatMul gradient calls matMul with `transposeA/B`, which the wasm backend runs about
- * five times slower than an untransposed product (measured in ARCHITECTURE.md). Transposing first
- * and multiplying untransposed gives the same numbers through the fast kernel.
+ * Whether `tf.matMul` with `transposeA/B` is as fast as without here: on every backend but the
+ * stock wasm one, whose transposed products run a plain loop about five times slower than its
+ * untransposed ones (measured in ARCHITECTURE.md). @jepa/core's fast wasm `BatchMatMul` packs
+ * either layout, so with it the explicit transposes below are only copies (up to 100 ms of a bench
+ * step) and are skipped. Both ways sum each element's products in the same order.
+ */
+function transposedProductsAreFast(): boolean {
+  return tf.getBackend() !== 'wasm' || wasmFastKernelsOn();
+}
+
+/**
+ * `a @ b` for 2-D matrices whose gradient multiplies explicitly transposed operands where the
+ * backend's transposed products are slow (the stock wasm kernels; see
+ * {@link transposedProductsAreFast}).
  *
  * @param a `[M, K]`
  * @param b `[K, N]`
@@ -18,7 +28,9 @@ export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
       value: tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [tf.matMul(dy as tf.Tensor2D, tf.transpose(ys)), tf.matMul(tf.transpose(xs), dy as tf.Tensor2D)];
+        const d = dy as tf.Tensor2D;
+        if (transposedProductsAreFast()) return [tf.matMul(d, ys, false, true), tf.matMul(xs, d, true, false)];
+        return [tf.matMul(d, tf.transpose(ys)), tf.matMul(tf.transpose(xs), d)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -26,14 +38,29 @@ export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Batched `a @ b` (`transposeB` optional) over a leading batch dimension, with a gradient that only
- * uses untransposed batched products (see {@link matMul2d}).
+ * Batched `a @ b` (`transposeB` optional) over a leading batch dimension, with a gradient that uses
+ * only untransposed batched products where transposed ones are slow (see {@link matMul2d}).
  *
  * @param a `[B, M, K]`
  * @param b `[B, K, N]`, or `[B, N, K]` when `transposeB`
  * @returns `[B, M, N]`
  */
 export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeB = false): tf.Tensor3D {
+  if (transposedProductsAreFast()) {
+    const op = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([x, y]);
+      return {
+        value: tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, false, transposeB),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, ys] = saved as [tf.Tensor3D, tf.Tensor3D];
+          const d = dy as tf.Tensor3D;
+          // out = x op(y): dx = dy op(y)^T; d op(y) = x^T dy, so dy' = (x^T dy)^T = dy^T x when transposed.
+          return transposeB ? [tf.matMul(d, ys), tf.matMul(d, xs, true, false)] : [tf.matMul(d, ys, false, true), tf.matMul(xs, d, true, false)];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return op(a, b) as tf.Tensor3D;
+  }
   const op = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
     const yt = transposeB ? tf.transpose(y, [0, 2, 1]) : y;
     save([x, yt]);

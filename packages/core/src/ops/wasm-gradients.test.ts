@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setWasmFastKernels, wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
 import { useBackendForThisFile } from '../testing/use-backend.js';
 import { batchMatMul, matMul2d } from './mat-mul.js';
 
@@ -14,8 +15,15 @@ const close = (a: tf.Tensor, b: tf.Tensor) => {
   x.forEach((v, i) => expect(v).toBeCloseTo(y[i]!, 4));
 };
 
-describe('wasm-friendly matMul gradients', () => {
-  it('matMul2d: value and both gradients equal the stock op', () => {
+// Transposed products (fast kernels on) and explicit transposes (stock kernels) both.
+describe.each([true, false])('wasm-friendly matMul gradients, fast kernels %s', (fast) => {
+  afterAll(async () => {
+    await setWasmFastKernels(true, { threads: 1 });
+  });
+
+  it('matMul2d: value and both gradients equal the stock op', async () => {
+    await setWasmFastKernels(fast, { threads: 1 });
+    expect(wasmFastKernelsOn()).toBe(fast);
     expect(tf.getBackend()).toBe('wasm');
     const a = tf.randomNormal([5, 3], 0, 1, 'float32', 1);
     const b = tf.randomNormal([3, 4], 0, 1, 'float32', 2);

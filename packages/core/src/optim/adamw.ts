@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAMW_KERNEL, hasKernel, type AdamWScalars } from './fused-updates.js';
 import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link AdamW}; defaults are PyTorch's. */
@@ -76,15 +77,42 @@ export class AdamW implements Optimizer {
 
   /** Applies one update. `grads` maps parameter names to gradients (missing ones are skipped). */
   step(grads: Record<string, tf.Tensor>, lr: number, weightDecay: number): void {
+    // Checked before any parameter changes, so a bad gradient leaves the model as it was.
+    for (const [name, slot] of this.slots) {
+      const g = grads[name];
+      if (g && g.shape.join(',') !== slot.variable.shape.join(',')) throw new Error(`AdamW: the gradient of '${name}' is [${g.shape}], the parameter [${slot.variable.shape}]; nothing was updated.`);
+    }
     this.steps += 1;
     const t = this.steps;
     const bias1 = 1 - this.beta1 ** t;
     const bias2 = 1 - this.beta2 ** t;
     const stepSize = lr / bias1;
     const sqrtBias2 = Math.sqrt(bias2);
+    // One fused kernel per parameter where the backend has it (same bits, see fused-updates.ts).
+    const fused = hasKernel(ADAMW_KERNEL);
     for (const [name, slot] of this.slots) {
       const g = grads[name];
       if (!g) continue;
+      if (fused) {
+        const scalars: AdamWScalars = {
+          decay: slot.decay && weightDecay !== 0,
+          decayFactor: 1 - lr * weightDecay,
+          beta1: this.beta1,
+          oneMinusBeta1: 1 - this.beta1,
+          beta2: this.beta2,
+          oneMinusBeta2: 1 - this.beta2,
+          sqrtBias2,
+          eps: this.eps,
+          stepSize,
+        };
+        tf.tidy(() => {
+          const [p, m, v] = tf.engine().runKernel(ADAMW_KERNEL, { p: slot.variable, m: slot.m, v: slot.v, g }, { ...scalars }) as tf.Tensor[];
+          slot.m.assign(m!);
+          slot.v.assign(v!);
+          slot.variable.assign(p!);
+        });
+        continue;
+      }
       tf.tidy(() => {
         const decayed = slot.decay && weightDecay !== 0 ? tf.mul(slot.variable, 1 - lr * weightDecay) : slot.variable;
         const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));

@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
+import { makeIdentity, makeSlice, makeTile, makeTranspose } from './copy-kernels.js';
+import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
-import { BATCH_MATMUL_MT_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './wasm-kernels.generated.js';
+import { makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
+import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
- * model benefits without code changes. Today: `BatchMatMul` for float32 with a batch > 1 (the
+ * model benefits without code changes: `Identity`, `Slice`, `Tile` and `Transpose` that copy less
+ * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), the
+ * fused AdamW and EMA updates (fused-update-kernels.ts), and `BatchMatMul` for float32 with a batch > 1 (the
  * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
  * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. With two threads
  * (a worker sharing the module's memory, see kernel-worker.ts) large products are split in two
@@ -13,7 +18,7 @@ import { BATCH_MATMUL_MT_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './wasm-ke
  * other dtypes, broadcasts this kernel does not flatten) goes to the stock kernel.
  */
 
-interface KernelExports {
+interface KernelExports extends SimdExports, FusedUpdateExports {
   heap_base(): number;
   batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number): void;
 }
@@ -49,14 +54,15 @@ export const DEFAULT_THREAD_MIN_WORK = 1 << 22;
 export const DEFAULT_BATCH1_MIN_WORK = 1 << 22;
 
 const MARK = Symbol.for('jepa.fastKernel');
-/** Whether a registered kernel config is this module's replacement (marked by {@link makeBatchMatMul}). */
+/** Whether a registered kernel config is one of this module's replacements (marked when registered). */
 const isFastKernel = (config: tf.KernelConfig | undefined): boolean => (config?.kernelFunc as unknown as Record<symbol, boolean> | undefined)?.[MARK] === true;
 let single: Promise<Runner> | undefined;
 let threaded: Promise<Runner> | undefined;
 let active: Runner | undefined;
 let threadMinWork = DEFAULT_THREAD_MIN_WORK;
 let batch1MinWork = DEFAULT_BATCH1_MIN_WORK;
-let stock: tf.KernelConfig | undefined;
+/** The stock kernel configs replaced, by kernel name. */
+const stock = new Map<string, tf.KernelConfig>();
 /** Why the last request for two threads got one, if it did. */
 let threadsReason: string | undefined;
 
@@ -69,7 +75,7 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 async function loadSingle(): Promise<Runner> {
-  single ??= WebAssembly.compile(decodeBase64(BATCH_MATMUL_WASM_BASE64))
+  single ??= WebAssembly.compile(decodeBase64(KERNELS_WASM_BASE64))
     .then((m) => WebAssembly.instantiate(m, {}))
     .then((i) => {
       const exports = i.exports as unknown as KernelExports & { memory: WebAssembly.Memory };
@@ -81,7 +87,7 @@ async function loadSingle(): Promise<Runner> {
 async function loadThreaded(): Promise<Runner> {
   const why = threadsUnavailableReason();
   if (why) throw new Error(why);
-  const module = await WebAssembly.compile(decodeBase64(BATCH_MATMUL_MT_WASM_BASE64));
+  const module = await WebAssembly.compile(decodeBase64(KERNELS_MT_WASM_BASE64));
   // 4 pages to start (the module's 64 KiB stack, then the heap); max 2 GiB, as linked.
   const memory = new WebAssembly.Memory({ initial: 4, maximum: 32768, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
@@ -193,9 +199,38 @@ function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: nu
   if (failed > 0) run(failed - 1);
 }
 
+/** Grows the runner's memory to `bytes` (capped at 4 GiB, or 2 GiB shared); false when it cannot. */
+function grow(r: Runner, bytes: number): boolean {
+  const size = r.memory.buffer.byteLength;
+  if (bytes <= size) return true;
+  try {
+    r.memory.grow(Math.ceil((bytes - size) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let heapView: Float32Array | undefined;
+/** A float view of the runner's memory; views of a shared memory do not follow its growth, and another runner may be active now. */
+function viewOf(r: Runner): Float32Array {
+  if (!heapView || heapView.buffer.byteLength !== r.memory.buffer.byteLength || heapView.buffer !== r.memory.buffer) heapView = new Float32Array(r.memory.buffer);
+  return heapView;
+}
+
+/** The active module's memory past its control block, for the element-wise kernels (simd-kernels.ts). */
+const kernelHeap: KernelHeap<KernelExports> = {
+  reserve(floats) {
+    const r = active;
+    if (!r) return undefined;
+    const base = r.base >> 2;
+    if (!grow(r, (base + floats) * 4)) return undefined;
+    return { exports: r.exports, heap: viewOf(r), base };
+  },
+};
+
 /** Makes the replacement `BatchMatMul` kernel function; it uses whichever runner is active. */
 function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
-  let heap: Float32Array | undefined;
   const fn = (args: KernelArgs) => {
     const r = active;
     if (!r) return fallback(args);
@@ -231,18 +266,9 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     const s0Off = cOff + ((cLen + 3) & ~3);
     const s1Off = s0Off + ((sLen + 3) & ~3);
     const end = (split ? s1Off + sLen : s0Off + sLen) * 4;
-    const size = r.memory.buffer.byteLength;
-    if (end > size) {
-      // The module's memory grows to the largest product seen and is capped at 4 GiB (one
-      // thread) or 2 GiB (two): a product that does not fit goes to the stock kernel.
-      try {
-        r.memory.grow(Math.ceil((end - size) / 65536));
-      } catch {
-        return fallback(args);
-      }
-    }
-    // Views of a shared memory do not follow its growth, and another runner may be active now.
-    if (!heap || heap.buffer.byteLength !== r.memory.buffer.byteLength || heap.buffer !== r.memory.buffer) heap = new Float32Array(r.memory.buffer);
+    // A product that does not fit goes to the stock kernel.
+    if (!grow(r, end)) return fallback(args);
+    const heap = viewOf(r);
     const backend = args.backend as unknown as WasmBackendLike;
     heap.set(backend.typedArrayFromHeap(a), aOff);
     heap.set(backend.typedArrayFromHeap(b), bOff);
@@ -252,9 +278,23 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     backend.typedArrayFromHeap(out).set(heap.subarray(cOff, cOff + cLen));
     return out;
   };
-  (fn as unknown as Record<symbol, boolean>)[MARK] = true;
   return fn as unknown as tf.KernelFunc;
 }
+
+/** The wasm kernels replaced, and how each replacement is made from the stock kernel it falls back to. */
+const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) => tf.KernelFunc]> = [
+  ['BatchMatMul', makeBatchMatMul],
+  ['Identity', makeIdentity],
+  ['Slice', makeSlice],
+  ['Tile', makeTile],
+  ['Transpose', makeTranspose],
+  ['Exp', (fallback) => makeUnary('exp_f32', kernelHeap, fallback)],
+  ['Erf', (fallback) => makeUnary('erf_f32', kernelHeap, fallback)],
+  ['Sum', (fallback) => makeSum(kernelHeap, fallback)],
+];
+
+/** Kernels of their own (no stock one to replace): the optimizers use them when registered. */
+const FUSED_UPDATE_KERNELS = fusedUpdateKernels(kernelHeap);
 
 /** Options of {@link setWasmFastKernels}. */
 export interface FastKernelOptions {
@@ -291,24 +331,33 @@ async function chooseRunner(threads: number): Promise<Runner> {
  * Idempotent. Returns whether they are on afterwards.
  */
 export async function setWasmFastKernels(on: boolean, options: FastKernelOptions = {}): Promise<boolean> {
-  const current = tf.getKernel('BatchMatMul', 'wasm');
-  if (!current) return false;
-  const isOurs = isFastKernel(current);
+  if (!tf.getKernel('BatchMatMul', 'wasm')) return false;
   if (!on) {
-    if (isOurs && stock) {
-      tf.unregisterKernel('BatchMatMul', 'wasm');
-      tf.registerKernel(stock);
+    for (const [name] of REPLACEMENTS) {
+      const current = tf.getKernel(name, 'wasm');
+      const original = stock.get(name);
+      if (isFastKernel(current) && original) {
+        tf.unregisterKernel(name, 'wasm');
+        tf.registerKernel(original);
+      }
     }
+    for (const k of FUSED_UPDATE_KERNELS) if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
     return false;
   }
   threadMinWork = options.threadMinWork ?? DEFAULT_THREAD_MIN_WORK;
   batch1MinWork = options.batch1MinWork ?? DEFAULT_BATCH1_MIN_WORK;
   active = await chooseRunner(options.threads ?? 2);
-  if (isOurs) return true;
-  stock = current;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
-  tf.registerKernel({ ...current, kernelFunc: makeBatchMatMul(current.kernelFunc) });
+  for (const [name, make] of REPLACEMENTS) {
+    const current = tf.getKernel(name, 'wasm');
+    if (!current || isFastKernel(current)) continue;
+    stock.set(name, current);
+    const kernelFunc = make(current.kernelFunc);
+    (kernelFunc as unknown as Record<symbol, boolean>)[MARK] = true;
+    tf.unregisterKernel(name, 'wasm');
+    // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
+    tf.registerKernel({ ...current, kernelFunc });
+  }
+  for (const k of FUSED_UPDATE_KERNELS) if (!tf.getKernel(k.kernelName, 'wasm')) tf.registerKernel(k);
   return true;
 }
 

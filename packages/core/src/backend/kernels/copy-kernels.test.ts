@@ -1,0 +1,196 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyBox, tileInto, transposeRowsInto } from './copy-kernels.js';
+import { setWasmFastKernels } from './fast-kernels.js';
+
+function iota(n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i * 0.5 - 7;
+  return out;
+}
+
+/** Plain reference of a slice: element by element through multi-indices. */
+function sliceReference(x: Float32Array, shape: number[], begin: number[], size: number[]): number[] {
+  const out: number[] = [];
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const total = size.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    let off = 0;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      off += (begin[d]! + (rest % size[d]!)) * strides[d]!;
+      rest = Math.floor(rest / size[d]!);
+    }
+    out.push(x[off]!);
+  }
+  return out;
+}
+
+/** Plain reference of a tile: output element i reads input index (i_d mod shape_d). */
+function tileReference(x: Float32Array, shape: number[], reps: number[]): number[] {
+  const outShape = shape.map((n, d) => n * reps[d]!);
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const total = outShape.reduce((a, b) => a * b, 1);
+  const out: number[] = [];
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    let off = 0;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      off += ((rest % outShape[d]!) % shape[d]!) * strides[d]!;
+      rest = Math.floor(rest / outShape[d]!);
+    }
+    out.push(x[off]!);
+  }
+  return out;
+}
+
+const slices: Array<[number[], number[], number[]]> = [
+  [[7], [2], [4]],
+  [[192, 576], [0, 192], [192, 192]],
+  [[5, 9], [1, 0], [3, 9]],
+  [[5, 9], [2, 3], [2, 5]],
+  [[4, 5, 6], [1, 2, 0], [2, 3, 6]],
+  [[4, 5, 6], [0, 0, 1], [4, 5, 4]],
+  [[3, 4, 5, 6], [1, 0, 2, 3], [2, 4, 2, 3]],
+  [[2, 3, 4, 5, 6], [1, 1, 0, 2, 1], [1, 2, 4, 3, 5]],
+  [[4, 6], [1, 2], [0, 3]],
+];
+
+const tiles: Array<[number[], number[]]> = [
+  [[5], [3]],
+  [[1, 4, 3], [6, 1, 1]],
+  [[2, 3], [2, 3]],
+  [[2, 3, 4], [1, 2, 1]],
+  [[2, 1, 3, 2], [2, 3, 1, 2]],
+  [[3, 2], [0, 2]],
+];
+
+/** Plain reference of a transpose: output multi-index j reads input index with axis perm[a] = j[a]. */
+function transposeReference(x: Float32Array, shape: number[], perm: number[]): number[] {
+  const outShape = perm.map((a) => shape[a]!);
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const total = shape.reduce((a, b) => a * b, 1);
+  const out: number[] = [];
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    let off = 0;
+    for (let d = outShape.length - 1; d >= 0; d--) {
+      off += (rest % outShape[d]!) * strides[perm[d]!]!;
+      rest = Math.floor(rest / outShape[d]!);
+    }
+    out.push(x[off]!);
+  }
+  return out;
+}
+
+const transposes: Array<[number[], number[]]> = [
+  [[2, 5, 3, 4], [0, 2, 1, 3]],
+  [[2, 3, 5, 4], [0, 2, 3, 1]],
+  [[3, 4, 5], [1, 0, 2]],
+  [[2, 3, 4, 5, 6], [2, 0, 1, 3, 4]],
+  [[4, 5], [0, 1]],
+  [[3, 0, 2], [1, 0, 2]],
+];
+
+describe('copyBox, tileInto and transposeRowsInto', () => {
+  it.each(transposes.filter(([, p]) => p.at(-1) === p.length - 1))('transposeRowsInto of %j by %j equals an element-by-element transpose', (shape, perm) => {
+    const x = iota(shape.reduce((a, b) => a * b, 1));
+    const out = new Float32Array(x.length);
+    expect(transposeRowsInto(x, shape, perm, out)).toBe(true);
+    expect(Array.from(out)).toEqual(transposeReference(x, shape, perm));
+  });
+
+  it('transposeRowsInto declines a permutation that moves the last axis', () => {
+    expect(transposeRowsInto(iota(6), [2, 3], [1, 0], new Float32Array(6))).toBe(false);
+  });
+
+  it.each(slices)('copyBox of %j from %j size %j equals an element-by-element slice', (shape, begin, size) => {
+    const x = iota(shape.reduce((a, b) => a * b, 1));
+    const out = new Float32Array(size.reduce((a, b) => a * b, 1));
+    copyBox(x, shape, begin, size, out);
+    expect(Array.from(out)).toEqual(sliceReference(x, shape, begin, size));
+  });
+
+  it.each(tiles)('tileInto of %j by %j equals an element-by-element tile', (shape, reps) => {
+    const x = iota(shape.reduce((a, b) => a * b, 1));
+    const out = new Float32Array(shape.reduce((a, n, d) => a * n * reps[d]!, 1));
+    tileInto(x, shape, reps, out);
+    expect(Array.from(out)).toEqual(tileReference(x, shape, reps));
+  });
+});
+
+describe('wasm Identity, Slice, Tile and Transpose replacements', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    expect(await setWasmFastKernels(true, { threads: 1 })).toBe(true);
+  });
+  afterAll(async () => {
+    await setWasmFastKernels(false);
+    await tf.setBackend('cpu');
+  });
+
+  it('slices, transposes and tiles as the stock kernels and plain references do (float32 and int32), leaking nothing', async () => {
+    const before = tf.memory().numTensors;
+    for (const dtype of ['float32', 'int32'] as const) {
+      for (const [shape, begin, size] of slices) {
+        const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
+        const fast = tf.slice(x, begin, size);
+        await setWasmFastKernels(false);
+        const stock = tf.slice(x, begin, size);
+        await setWasmFastKernels(true, { threads: 1 });
+        expect(fast.dtype).toBe(dtype);
+        expect(fast.shape).toEqual(stock.shape);
+        expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
+        tf.dispose([x, fast, stock]);
+      }
+      for (const [shape, perm] of transposes) {
+        const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
+        const fast = tf.transpose(x, perm);
+        expect(fast.shape).toEqual(perm.map((a) => shape[a]!));
+        expect(Array.from(fast.dataSync())).toEqual(transposeReference(new Float32Array(x.dataSync()), shape, perm));
+        tf.dispose([x, fast]);
+      }
+      for (const [shape, reps] of tiles) {
+        const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
+        const fast = tf.tile(x, reps);
+        expect(fast.shape).toEqual(shape.map((n, d) => n * reps[d]!));
+        expect(Array.from(fast.dataSync())).toEqual(tileReference(new Float32Array(x.dataSync()), shape, reps));
+        tf.dispose([x, fast]);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('Identity shares the data: the clone outlives its source, and memory holds one copy', () => {
+    const bytesBefore = tf.memory().numBytes;
+    const x = tf.tensor(iota(1000), [10, 100]);
+    const y = tf.clone(x);
+    // One buffer in the backend, referenced twice (the stock kernel made a second buffer).
+    const backend = tf.backend() as unknown as { refCount(id: tf.DataId): number };
+    expect(backend.refCount(x.dataId)).toBe(2);
+    expect(backend.refCount(y.dataId)).toBe(2);
+    x.dispose();
+    expect(y.isDisposed).toBe(false);
+    expect(Array.from(y.dataSync())).toEqual(Array.from(iota(1000)));
+    y.dispose();
+    expect(tf.memory().numBytes).toBe(bytesBefore);
+  });
+
+  it('gradients through Identity clones (the tape saves inputs by cloning) equal the stock kernels\' bit for bit', async () => {
+    const x = tf.tensor(iota(24), [4, 6]);
+    // t^2 times t shifted one column right (zero in column 0), summed: the tape saves t, t^2 and the slice.
+    const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.square(t), tf.pad(tf.slice(t, [0, 0], [4, 5]), [[0, 0], [1, 0]])));
+    const fast = tf.grad(f)(x);
+    await setWasmFastKernels(false);
+    const stock = tf.grad(f)(x);
+    await setWasmFastKernels(true, { threads: 1 });
+    expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
+    // And it is the derivative: 2 t s + (t one column left)^2.
+    const t = iota(24);
+    const expected = Array.from(t, (v, i) => 2 * v * (i % 6 === 0 ? 0 : t[i - 1]!) + (i % 6 === 5 ? 0 : t[i + 1]! ** 2));
+    Array.from(fast.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 3));
+    tf.dispose([x, fast, stock]);
+  });
+});

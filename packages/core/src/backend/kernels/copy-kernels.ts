@@ -1,0 +1,185 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Data-movement kernels for tfjs's wasm backend (issue 13), registered over the stock ones by
+ * fast-kernels.ts. The stock kernels copy where nothing needs copying or copy a whole input to read
+ * part of it:
+ * - `Identity` copied its input; the engine runs it for every tensor it saves for the backward pass
+ *   (about 900 times a training step of the bench model), doubling what the tape holds. Here the
+ *   output shares the input's data (tensors are immutable; the backend counts references), as
+ *   tfjs's cpu backend and the wasm `Reshape` do.
+ * - `Slice` read its input through `readSync`, a copy of the whole tensor, for each slice (1.4 ms
+ *   to cut a third of a [192, 576] weight); here it copies the runs it needs straight from the heap.
+ * - `Tile` ran a per-element loop (10 ms for [1, 64, 96] -> [32, 64, 96]); here it copies rows.
+ * - `Transpose` that keeps the last axis in place (the attention's head split and merge,
+ *   `[B, N, H, d] -> [B, H, N, d]`) moves whole rows of `d` here; other permutations go to the
+ *   stock kernel.
+ * Each falls back to the stock kernel for strings.
+ */
+
+/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
+export interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: tf.DataId): void;
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** `Identity` that shares its input's data instead of copying it. */
+export function makeIdentity(fallback: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype === 'string') return fallback(args);
+    (args.backend as unknown as WasmHeapBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  }) as unknown as tf.KernelFunc;
+}
+
+/**
+ * Copies the box `begin`..`begin + size` of a row-major array of shape `shape` into `out`: runs of
+ * the innermost dimensions that the box spans whole are copied in one piece.
+ */
+export function copyBox(x: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, shape: readonly number[], begin: readonly number[], size: readonly number[], out: { set(a: ArrayLike<number>, offset: number): void }): void {
+  const rank = shape.length;
+  const strides = tf.util.computeStrides([...shape]);
+  // The box is contiguous over dims [inner, rank): those after `inner` are taken whole.
+  let inner = rank - 1;
+  while (inner > 0 && size[inner] === shape[inner]) inner--;
+  let run = 1;
+  for (let d = inner; d < rank; d++) run *= size[d]!;
+  const innerStride = inner < rank - 1 ? strides[inner]! : 1;
+  if (rank === 0) {
+    out.set(x.subarray(0, 1), 0);
+    return;
+  }
+  if (size.some((n) => n === 0)) return;
+  const base = begin[inner]! * innerStride;
+  // Odometer over the outer dims [0, inner).
+  const idx = new Array<number>(inner).fill(0);
+  let offset = 0;
+  for (let d = 0; d < inner; d++) offset += begin[d]! * strides[d]!;
+  for (let o = 0; ; o += run) {
+    out.set(x.subarray(offset + base, offset + base + run), o);
+    let d = inner - 1;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      offset += strides[d]!;
+      if (idx[d]! < size[d]!) break;
+      offset -= size[d]! * strides[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+/** `Slice` that copies the box's runs straight from the wasm heap. */
+export function makeSlice(fallback: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype === 'string') return fallback(args);
+    const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+    const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(s, x.dtype);
+    // makeOutput may grow the heap: take the input's view after it.
+    copyBox(backend.typedArrayFromHeap(x), x.shape, b, s, backend.typedArrayFromHeap(out));
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+/** Writes `x` (shape `shape`) tiled `reps` times per dimension into `out`, one source row at a time. */
+export function tileInto(x: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, shape: readonly number[], reps: readonly number[], out: { set(a: ArrayLike<number>, offset: number): void }): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out.set(x.subarray(0, 1), 0);
+    return;
+  }
+  const row = shape[rank - 1]!;
+  const rowReps = reps[rank - 1]!;
+  const outShape = shape.map((n, d) => n * reps[d]!);
+  const strides = tf.util.computeStrides([...shape]);
+  let rows = 1;
+  for (let d = 0; d < rank - 1; d++) rows *= outShape[d]!;
+  if (row === 0 || rowReps === 0) return;
+  const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  let src = 0;
+  let o = 0;
+  for (let r = 0; r < rows; r++) {
+    const line = x.subarray(src, src + row);
+    for (let k = 0; k < rowReps; k++, o += row) out.set(line, o);
+    // Next output row: its source row wraps modulo the input's extent in each dim.
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]!++;
+      const wrapped = idx[d]! % shape[d]! === 0;
+      src += wrapped ? (1 - shape[d]!) * strides[d]! : strides[d]!;
+      if (idx[d]! < outShape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** `Tile` that copies whole rows of the input. */
+export function makeTile(fallback: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype === 'string') return fallback(args);
+    const { reps } = args.attrs as unknown as { reps: number[] };
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(x.shape.map((n, d) => n * reps[d]!), x.dtype);
+    tileInto(backend.typedArrayFromHeap(x), x.shape, reps, backend.typedArrayFromHeap(out));
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+/**
+ * Writes `x` (shape `shape`) permuted by `perm` into `out` when the permutation keeps its last axis
+ * (and any run of trailing axes) in place: rows of the kept axes are copied whole, in output order.
+ * Returns false (nothing written) for a permutation that moves the last axis.
+ */
+export function transposeRowsInto(x: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, shape: readonly number[], perm: readonly number[], out: { set(a: ArrayLike<number>, offset: number): void }): boolean {
+  const rank = shape.length;
+  if (rank === 0 || perm[rank - 1] !== rank - 1) return false;
+  // Axes [kept, rank) stay in place: one row of `run` floats.
+  let kept = rank - 1;
+  while (kept > 0 && perm[kept - 1] === kept - 1) kept--;
+  let run = 1;
+  for (let d = kept; d < rank; d++) run *= shape[d]!;
+  const total = shape.reduce((a, b) => a * b, 1);
+  if (total === 0) return true;
+  if (kept === 0) {
+    out.set(x.subarray(0, total), 0);
+    return true;
+  }
+  const inStrides = tf.util.computeStrides([...shape]);
+  const outShape = perm.slice(0, kept).map((a) => shape[a]!);
+  // Output axis j walks input axis perm[j]: its step in the input.
+  const step = perm.slice(0, kept).map((a) => inStrides[a]!);
+  const idx = new Array<number>(kept).fill(0);
+  let src = 0;
+  for (let o = 0; o < total; o += run) {
+    out.set(x.subarray(src, src + run), o);
+    for (let j = kept - 1; j >= 0; j--) {
+      idx[j]!++;
+      src += step[j]!;
+      if (idx[j]! < outShape[j]!) break;
+      src -= outShape[j]! * step[j]!;
+      idx[j] = 0;
+    }
+  }
+  return true;
+}
+
+/** `Transpose` that copies rows when the last axis stays in place; the stock kernel otherwise. */
+export function makeTranspose(fallback: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { perm } = args.attrs as unknown as { perm: number[] };
+    const rank = x.shape.length;
+    if (x.dtype === 'string' || rank === 0 || perm[rank - 1] !== rank - 1) return fallback(args);
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(perm.map((a) => x.shape[a]!), x.dtype);
+    transposeRowsInto(backend.typedArrayFromHeap(x), x.shape, perm, backend.typedArrayFromHeap(out));
+    return out;
+  }) as unknown as tf.KernelFunc;
+}

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Element-wise and reduction kernels for tfjs's wasm backend (issue 13) from the SIMD128 module
+ * (packages/core/kernels/wasm/elementwise.c), registered over the stock ones by fast-kernels.ts:
+ * - `Exp` and `Erf`: the stock kernels call the C library's scalar expf/erff, 2-3 ns an element
+ *   (GELU and its gradient: 80 ms of a bench step);
+ * - `Sum` over leading axes (bias and layer-norm gradients, `[rows, cols] -> [cols]`): the stock
+ *   kernel transposes the input first; here each column is summed in order in a vector lane, the
+ *   same sums as the stock kernel's. Other reductions go to the stock kernel.
+ * Operands are copied into the kernel module's memory and the result out, as for `BatchMatMul`.
+ */
+
+/** What kernels over the kernel module need from its loader (fast-kernels.ts); `E`: the exports they call. */
+export interface KernelHeap<E = SimdExports> {
+  /**
+   * The module's exports and a float view of its memory with at least `floats` floats free from
+   * float index `base` (16-byte aligned); undefined when the module is not loaded or cannot grow.
+   */
+  reserve(floats: number): { exports: E; heap: Float32Array; base: number } | undefined;
+}
+
+/** The functions of elementwise.c. */
+export interface SimdExports {
+  exp_f32(x: number, y: number, n: number): void;
+  erf_f32(x: number, y: number, n: number): void;
+  sum_leading_f32(x: number, y: number, rows: number, cols: number): void;
+}
+
+/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+const roundUp4 = (n: number) => (n + 3) & ~3;
+
+/** A float32 unary kernel (`exp_f32` or `erf_f32`) with the stock kernel for other dtypes. */
+export function makeUnary(fn: 'exp_f32' | 'erf_f32', heap: KernelHeap, fallback: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype !== 'float32') return fallback(args);
+    const n = tf.util.sizeFromShape(x.shape);
+    // Both buffers padded to whole vectors (the kernel reads and writes 4 floats at a time).
+    const padded = roundUp4(n);
+    const h = heap.reserve(2 * padded);
+    if (!h) return fallback(args);
+    const backend = args.backend as unknown as WasmBackendLike;
+    h.heap.set(backend.typedArrayFromHeap(x), h.base);
+    h.exports[fn](h.base * 4, (h.base + padded) * 4, n);
+    const out = backend.makeOutput([...x.shape], 'float32');
+    backend.typedArrayFromHeap(out).set(h.heap.subarray(h.base + padded, h.base + padded + n));
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+/**
+ * The axes a `Sum` reduces, when they are the leading ones in order (`[0, .., k)`, k < rank): the
+ * input is then `[rows, cols]` with `rows` the product of those dims. Undefined for any other
+ * reduction.
+ */
+export function leadingReduction(shape: readonly number[], axis: number | number[]): { rows: number; cols: number; outShape: number[] } | undefined {
+  const rank = shape.length;
+  // In the order given: the stock kernel sums over the axes in that order (transposing them last),
+  // so [1, 0] is another order of summation than [0, 1], and is left to it.
+  const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+  if (axes.length === 0 || axes.length >= rank || axes.some((a, i) => a !== i)) return undefined;
+  const rows = shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+  const outShape = shape.slice(axes.length);
+  return { rows, cols: outShape.reduce((a, b) => a * b, 1), outShape: [...outShape] };
+}
+
+/** `Sum` over leading axes of a float32 tensor; the stock kernel for everything else. */
+export function makeSum(heap: KernelHeap, fallback: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    if (x.dtype !== 'float32') return fallback(args);
+    const plan = leadingReduction(x.shape, axis);
+    if (!plan || plan.rows === 0 || plan.cols === 0) return fallback(args);
+    const size = plan.rows * plan.cols;
+    const h = heap.reserve(roundUp4(size) + plan.cols);
+    if (!h) return fallback(args);
+    const backend = args.backend as unknown as WasmBackendLike;
+    h.heap.set(backend.typedArrayFromHeap(x), h.base);
+    const y = h.base + roundUp4(size);
+    h.exports.sum_leading_f32(h.base * 4, y * 4, plan.rows, plan.cols);
+    const reducedDims = x.shape.length - plan.outShape.length;
+    const outShape = keepDims ? [...new Array<number>(reducedDims).fill(1), ...plan.outShape] : plan.outShape;
+    const out = backend.makeOutput(outShape, 'float32');
+    backend.typedArrayFromHeap(out).set(h.heap.subarray(y, y + plan.cols));
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
