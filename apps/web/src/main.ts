@@ -176,44 +176,77 @@ async function loadMnist(): Promise<LabeledImages> {
   return state.mnist;
 }
 
+/** Download links for the run's newest checkpoint: the files `jepa train ijepa` writes, which this page and `jepa` open. */
+function renderCheckpointLinks(training: TabTraining): void {
+  const box = $('checkpoint-links');
+  for (const link of Array.from(box.querySelectorAll('a'))) URL.revokeObjectURL(link.href);
+  box.replaceChildren();
+  const checkpoint = training.checkpoint;
+  if (!checkpoint) return;
+  const tensors = checkpoint.tensors instanceof Blob ? checkpoint.tensors : new Blob([checkpoint.tensors as BlobPart]);
+  const files: Array<[string, Blob]> = [
+    [`${checkpoint.name}.safetensors`, tensors],
+    [`${checkpoint.name}.json`, new Blob([checkpoint.manifest], { type: 'application/json' })],
+  ];
+  box.append(`Checkpoint of step ${checkpoint.step} (${checkpoint.reason}): `);
+  files.forEach(([name, blob], i) => {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    link.textContent = name;
+    link.className = 'checkpoint-link';
+    box.append(...(i > 0 ? [' and ', link] : [link]));
+  });
+  box.append(' (open both above, or use them with jepa embed --checkpoint).');
+}
+
 async function startTraining(): Promise<void> {
   const steps = Number($<HTMLInputElement>('steps-input').value);
   const batchSize = Number($<HTMLInputElement>('batch-input').value);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`Steps must be a positive integer, got ${$<HTMLInputElement>('steps-input').value}.`);
   if (!Number.isInteger(batchSize) || batchSize < 2) throw new Error(`Batch must be an integer of at least 2, got ${$<HTMLInputElement>('batch-input').value}.`);
   const data = await loadMnist();
+  const previous = state.training;
+  const resume = previous !== undefined && !previous.finished && previous.options.steps === steps && previous.options.batchSize === batchSize;
   if (state.modelFromTraining) {
     setModel(undefined, false);
     await refreshImages();
   }
-  state.training?.dispose();
-  const training = new TabTraining(data, { steps, batchSize });
-  state.training = training;
+  let training: TabTraining;
+  if (resume) {
+    training = previous;
+  } else {
+    previous?.dispose();
+    training = new TabTraining(data, { steps, batchSize });
+    state.training = training;
+  }
   state.trainingRunning = true;
   $<HTMLButtonElement>('train-button').disabled = true;
   $<HTMLButtonElement>('stop-button').disabled = false;
   $<HTMLButtonElement>('use-trained-button').disabled = true;
   const chart = $('loss-chart') as unknown as SVGSVGElement;
   const status = $('train-status');
-  status.textContent = `Training on ${data.count} MNIST digits…`;
+  status.textContent = `${resume ? 'Resuming' : 'Training'} on ${data.count} MNIST digits…`;
   try {
     await training.run((step) => {
       renderLossChart(chart, training.losses);
-      status.textContent = `step ${step.step} / ${steps}: loss ${step.loss.toFixed(4)}, lr ${step.lr.toExponential(2)}, ${(step.seconds * 1000).toFixed(0)} ms per step`;
+      status.textContent = `step ${step.step} / ${steps}: loss ${step.loss.toFixed(4)}, lr ${step.lr.toExponential(2)}, ${step.stepsPerSecond.toFixed(1)} steps/s`;
     });
-    status.textContent += training.stepsDone < steps ? ' (stopped)' : ' (done)';
+    status.textContent += training.finished ? ' (done)' : ' (stopped: Train resumes)';
   } finally {
     state.trainingRunning = false;
     $<HTMLButtonElement>('train-button').disabled = false;
+    $<HTMLButtonElement>('train-button').textContent = training.finished ? 'Train' : 'Resume';
     $<HTMLButtonElement>('stop-button').disabled = true;
     $<HTMLButtonElement>('use-trained-button').disabled = training.stepsDone === 0;
+    renderCheckpointLinks(training);
   }
 }
 
 async function useTrainedModel(): Promise<void> {
   const training = state.training;
   if (!training) return;
-  const config = training.trainable.config;
+  const config = training.config;
   const model = training.trainable.model.config;
   setModel(
     {
@@ -245,6 +278,7 @@ function snapshot(): PageSnapshot {
       masks: image.masks ? { context: [...image.masks.context], targets: image.masks.targets.map((t) => [...t]) } : undefined,
     })),
     losses: [...(state.training?.losses ?? [])],
+    checkpoint: state.training?.checkpoint?.name,
     training: state.trainingRunning,
     busy: state.busy > 0,
     errors: [...state.errors],

@@ -17,6 +17,8 @@ export interface PageSnapshot {
   }>;
   /** Loss of every training update done in the tab so far. */
   readonly losses: number[];
+  /** Name of the training run's newest checkpoint (`step-000012`), offered as two downloads. */
+  readonly checkpoint?: string;
   /** Whether a training run is going on. */
   readonly training: boolean;
   /** Whether page work (opening, embedding, training) is queued or running. */

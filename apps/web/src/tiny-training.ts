@@ -1,4 +1,4 @@
-import type { LabeledImages } from '@jepa/core';
+import { createMemoryCheckpointStore, runTrainingLoop, type LabeledImages, type MemoryCheckpointStore, type MemoryTrainCheckpoint } from '@jepa/core';
 import { IJepaTrainable, MNIST_IJEPA_RECIPE, type IJepaTrainingConfig } from '@jepa/vision';
 
 /** Settings of a training run in the tab. */
@@ -46,50 +46,88 @@ export interface TabStep {
   readonly step: number;
   readonly loss: number;
   readonly lr: number;
-  readonly seconds: number;
+  readonly stepsPerSecond: number;
 }
 
 /** Lets the page paint between updates (a macrotask, so input events and rendering run). */
 const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
- * A training run in the tab: the library's `IJepaTrainable` driven one update at a time, yielding to
- * the page after each so the loss curve draws and the Stop button works.
+ * A training run in the tab: the library's `IJepaTrainable` under its browser-safe training loop
+ * (`runTrainingLoop`), which yields to the page after each update (the loss curve draws, Stop
+ * works) and keeps checkpoints in memory (`createMemoryCheckpointStore`): the same two files
+ * `jepa train ijepa` writes to `runs/<run>/checkpoints`, offered as downloads. A stopped run
+ * resumes from its checkpoint exactly, as the CLI's `--resume` does.
  */
 export class TabTraining {
-  readonly trainable: IJepaTrainable;
   readonly losses: number[] = [];
-  private stopRequested = false;
-  private nextStep = 1;
+  readonly store: MemoryCheckpointStore = createMemoryCheckpointStore();
+  readonly config: IJepaTrainingConfig;
+  private trainableNow: IJepaTrainable;
+  private abort: AbortController | undefined;
+  private done = 0;
 
   constructor(readonly data: LabeledImages, readonly options: TabTrainingOptions) {
-    this.trainable = new IJepaTrainable(tabTrainingConfig(options), data);
+    this.config = tabTrainingConfig(options);
+    this.trainableNow = new IJepaTrainable(this.config, data);
+  }
+
+  /** The run's model and optimizer (a resumed run has a new one, loaded from the checkpoint). */
+  get trainable(): IJepaTrainable {
+    return this.trainableNow;
   }
 
   get stepsDone(): number {
-    return this.nextStep - 1;
+    return this.done;
   }
 
+  get finished(): boolean {
+    return this.done >= this.options.steps;
+  }
+
+  /** The newest checkpoint: `<name>.json` and `<name>.safetensors`. */
+  get checkpoint(): MemoryTrainCheckpoint | undefined {
+    return this.store.checkpoints.at(-1);
+  }
+
+  /** Stops after the current update; the loop saves a checkpoint there. */
   stop(): void {
-    this.stopRequested = true;
+    this.abort?.abort();
   }
 
-  /** Runs the remaining updates (or until {@link stop}); `onStep` sees each one. */
+  /** Runs the remaining updates, resuming from the last checkpoint after a stop; `onStep` sees each one. */
   async run(onStep: (step: TabStep) => void): Promise<void> {
-    this.stopRequested = false;
-    while (this.nextStep <= this.options.steps && !this.stopRequested) {
-      const started = performance.now();
-      const step = this.nextStep;
-      const metrics = await this.trainable.trainStep(step);
-      this.nextStep++;
-      this.losses.push(metrics.loss);
-      onStep({ step, loss: metrics.loss, lr: metrics.lr ?? Number.NaN, seconds: (performance.now() - started) / 1000 });
-      await yieldToPage();
+    if (this.done > 0) {
+      // A fresh trainable the loop loads from the stopped run's checkpoint (weights, AdamW moments, step).
+      this.trainableNow.dispose();
+      this.trainableNow = new IJepaTrainable(this.config, this.data);
+    }
+    this.abort = new AbortController();
+    const steps = this.options.steps;
+    try {
+      await runTrainingLoop(this.trainableNow, {
+        totalSteps: steps,
+        checkpoints: this.store,
+        checkpointEvery: steps,
+        keepCheckpoints: 1,
+        diagnosticsEvery: 0,
+        signal: this.abort.signal,
+        callbacks: {
+          onStep: async (record) => {
+            this.done = record.step;
+            this.losses.push(record.loss);
+            onStep({ step: record.step, loss: record.loss, lr: record.lr ?? Number.NaN, stepsPerSecond: record.stepsPerSecond });
+            await yieldToPage();
+          },
+        },
+      });
+    } finally {
+      this.abort = undefined;
     }
   }
 
   dispose(): void {
-    this.stopRequested = true;
-    this.trainable.dispose();
+    this.abort?.abort();
+    this.trainableNow.dispose();
   }
 }

@@ -8,18 +8,20 @@ import { dirname, extname, join, normalize, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { readCheckpointFile } from '@jepa/core/node';
-import { createEncoderFromCheckpoint, extractFeatures, IMAGENET_MEAN, IMAGENET_STD } from '@jepa/vision';
+import { createEncoderFromCheckpoint, extractFeatures, IMAGENET_MEAN, IMAGENET_STD, type Normalization } from '@jepa/vision';
 import { encodePng } from '@jepa/vision/node';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareImage, rgbaToImage } from './images.js';
 import type { PageSnapshot } from './page-hooks.js';
 
 /**
  * The web app in a real browser (issue 12): build it with Vite, serve the build on localhost, drive
  * Debian's Chromium with playwright-core, open the tiny official-format I-JEPA checkpoint of the
  * parity fixtures, embed images and compare the features with the same library code under Node,
- * train a few steps in the tab, and keep a screenshot. Locally it is skipped when
- * /usr/bin/chromium is missing; in CI (`CI` or `JEPA_REQUIRE_BROWSER=1`) a missing browser fails.
+ * train a few steps in the tab, download the run checkpoint and open it again (page and Node), and
+ * keep a screenshot. Locally it is skipped when /usr/bin/chromium is missing; in CI (`CI` or
+ * `JEPA_REQUIRE_BROWSER=1`) a missing browser fails.
  */
 const CHROMIUM = process.env.JEPA_CHROMIUM ?? '/usr/bin/chromium';
 const BROWSER_REQUIRED = Boolean(process.env.CI) || process.env.JEPA_REQUIRE_BROWSER === '1';
@@ -111,6 +113,13 @@ function testPicture(kind: number): Uint8Array {
   return data;
 }
 
+/** RGB bytes as the RGBA a canvas gives for an opaque picture. */
+function withAlpha(rgb: Uint8Array): Uint8Array {
+  const rgba = new Uint8Array((rgb.length / 3) * 4).fill(255);
+  for (let p = 0; p < rgb.length / 3; p++) rgba.set(rgb.subarray(3 * p, 3 * p + 3), 4 * p);
+  return rgba;
+}
+
 /** The same library code under Node: the fixture's target encoder, ImageNet normalisation, tokens averaged. */
 async function nodeFeatures(pictures: readonly Uint8Array[]): Promise<Float32Array> {
   const file = await readCheckpointFile(fixture);
@@ -162,7 +171,7 @@ describe.skipIf(!haveChromium && !BROWSER_REQUIRED)('apps/web in Chromium', () =
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('opens an official checkpoint, embeds images as Node does, trains in the tab, and says its backend', async () => {
+  it('opens an official checkpoint, embeds images as Node does, trains in the tab, reopens the run checkpoint, and says its backend', async () => {
     const page = await browser!.newPage({ viewport: { width: 1100, height: 1000 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -221,6 +230,43 @@ describe.skipIf(!haveChromium && !BROWSER_REQUIRED)('apps/web in Chromium', () =
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     expect(mean(losses.slice(-4))).toBeLessThan(mean(losses.slice(0, 4)));
     expect(await page.textContent('#train-status')).toMatch(new RegExp(`step ${TRAIN_STEPS} / ${TRAIN_STEPS}: loss .* \\(done\\)`));
+
+    // The run's checkpoint, downloaded as the two files `jepa train ijepa` writes, opens again in the
+    // page (heads, normalisation and masks from its manifest) and under Node, with the same features.
+    expect(trained.checkpoint).toBe(`step-${String(TRAIN_STEPS).padStart(6, '0')}`);
+    const runDir = join(outDir, 'run-checkpoint');
+    await mkdir(runDir, { recursive: true });
+    const downloaded: string[] = [];
+    for (const link of await page.$$('#checkpoint-links a')) {
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const path = join(runDir, download.suggestedFilename());
+      await download.saveAs(path);
+      downloaded.push(path);
+    }
+    expect(downloaded.map((path) => relative(runDir, path)).sort()).toEqual([`${trained.checkpoint}.json`, `${trained.checkpoint}.safetensors`]);
+    await page.fill('#heads-input', '');
+    await page.setInputFiles('#checkpoint-input', downloaded);
+    await idle();
+    const reopened = await snapshot();
+    expect(reopened.errors).toEqual([]);
+    expect(reopened.model).toMatch(new RegExp(`${trained.checkpoint}\\.safetensors: target_encoder, ViT 48 wide, 2 deep, 3 heads, patch 7, image 28 x 28 x 1`));
+    const run = await readCheckpointFile(join(runDir, `${trained.checkpoint}.safetensors`));
+    const { encoder } = createEncoderFromCheckpoint(run);
+    try {
+      const normalization = (run.manifest as { meta: { state: { config: { normalization: Normalization } } } }).meta.state.config.normalization;
+      const grey = pictures.map((picture) => prepareImage(rgbaToImage(withAlpha(picture), FIXTURE_IMAGE_SIZE, FIXTURE_IMAGE_SIZE, 1), 28));
+      const runFeatures = await extractFeatures(
+        encoder,
+        { images: Float32Array.from(grey.flatMap((image) => [...image.data])), labels: new Int32Array(3), count: 3, height: 28, width: 28, channels: 1, classNames: ['image'] },
+        { normalization },
+      );
+      const runDim = encoder.embedDim;
+      let runWorst = 0;
+      reopened.images.forEach((image, i) => image.features!.forEach((v, d) => (runWorst = Math.max(runWorst, Math.abs(v - runFeatures[i * runDim + d]!)))));
+      expect(runWorst).toBeLessThan(1e-4);
+    } finally {
+      encoder.dispose();
+    }
 
     await mkdir(resultsDir, { recursive: true });
     await page.screenshot({ path: join(resultsDir, 'web-app.png'), fullPage: true });
