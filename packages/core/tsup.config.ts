@@ -7,4 +7,8 @@ export default defineConfig({
   clean: true,
   sourcemap: false,
   target: 'node20',
+  // Shared chunks in CommonJS too (as ESM has), so @jepa/core and @jepa/core/node share one copy
+  // of each class: an error thrown by one entry is instanceof the other's class.
+  splitting: true,
+  shims: true, // import.meta.url in the CommonJS build (createRequire of cli-progress)
 });

@@ -9,5 +9,13 @@ export default defineConfig({
   clean: true,
   sourcemap: false,
   target: 'node20',
+  // Shared chunks in CommonJS too (as ESM has), so the main and /node entries share one copy of
+  // each class (a VideoDecodeError from the node entry is instanceof the main entry's).
+  splitting: true,
   shims: true, // import.meta.url in the CommonJS build (to find the worker)
+  esbuildOptions(options, { format }) {
+    // import.meta.resolve serves only the run-from-source branch of ClipDecodeThread; CommonJS cannot
+    // hold the syntax (split CommonJS chunks keep import.meta as written), so it becomes undefined there.
+    if (format === 'cjs') options.define = { ...options.define, 'import.meta.resolve': 'undefined' };
+  },
 });

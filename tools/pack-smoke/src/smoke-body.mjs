@@ -24,19 +24,24 @@ function expectFunctions(mod, names) {
 
 async function main() {
   const m = {};
+  // The main entries (browser-safe) and the /node entries (files, sharp, ffmpeg, worker threads).
   const expected = {
-    '@jepa/core': ['initBackend', 'MultiBlockMaskSampler', 'AdamW', 'saveCheckpoint', 'loadCheckpoint', 'serializeSafetensors', 'parseSafetensors'],
+    '@jepa/core': ['initBackend', 'MultiBlockMaskSampler', 'AdamW', 'serializeSafetensors', 'parseSafetensors', 'readTorchBlob', 'readCheckpointBlob', 'encodeCheckpoint', 'decodeCheckpoint', 'runTrainingLoop'],
+    '@jepa/core/node': ['saveCheckpoint', 'loadCheckpoint', 'train', 'readCheckpointFile', 'readSafetensorsFile'],
     '@jepa/core/random': ['Rng'],
-    '@jepa/vision': ['createIJepa'],
+    '@jepa/vision': ['createIJepa', 'splitMnistDigits'],
+    '@jepa/vision/node': ['loadMnist', 'decodeImage', 'writePng'],
     '@jepa/video': ['createVJepa'],
-    '@jepa/hierarchy': ['stepWithEvalCollision'],
+    '@jepa/video/node': ['ClipDecodeThread', 'probeVideo', 'readVJepaCheckpoint'],
+    '@jepa/hierarchy': ['stepWithEvalCollision', 'encodeTwoRoomsDataset'],
+    '@jepa/hierarchy/node': ['readTwoRoomsDatasetFile'],
     '@jepa/cli': ['runCli', 'createProgram'],
   };
   for (const [name, fns] of Object.entries(expected)) {
     await check(name.split('/').slice(0, 2).join('/'), 'load ' + name, async () => { m[name] = await load(name); return expectFunctions(m[name], fns); });
   }
-  const core = m['@jepa/core'], random = m['@jepa/core/random'], vision = m['@jepa/vision'];
-  if (!core || !random || !vision) return finish();
+  const core = m['@jepa/core'], coreNode = m['@jepa/core/node'], random = m['@jepa/core/random'], vision = m['@jepa/vision'];
+  if (!core || !coreNode || !random || !vision) return finish();
 
   await check('@jepa/core', 'initBackend', async () => {
     const info = await core.initBackend({ backend: BACKEND });
@@ -80,8 +85,8 @@ async function main() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepa-smoke-ckpt-'));
     try {
       const tensors = model.stateDict();
-      await core.saveCheckpoint(dir, 'step-000001', { tensors, meta: { format: FORMAT } });
-      const loaded = await core.loadCheckpoint(dir, 'step-000001');
+      await coreNode.saveCheckpoint(dir, 'step-000001', { tensors, meta: { format: FORMAT } });
+      const loaded = await coreNode.loadCheckpoint(dir, 'step-000001');
       const keys = Object.keys(tensors);
       if (loaded.tensors.size !== keys.length) throw new Error('read ' + loaded.tensors.size + ' tensors, wrote ' + keys.length);
       for (const key of keys) {
@@ -94,12 +99,28 @@ async function main() {
       for (const key of keys) host[key] = core.fromTfTensor(tensors[key], key);
       const parsed = core.parseSafetensors(core.serializeSafetensors(host));
       if (parsed.tensors.size !== keys.length) throw new Error('parseSafetensors read ' + parsed.tensors.size + ' tensors');
+      // The two files of a run checkpoint from memory, as a page uploads them, and the same tensors file as a Blob.
+      const manifest = fs.readFileSync(path.join(dir, 'step-000001.json'), 'utf8');
+      const bytes = fs.readFileSync(path.join(dir, 'step-000001.safetensors'));
+      const decoded = await core.decodeCheckpoint({ manifest, tensors: new Blob([bytes]) });
+      if (decoded.meta.format !== FORMAT || decoded.tensors.size !== keys.length) throw new Error('decodeCheckpoint read ' + decoded.tensors.size + ' tensors');
+      const file = await core.readCheckpointBlob(new Blob([bytes]), { name: 'step-000001.safetensors' });
+      if (file.format !== 'safetensors' || file.tensors.size !== keys.length) throw new Error('readCheckpointBlob read ' + file.tensors.size + ' tensors');
       return keys.length + ' tensors';
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
   model?.dispose();
+
+  const videoNode = m['@jepa/video/node'];
+  if (videoNode) {
+    await check('@jepa/video', 'ClipDecodeThread starts its worker from the /node build', async () => {
+      const thread = await videoNode.ClipDecodeThread.start({ concurrency: 1 });
+      await thread.close();
+      return 'started and closed';
+    });
+  }
   return finish();
 }
 
