@@ -8,6 +8,7 @@ import { drawMasks, sampleImageMasks, type ImageMasks } from './mask-overlay.js'
 import { decodeMnistSubset } from './mnist-subset.js';
 import { cosineNeighbours, type Neighbour } from './neighbours.js';
 import { TabTraining } from './tiny-training.js';
+import { drawTwoRoomsEpisode, planTwoRoomsEpisode } from './two-rooms-view.js';
 import type { PageSnapshot } from './page-hooks.js';
 
 const NEIGHBOURS = 3;
@@ -38,6 +39,7 @@ const state: {
   trainingRunning: boolean;
   errors: string[];
   busy: number;
+  plannedEpisode?: PageSnapshot['plannedEpisode'];
 } = { modelFromTraining: false, images: [], maskSeed: 0, trainingRunning: false, errors: [], busy: 0 };
 
 function showError(error: unknown): void {
@@ -263,6 +265,30 @@ async function useTrainedModel(): Promise<void> {
   await refreshImages();
 }
 
+// ---------- Two Rooms ----------
+
+let plannedEpisodes = 0;
+
+async function planEpisode(): Promise<void> {
+  const episode = plannedEpisodes++;
+  const status = $('plan-status');
+  status.textContent = `Planning episode ${episode}…`;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const result = planTwoRoomsEpisode(episode);
+  state.plannedEpisode = { index: result.index, success: result.success, finalDistance: result.finalDistance, steps: result.path.length / 2 - 1 };
+  const canvas = $<HTMLCanvasElement>('two-rooms-canvas');
+  const steps = result.path.length / 2 - 1;
+  // Replay the executed actions, about 3 s in all.
+  for (let step = 0; step <= steps; step += 4) {
+    drawTwoRoomsEpisode(canvas, result, step);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  drawTwoRoomsEpisode(canvas, result, steps);
+  status.textContent =
+    `Episode ${result.index}: ${result.success ? 'reached the goal' : 'missed the goal'} (${result.finalDistance.toFixed(1)} px from it at the end, ` +
+    `${result.startDistance.toFixed(1)} px at the start); ${result.plans} plans in ${result.planningSeconds.toFixed(2)} s.`;
+}
+
 // ---------- test hooks ----------
 
 function snapshot(): PageSnapshot {
@@ -279,6 +305,7 @@ function snapshot(): PageSnapshot {
     })),
     losses: [...(state.training?.losses ?? [])],
     checkpoint: state.training?.checkpoint?.name,
+    plannedEpisode: state.plannedEpisode,
     training: state.trainingRunning,
     busy: state.busy > 0,
     errors: [...state.errors],
@@ -325,6 +352,7 @@ function wire(): void {
   $('train-button').addEventListener('click', () => void enqueue(startTraining));
   $('stop-button').addEventListener('click', () => state.training?.stop());
   $('use-trained-button').addEventListener('click', () => void enqueue(useTrainedModel));
+  $('plan-button').addEventListener('click', () => void enqueue(planEpisode));
 }
 
 async function start(): Promise<void> {

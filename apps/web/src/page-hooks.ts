@@ -19,6 +19,8 @@ export interface PageSnapshot {
   readonly losses: number[];
   /** Name of the training run's newest checkpoint (`step-000012`), offered as two downloads. */
   readonly checkpoint?: string;
+  /** The last Two Rooms episode planned through the simulator. */
+  readonly plannedEpisode?: { index: number; success: boolean; finalDistance: number; steps: number };
   /** Whether a training run is going on. */
   readonly training: boolean;
   /** Whether page work (opening, embedding, training) is queued or running. */

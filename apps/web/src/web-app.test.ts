@@ -19,8 +19,8 @@ import type { PageSnapshot } from './page-hooks.js';
  * The web app in a real browser (issue 12): build it with Vite, serve the build on localhost, drive
  * Debian's Chromium with playwright-core, open the tiny official-format I-JEPA checkpoint of the
  * parity fixtures, embed images and compare the features with the same library code under Node,
- * train a few steps in the tab, download the run checkpoint and open it again (page and Node), and
- * keep a screenshot. Locally it is skipped when /usr/bin/chromium is missing; in CI (`CI` or
+ * train a few steps in the tab, download the run checkpoint and open it again (page and Node), plan
+ * a Two Rooms episode through the simulator, and keep a screenshot. Locally it is skipped when /usr/bin/chromium is missing; in CI (`CI` or
  * `JEPA_REQUIRE_BROWSER=1`) a missing browser fails.
  */
 const CHROMIUM = process.env.JEPA_CHROMIUM ?? '/usr/bin/chromium';
@@ -171,7 +171,7 @@ describe.skipIf(!haveChromium && !BROWSER_REQUIRED)('apps/web in Chromium', () =
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('opens an official checkpoint, embeds images as Node does, trains in the tab, reopens the run checkpoint, and says its backend', async () => {
+  it('opens an official checkpoint, embeds images as Node does, trains in the tab, reopens the run checkpoint, plans a Two Rooms episode, and says its backend', async () => {
     const page = await browser!.newPage({ viewport: { width: 1100, height: 1000 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -267,6 +267,14 @@ describe.skipIf(!haveChromium && !BROWSER_REQUIRED)('apps/web in Chromium', () =
     } finally {
       encoder.dispose();
     }
+
+    // One Two Rooms episode planned by CEM through the simulator, replayed on the canvas.
+    await page.click('#plan-button');
+    await idle();
+    const planned = (await snapshot()).plannedEpisode;
+    expect(planned).toMatchObject({ index: 0, steps: 200 });
+    expect(Number.isFinite(planned!.finalDistance)).toBe(true);
+    expect(await page.textContent('#plan-status')).toMatch(/^Episode 0: (reached|missed) the goal/);
 
     await mkdir(resultsDir, { recursive: true });
     await page.screenshot({ path: join(resultsDir, 'web-app.png'), fullPage: true });
