@@ -1,5 +1,5 @@
 import type { ImageData32, LabeledImages } from '@jepa/core';
-import { BROWSER_BACKENDS, chooseBackend, type BrowserBackend, type PageBackend } from './backend.js';
+import { BROWSER_BACKENDS, chooseBackend, describeBackend, type BrowserBackend, type PageBackend } from './backend.js';
 import { imageModelFromCheckpoint, readPickedCheckpoint, type ImageModel } from './checkpoint.js';
 import { embedImages } from './embed.js';
 import { decodeImageFile, rgbaToImage, type DecodedImage } from './images.js';
@@ -296,6 +296,7 @@ function snapshot(): PageSnapshot {
   return {
     backend: state.backend?.backend,
     skippedBackends: state.backend?.skipped ?? [],
+    kernelThreads: state.backend?.info.kernelThreads,
     model: state.model?.description,
     images: state.images.map((image, i) => ({
       name: image.decoded.name,
@@ -362,9 +363,7 @@ async function start(): Promise<void> {
     throw new Error(`?backend=${asked}: use one of ${BROWSER_BACKENDS.join(', ')}.`);
   }
   state.backend = await chooseBackend(asked as BrowserBackend | undefined);
-  const skipped = state.backend.skipped.map((s) => `${s.candidate}: ${s.reason}`).join('; ');
-  $('backend').textContent =
-    `TensorFlow.js backend: ${state.backend.backend}` + (skipped ? ` (passed over: ${skipped})` : '') + (asked ? ' (asked for by ?backend=)' : '');
+  $('backend').textContent = describeBackend(state.backend, asked !== undefined);
   document.body.dataset.backend = state.backend.backend;
 }
 

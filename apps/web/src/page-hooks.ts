@@ -6,6 +6,8 @@ export interface PageSnapshot {
   /** The tfjs backend in use (`webgpu`, `webgl`, `wasm`). */
   readonly backend?: string;
   readonly skippedBackends: ReadonlyArray<{ candidate: string; reason: string }>;
+  /** Threads of @jepa/core's wasm kernels (2 on a cross-origin-isolated page, 1, 0 when off or not on wasm). */
+  readonly kernelThreads?: number;
   /** The model's description, when one is open. */
   readonly model?: string;
   readonly images: ReadonlyArray<{

@@ -185,7 +185,7 @@ describe.skipIf(!haveChromium && !BROWSER_REQUIRED)('apps/web in Chromium', () =
     expect(await page.textContent('#backend')).toMatch(/^TensorFlow\.js backend: (webgpu|webgl|wasm)/);
     await page.goto(`${url}?backend=wasm`);
     await page.evaluate(() => window.jepaWeb.ready);
-    expect(await page.textContent('#backend')).toMatch(/^TensorFlow\.js backend: wasm/);
+    expect(await page.textContent('#backend')).toMatch(/^TensorFlow\.js backend: wasm, @jepa\/core's SIMD kernels on 2 threads/);
 
     // The official-format fixture (torch.save zip, DDP prefixes) read from its bytes in the page.
     await page.fill('#heads-input', String(FIXTURE_HEADS));
