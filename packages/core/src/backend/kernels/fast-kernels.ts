@@ -3,7 +3,8 @@ import { makeGatherV2, makeIdentity, makeSlice, makeTile, makeTranspose } from '
 import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
 import { LAYER_NORM_WASM_KERNELS } from './layer-norm-wasm.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
-import { makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
+import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
+import { makeGeluGrad, makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
 
 /**
@@ -296,8 +297,13 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
   ['Sum', (fallback) => makeSum(kernelHeap, fallback)],
 ];
 
-/** Kernels of their own (no stock one to replace): the optimizers and `layerNorm` use them when registered. */
-const FUSED_UPDATE_KERNELS = [...fusedUpdateKernels(kernelHeap), ...LAYER_NORM_WASM_KERNELS];
+/** Kernels of their own (no stock one to replace): the optimizers, `layerNorm` and `gelu` use them when registered. */
+const FUSED_UPDATE_KERNELS: tf.KernelConfig[] = [
+  ...fusedUpdateKernels(kernelHeap),
+  ...LAYER_NORM_WASM_KERNELS,
+  { kernelName: GELU_KERNEL, backendName: 'wasm', kernelFunc: makeUnary('gelu_f32', kernelHeap) },
+  { kernelName: GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: makeGeluGrad(kernelHeap) },
+];
 
 /** Options of {@link setWasmFastKernels}. */
 export interface FastKernelOptions {
