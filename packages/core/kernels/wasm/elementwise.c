@@ -10,86 +10,84 @@
 // - erf_f32: the odd rational approximation x P(x^2) / Q(x^2) on x clamped to [-4, 4] (erf(4) is
 //   1 in float32), as used by Eigen and XLA: absolute error up to 4.2e-7 near |x| = 3.3 (7 ulp of
 //   1; the C library's erff: 5e-8), measured in simd-kernels.test.ts.
+// - gelu_f32 and gelu_grad_f32: exact GELU and its gradient (times dy) from the two above, one pass.
 // - sum_leading_f32: y[c] = sum over r of x[r * cols + c], each column summed in order r = 0..rows-1
 //   (what the stock transpose-then-sum computes), four columns a vector.
 // Build: packages/core/scripts/build-wasm-kernels.sh
 #include <wasm_simd128.h>
 
-__attribute__((export_name("exp_f32"))) void exp_f32(const float *x, float *y, int n) {
-  const v128_t log2e = wasm_f32x4_splat(1.44269504088896341f);
-  const v128_t ln2hi = wasm_f32x4_splat(0.693359375f);
-  const v128_t ln2lo = wasm_f32x4_splat(-2.12194440e-4f);
+// e^x of one vector (see the header).
+static inline v128_t exp4(v128_t v) {
   const v128_t hi = wasm_f32x4_splat(88.7228317f);
   const v128_t lo = wasm_f32x4_splat(-87.3365479f);
-  const v128_t inf = wasm_f32x4_splat(__builtin_inff());
-  const v128_t zero = wasm_f32x4_splat(0.0f);
-  const v128_t p0 = wasm_f32x4_splat(1.9875691500e-4f);
-  const v128_t p1 = wasm_f32x4_splat(1.3981999507e-3f);
-  const v128_t p2 = wasm_f32x4_splat(8.3334519073e-3f);
-  const v128_t p3 = wasm_f32x4_splat(4.1665795894e-2f);
-  const v128_t p4 = wasm_f32x4_splat(1.6666665459e-1f);
-  const v128_t p5 = wasm_f32x4_splat(5.0000001201e-1f);
-  const v128_t one = wasm_f32x4_splat(1.0f);
-  for (int i = 0; i < n; i += 4) {
-    const v128_t v = wasm_v128_load(x + i);
-    const v128_t c = wasm_f32x4_min(wasm_f32x4_max(v, lo), hi);
-    const v128_t fn = wasm_f32x4_nearest(wasm_f32x4_mul(c, log2e));
-    v128_t r = wasm_f32x4_sub(c, wasm_f32x4_mul(fn, ln2hi));
-    r = wasm_f32x4_sub(r, wasm_f32x4_mul(fn, ln2lo));
-    const v128_t r2 = wasm_f32x4_mul(r, r);
-    v128_t p = wasm_f32x4_add(wasm_f32x4_mul(p0, r), p1);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), p2);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), p3);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), p4);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), p5);
-    p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, r2), r), one);
-    // 2^n for n in [-126, 128] (2^128 is not a float): multiply by 2^(n >> 1) and 2^(n - (n >> 1)).
-    const v128_t n = wasm_i32x4_trunc_sat_f32x4(fn);
-    const v128_t half = wasm_i32x4_shr(n, 1);
-    const v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(half, wasm_i32x4_splat(127)), 23);
-    const v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(n, half), wasm_i32x4_splat(127)), 23);
-    v128_t out = wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
-    out = wasm_v128_bitselect(inf, out, wasm_f32x4_gt(v, hi));
-    out = wasm_v128_bitselect(zero, out, wasm_f32x4_lt(v, lo));
-    // NaN in, NaN out (min/max above would have turned it into a bound).
-    out = wasm_v128_bitselect(v, out, wasm_f32x4_ne(v, v));
-    wasm_v128_store(y + i, out);
-  }
+  const v128_t c = wasm_f32x4_min(wasm_f32x4_max(v, lo), hi);
+  const v128_t fn = wasm_f32x4_nearest(wasm_f32x4_mul(c, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(c, wasm_f32x4_mul(fn, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(fn, wasm_f32x4_splat(-2.12194440e-4f)));
+  const v128_t r2 = wasm_f32x4_mul(r, r);
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(1.9875691500e-4f), r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, r2), r), wasm_f32x4_splat(1.0f));
+  // 2^n for n in [-126, 128] (2^128 is not a float): multiply by 2^(n >> 1) and 2^(n - (n >> 1)).
+  const v128_t n = wasm_i32x4_trunc_sat_f32x4(fn);
+  const v128_t half = wasm_i32x4_shr(n, 1);
+  const v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(half, wasm_i32x4_splat(127)), 23);
+  const v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(n, half), wasm_i32x4_splat(127)), 23);
+  v128_t out = wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
+  out = wasm_v128_bitselect(wasm_f32x4_splat(__builtin_inff()), out, wasm_f32x4_gt(v, hi));
+  out = wasm_v128_bitselect(wasm_f32x4_splat(0.0f), out, wasm_f32x4_lt(v, lo));
+  // NaN in, NaN out (min/max above would have turned it into a bound).
+  return wasm_v128_bitselect(v, out, wasm_f32x4_ne(v, v));
+}
+
+__attribute__((export_name("exp_f32"))) void exp_f32(const float *x, float *y, int n) {
+  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, exp4(wasm_v128_load(x + i)));
+}
+
+// erf of one vector (see the header).
+static inline v128_t erf4(v128_t v) {
+  const v128_t c = wasm_f32x4_min(wasm_f32x4_max(v, wasm_f32x4_splat(-4.0f)), wasm_f32x4_splat(4.0f));
+  const v128_t x2 = wasm_f32x4_mul(c, c);
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(x2, wasm_f32x4_splat(-2.72614225801306e-10f)), wasm_f32x4_splat(2.77068142495902e-08f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-2.10102402082508e-06f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-5.69250639462346e-05f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-7.34990630326855e-04f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-2.95459980854025e-03f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-1.60960333262415e-02f));
+  p = wasm_f32x4_mul(p, c);
+  v128_t q = wasm_f32x4_add(wasm_f32x4_mul(x2, wasm_f32x4_splat(-1.45660718464996e-05f)), wasm_f32x4_splat(-2.13374055278905e-04f));
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(-1.68282697438203e-03f));
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(-7.37332916720468e-03f));
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(-1.42647390514189e-02f));
+  const v128_t out = wasm_f32x4_div(p, q);
+  return wasm_v128_bitselect(v, out, wasm_f32x4_ne(v, v));
 }
 
 __attribute__((export_name("erf_f32"))) void erf_f32(const float *x, float *y, int n) {
-  const v128_t a1 = wasm_f32x4_splat(-1.60960333262415e-02f);
-  const v128_t a3 = wasm_f32x4_splat(-2.95459980854025e-03f);
-  const v128_t a5 = wasm_f32x4_splat(-7.34990630326855e-04f);
-  const v128_t a7 = wasm_f32x4_splat(-5.69250639462346e-05f);
-  const v128_t a9 = wasm_f32x4_splat(-2.10102402082508e-06f);
-  const v128_t a11 = wasm_f32x4_splat(2.77068142495902e-08f);
-  const v128_t a13 = wasm_f32x4_splat(-2.72614225801306e-10f);
-  const v128_t b0 = wasm_f32x4_splat(-1.42647390514189e-02f);
-  const v128_t b2 = wasm_f32x4_splat(-7.37332916720468e-03f);
-  const v128_t b4 = wasm_f32x4_splat(-1.68282697438203e-03f);
-  const v128_t b6 = wasm_f32x4_splat(-2.13374055278905e-04f);
-  const v128_t b8 = wasm_f32x4_splat(-1.45660718464996e-05f);
-  const v128_t lim = wasm_f32x4_splat(4.0f);
-  const v128_t nlim = wasm_f32x4_splat(-4.0f);
+  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, erf4(wasm_v128_load(x + i)));
+}
+
+// GELU (exact, erf form, as torch.nn.GELU()): y = 0.5 x (1 + erf(x / sqrt 2)).
+__attribute__((export_name("gelu_f32"))) void gelu_f32(const float *x, float *y, int n) {
+  const v128_t half = wasm_f32x4_splat(0.5f), one = wasm_f32x4_splat(1.0f), rs2 = wasm_f32x4_splat(0.707106781186547524f);
   for (int i = 0; i < n; i += 4) {
     const v128_t v = wasm_v128_load(x + i);
-    const v128_t c = wasm_f32x4_min(wasm_f32x4_max(v, nlim), lim);
-    const v128_t x2 = wasm_f32x4_mul(c, c);
-    v128_t p = wasm_f32x4_add(wasm_f32x4_mul(x2, a13), a11);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), a9);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), a7);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), a5);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), a3);
-    p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), a1);
-    p = wasm_f32x4_mul(p, c);
-    v128_t q = wasm_f32x4_add(wasm_f32x4_mul(x2, b8), b6);
-    q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), b4);
-    q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), b2);
-    q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), b0);
-    v128_t out = wasm_f32x4_div(p, q);
-    out = wasm_v128_bitselect(v, out, wasm_f32x4_ne(v, v));
-    wasm_v128_store(y + i, out);
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_add(one, erf4(wasm_f32x4_mul(v, rs2)))));
+  }
+}
+
+// GELU's gradient times dy: dx = dy (0.5 (1 + erf(x / sqrt 2)) + x exp(-x^2 / 2) / sqrt(2 pi)).
+__attribute__((export_name("gelu_grad_f32"))) void gelu_grad_f32(const float *x, const float *dy, float *dx, int n) {
+  const v128_t half = wasm_f32x4_splat(0.5f), one = wasm_f32x4_splat(1.0f), rs2 = wasm_f32x4_splat(0.707106781186547524f);
+  const v128_t nhalf = wasm_f32x4_splat(-0.5f), rs2pi = wasm_f32x4_splat(0.398942280401432678f);
+  for (int i = 0; i < n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t cdf = wasm_f32x4_mul(half, wasm_f32x4_add(one, erf4(wasm_f32x4_mul(v, rs2))));
+    const v128_t pdf = wasm_f32x4_mul(exp4(wasm_f32x4_mul(nhalf, wasm_f32x4_mul(v, v))), rs2pi);
+    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), wasm_f32x4_add(cdf, wasm_f32x4_mul(v, pdf))));
   }
 }
 

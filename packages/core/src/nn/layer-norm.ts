@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
+import { hasKernel } from '../ops/has-kernel.js';
+import { fusedLayerNorm, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from './layer-norm-kernels.js';
 import { Module } from './module.js';
 
 /**
- * Normalises over the last dimension with biased variance, as `torch.nn.functional.layer_norm`.
+ * Normalises over the last dimension with biased variance, as `torch.nn.functional.layer_norm`:
+ * through one fused kernel each way where the backend has them (layer-norm-kernels.ts; the wasm
+ * fast kernels), else tensor ops.
  *
  * @param x `[..., D]`
  */
 export function layerNorm(x: tf.Tensor, eps: number, weight?: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  if (x.dtype === 'float32' && x.rank > 0 && hasKernel(LAYER_NORM_KERNEL) && hasKernel(LAYER_NORM_GRAD_KERNEL)) return fusedLayerNorm(x, eps, weight, bias);
   return tf.tidy(() => {
     const axis = x.rank - 1;
     const mean = tf.mean(x, axis, true);

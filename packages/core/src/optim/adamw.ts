@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { ADAMW_KERNEL, hasKernel, type AdamWScalars } from './fused-updates.js';
+import { hasKernel } from '../ops/has-kernel.js';
+import { ADAMW_KERNEL, type AdamWScalars } from './fused-updates.js';
 import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link AdamW}; defaults are PyTorch's. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Module } from '../nn/module.js';
-import { EMA_KERNEL, hasKernel } from './fused-updates.js';
+import { hasKernel } from '../ops/has-kernel.js';
+import { EMA_KERNEL } from './fused-updates.js';
 
 /**
  * Exponential moving average of one module into another of the same architecture:

@@ -5,7 +5,8 @@ import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { Linear } from '../nn/linear.js';
 import { AdamW } from './adamw.js';
 import { emaUpdate } from './ema.js';
-import { ADAMW_KERNEL, EMA_KERNEL, adamwUpdateInto, emaInto, hasKernel, type AdamWScalars } from './fused-updates.js';
+import { hasKernel } from '../ops/has-kernel.js';
+import { ADAMW_KERNEL, EMA_KERNEL, adamwUpdateInto, emaInto, type AdamWScalars } from './fused-updates.js';
 
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
 

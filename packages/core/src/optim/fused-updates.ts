@@ -1,5 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
-
 /**
  * Fused optimizer updates: one kernel call per parameter instead of a dozen tensor ops (AdamW) or
  * three (EMA). A backend opts in by registering the kernels named here (@jepa/core registers them
@@ -66,9 +64,4 @@ export function emaInto(target: ArrayLike<number>, online: ArrayLike<number>, ou
   const b = f(1 - momentum);
   const n = target.length;
   for (let i = 0; i < n; i++) out[i] = f(f(target[i]! * a) + f(online[i]! * b));
-}
-
-/** Whether the current backend has a kernel registered under `name`. */
-export function hasKernel(name: string): boolean {
-  return tf.getKernel(name, tf.getBackend()) !== undefined;
 }

@@ -120,7 +120,7 @@ describe('copyBox, tileInto and transposeRowsInto', () => {
   });
 });
 
-describe('wasm Identity, Slice, Tile and Transpose replacements', () => {
+describe('wasm Identity, Slice, Tile, Transpose and GatherV2 replacements', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     await tf.ready();
@@ -131,7 +131,7 @@ describe('wasm Identity, Slice, Tile and Transpose replacements', () => {
     await tf.setBackend('cpu');
   });
 
-  it('slices, transposes and tiles as the stock kernels and plain references do (float32 and int32), leaking nothing', async () => {
+  it('slices, transposes, gathers and tiles as the stock kernels and plain references do (float32 and int32), leaking nothing', async () => {
     const before = tf.memory().numTensors;
     for (const dtype of ['float32', 'int32'] as const) {
       for (const [shape, begin, size] of slices) {
@@ -152,6 +152,17 @@ describe('wasm Identity, Slice, Tile and Transpose replacements', () => {
         expect(Array.from(fast.dataSync())).toEqual(transposeReference(new Float32Array(x.dataSync()), shape, perm));
         tf.dispose([x, fast]);
       }
+      for (const [shape, idx, axis] of [[[6, 4], [5, 0, 5, 2], 0], [[3, 5, 2], [4, 1], 1], [[2, 3, 4], [[3, 0], [1, 1]], 2], [[7], [6, 6, 0], 0]] as Array<[number[], number[] | number[][], number]>) {
+        const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
+        const i = tf.tensor(idx, undefined, 'int32');
+        const fast = tf.gather(x, i, axis);
+        await setWasmFastKernels(false);
+        const stock = tf.gather(x, i, axis);
+        await setWasmFastKernels(true, { threads: 1 });
+        expect(fast.shape).toEqual(stock.shape);
+        expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
+        tf.dispose([x, i, fast, stock]);
+      }
       for (const [shape, reps] of tiles) {
         const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
         const fast = tf.tile(x, reps);
@@ -161,6 +172,13 @@ describe('wasm Identity, Slice, Tile and Transpose replacements', () => {
       }
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('GatherV2 names an index out of range, as the stock kernel does', () => {
+    const x = tf.ones([3, 2]);
+    const i = tf.tensor1d([0, 3], 'int32');
+    expect(() => tf.gather(x, i)).toThrow(/index value 3 is not in \[0, 2\]/);
+    tf.dispose([x, i]);
   });
 
   it('Identity shares the data: the clone outlives its source, and memory holds one copy', () => {

@@ -1,15 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeIdentity, makeSlice, makeTile, makeTranspose } from './copy-kernels.js';
+import { makeGatherV2, makeIdentity, makeSlice, makeTile, makeTranspose } from './copy-kernels.js';
 import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
+import { LAYER_NORM_WASM_KERNELS } from './layer-norm-wasm.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
-import { makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
+import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
+import { makeGeluGrad, makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
- * model benefits without code changes: `Identity`, `Slice`, `Tile` and `Transpose` that copy less
+ * model benefits without code changes: `Identity`, `Slice`, `Tile`, `Transpose` and `GatherV2` that copy less
  * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), the
- * fused AdamW and EMA updates (fused-update-kernels.ts), and `BatchMatMul` for float32 with a batch > 1 (the
+ * fused AdamW and EMA updates (fused-update-kernels.ts) and layer norm (layer-norm-wasm.ts), and
+ * `BatchMatMul` for float32 with a batch > 1 (the
  * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
  * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. With two threads
  * (a worker sharing the module's memory, see kernel-worker.ts) large products are split in two
@@ -288,13 +291,19 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
   ['Slice', makeSlice],
   ['Tile', makeTile],
   ['Transpose', makeTranspose],
+  ['GatherV2', makeGatherV2],
   ['Exp', (fallback) => makeUnary('exp_f32', kernelHeap, fallback)],
   ['Erf', (fallback) => makeUnary('erf_f32', kernelHeap, fallback)],
   ['Sum', (fallback) => makeSum(kernelHeap, fallback)],
 ];
 
-/** Kernels of their own (no stock one to replace): the optimizers use them when registered. */
-const FUSED_UPDATE_KERNELS = fusedUpdateKernels(kernelHeap);
+/** Kernels of their own (no stock one to replace): the optimizers, `layerNorm` and `gelu` use them when registered. */
+const FUSED_UPDATE_KERNELS: tf.KernelConfig[] = [
+  ...fusedUpdateKernels(kernelHeap),
+  ...LAYER_NORM_WASM_KERNELS,
+  { kernelName: GELU_KERNEL, backendName: 'wasm', kernelFunc: makeUnary('gelu_f32', kernelHeap) },
+  { kernelName: GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: makeGeluGrad(kernelHeap) },
+];
 
 /** Options of {@link setWasmFastKernels}. */
 export interface FastKernelOptions {

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
  * (packages/core/kernels/wasm/elementwise.c), registered over the stock ones by fast-kernels.ts:
  * - `Exp` and `Erf`: the stock kernels call the C library's scalar expf/erff, 2-3 ns an element
  *   (GELU and its gradient: 80 ms of a bench step);
+ * - `JepaGelu` and `JepaGeluGrad` (nn/gelu.ts): exact GELU and its gradient in one pass each;
  * - `Sum` over leading axes (bias and layer-norm gradients, `[rows, cols] -> [cols]`): the stock
  *   kernel transposes the input first; here each column is summed in order in a vector lane, the
  *   same sums as the stock kernel's. Other reductions go to the stock kernel.
@@ -24,6 +25,8 @@ export interface KernelHeap<E = SimdExports> {
 export interface SimdExports {
   exp_f32(x: number, y: number, n: number): void;
   erf_f32(x: number, y: number, n: number): void;
+  gelu_f32(x: number, y: number, n: number): void;
+  gelu_grad_f32(x: number, dy: number, dx: number, n: number): void;
   sum_leading_f32(x: number, y: number, rows: number, cols: number): void;
 }
 
@@ -37,21 +40,50 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 const roundUp4 = (n: number) => (n + 3) & ~3;
 
-/** A float32 unary kernel (`exp_f32` or `erf_f32`) with the stock kernel for other dtypes. */
-export function makeUnary(fn: 'exp_f32' | 'erf_f32', heap: KernelHeap, fallback: tf.KernelFunc): tf.KernelFunc {
+/**
+ * A float32 unary kernel (`exp_f32`, `erf_f32` or `gelu_f32`); other dtypes go to `fallback`, or
+ * throw when there is none (the fused GELU's own kernel).
+ */
+export function makeUnary(fn: 'exp_f32' | 'erf_f32' | 'gelu_f32', heap: KernelHeap, fallback?: tf.KernelFunc): tf.KernelFunc {
+  const other = (args: KernelArgs, why: string) => {
+    if (fallback) return fallback(args);
+    throw new Error(`${fn}: ${why}`);
+  };
   return ((args: KernelArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    if (x.dtype !== 'float32') return fallback(args);
+    if (x.dtype !== 'float32') return other(args, `x is ${x.dtype}; it takes float32.`);
     const n = tf.util.sizeFromShape(x.shape);
     // Both buffers padded to whole vectors (the kernel reads and writes 4 floats at a time).
     const padded = roundUp4(n);
     const h = heap.reserve(2 * padded);
-    if (!h) return fallback(args);
+    if (!h) return other(args, `the kernel module cannot hold ${n} floats.`);
     const backend = args.backend as unknown as WasmBackendLike;
     h.heap.set(backend.typedArrayFromHeap(x), h.base);
     h.exports[fn](h.base * 4, (h.base + padded) * 4, n);
     const out = backend.makeOutput([...x.shape], 'float32');
     backend.typedArrayFromHeap(out).set(h.heap.subarray(h.base + padded, h.base + padded + n));
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+/** The fused GELU's gradient kernel: `dy * GELU'(x)` for float32 `x` and `dy` of one shape. */
+export function makeGeluGrad(heap: KernelHeap): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32' || x.shape.join(',') !== dy.shape.join(',')) {
+      throw new Error(`gelu_grad_f32: x [${x.shape}] ${x.dtype} and dy [${dy.shape}] ${dy.dtype} must be float32 of one shape.`);
+    }
+    const n = tf.util.sizeFromShape(x.shape);
+    const padded = roundUp4(n);
+    const h = heap.reserve(3 * padded);
+    if (!h) throw new Error(`gelu_grad_f32: the kernel module cannot hold ${3 * n} floats.`);
+    const backend = args.backend as unknown as WasmBackendLike;
+    h.heap.set(backend.typedArrayFromHeap(x), h.base);
+    h.heap.set(backend.typedArrayFromHeap(dy), h.base + padded);
+    const dx = h.base + 2 * padded;
+    h.exports.gelu_grad_f32(h.base * 4, (h.base + padded) * 4, dx * 4, n);
+    const out = backend.makeOutput([...x.shape], 'float32');
+    backend.typedArrayFromHeap(out).set(h.heap.subarray(dx, dx + n));
     return out;
   }) as unknown as tf.KernelFunc;
 }
