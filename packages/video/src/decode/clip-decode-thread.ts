@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ShortVideoError, type ClipPlacement } from './clip-sampler.js';
 import type { ClipDecodeRequest, ClipDecodeResponse, ClipDecodeWorkerData, SerializedDecodeError } from './clip-decode-protocol.js';
@@ -44,13 +45,18 @@ function rebuildError(error: SerializedDecodeError): Error {
 }
 
 /**
- * Where the worker script is: next to this module in a build (`dist/node/clip-decode-worker.js`, beside the `@jepa/video/node` entry that bundles this module), or the
- * TypeScript source when this module runs from source (tests, `--conditions=@jepa/source`), then
- * loaded through tsx, which must be installed (it is a dev dependency of this repository).
+ * Where the worker script is: in a build, `dist/node/clip-decode-worker.js`, beside the
+ * `@jepa/video/node` entry that bundles this module in ESM (the CommonJS build's `import.meta.url`
+ * shim names the shared chunk in `dist/` instead, hence the second place); or the TypeScript source
+ * when this module runs from source (tests, `--conditions=@jepa/source`), then loaded through tsx,
+ * which must be installed (it is a dev dependency of this repository).
  */
 function workerScript(): { script: string | URL; eval: boolean; execArgv?: string[] } {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./clip-decode-worker.js', here), eval: false };
+  if (!here.endsWith('.ts')) {
+    const places = [new URL('./clip-decode-worker.js', here), new URL('./node/clip-decode-worker.js', here)];
+    return { script: places.find((place) => existsSync(place)) ?? places[0]!, eval: false };
+  }
   const source = new URL('./clip-decode-worker.ts', here).href;
   let api: string;
   try {
