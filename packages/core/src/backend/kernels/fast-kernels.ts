@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeGatherV2, makeIdentity, makeSlice, makeTile, makeTranspose } from './copy-kernels.js';
+import { makeGatherV2, makeIdentity, makeSlice, makeTile } from './copy-kernels.js';
 import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
 import { layerNormWasmKernels, type LayerNormExports } from './layer-norm-wasm.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
@@ -9,7 +9,7 @@ import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.gene
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
- * model benefits without code changes: `Identity`, `Slice`, `Tile`, `Transpose` and `GatherV2` that copy less
+ * model benefits without code changes: `Identity`, `Slice`, `Tile` and `GatherV2` that copy less
  * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), the
  * fused AdamW and EMA updates (fused-update-kernels.ts) and layer norm (layer-norm-wasm.ts), and
  * `BatchMatMul` for float32 with a batch > 1 (the
@@ -290,7 +290,6 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
   ['Identity', makeIdentity],
   ['Slice', makeSlice],
   ['Tile', makeTile],
-  ['Transpose', makeTranspose],
   ['GatherV2', makeGatherV2],
   ['Exp', (fallback) => makeUnary('exp_f32', kernelHeap, fallback)],
   ['Erf', (fallback) => makeUnary('erf_f32', kernelHeap, fallback)],
