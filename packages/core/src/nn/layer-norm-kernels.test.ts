@@ -5,6 +5,7 @@ import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { hasKernel } from '../ops/has-kernel.js';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormRows, layerNormRowsBackward } from './layer-norm-kernels.js';
 import { layerNorm } from './layer-norm.js';
+import { useWasmFastKernels } from '../backend/kernels/use-fast-kernels.js';
 
 /** Max |a - b| / (1 + |b|) over all elements. */
 function maxRelative(a: tf.Tensor, b: tf.Tensor): number {
@@ -17,15 +18,7 @@ function maxRelative(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 describe('fused layer norm (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    await setWasmFastKernels(true, { threads: 1 });
-  });
-  afterAll(async () => {
-    await setWasmFastKernels(false);
-    await tf.setBackend('cpu');
-  });
+  useWasmFastKernels();
 
   const cases: Array<[string, boolean, boolean]> = [['affine', true, true], ['weight only', true, false], ['bias only', false, true], ['plain', false, false]];
   it.each(cases)('%s: value and the gradients of x (and weight, bias) agree with the tensor ops within 2e-6', async (_, withW, withB) => {

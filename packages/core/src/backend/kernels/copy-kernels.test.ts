@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBox, tileInto } from './copy-kernels.js';
 import { setWasmFastKernels } from './fast-kernels.js';
+import { useWasmFastKernels } from './use-fast-kernels.js';
 
 function iota(n: number): Float32Array {
   const out = new Float32Array(n);
@@ -83,15 +84,7 @@ describe('copyBox and tileInto', () => {
 });
 
 describe('wasm Identity, Slice, Tile and GatherV2 replacements', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(await setWasmFastKernels(true, { threads: 1 })).toBe(true);
-  });
-  afterAll(async () => {
-    await setWasmFastKernels(false);
-    await tf.setBackend('cpu');
-  });
+  useWasmFastKernels();
 
   it('slices, gathers and tiles as the stock kernels and plain references do (float32 and int32), leaking nothing', async () => {
     const before = tf.memory().numTensors;
