@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { hasKernel } from '../ops/has-kernel.js';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormRows, layerNormRowsBackward } from './layer-norm-kernels.js';

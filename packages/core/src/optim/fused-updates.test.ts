@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { Linear } from '../nn/linear.js';
 import { AdamW } from './adamw.js';

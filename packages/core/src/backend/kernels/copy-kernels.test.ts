@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyBox, tileInto } from './copy-kernels.js';
 import { setWasmFastKernels } from './fast-kernels.js';
 import { useWasmFastKernels } from './use-fast-kernels.js';

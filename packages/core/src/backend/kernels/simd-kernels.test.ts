@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setWasmFastKernels } from './fast-kernels.js';
 import { GELU_KERNEL, gelu } from '../../nn/gelu.js';
 import { hasKernel } from '../../ops/has-kernel.js';
