@@ -55,9 +55,11 @@ export class Attention extends Module {
         return tf.reshape(withBias, [batch, tokens, heads, hd]);
       };
       const q = tf.reshape(tf.transpose(project(0), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;
-      const kT = tf.reshape(tf.transpose(project(1), [0, 2, 3, 1]), [batch * heads, hd, tokens]) as tf.Tensor3D;
+      // Keys as [B*H, N, d] (a transpose that keeps the last axis: rows move whole), multiplied
+      // transposed: no [B, H, d, N] copy, forward or backward.
+      const k = tf.reshape(tf.transpose(project(1), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;
       const v = tf.reshape(tf.transpose(project(2), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;
-      let scores: tf.Tensor = tf.mul(batchMatMul(q, kT), this.scale);
+      let scores: tf.Tensor = tf.mul(batchMatMul(q, k, true), this.scale);
       if (mask) {
         const m = mask.rank === 2 ? tf.reshape(mask, [1, 1, tokens, tokens]) : tf.reshape(mask, [batch, 1, tokens, tokens]);
         const bias = tf.mul(tf.sub(1, tf.cast(m, 'float32')), -1e9);

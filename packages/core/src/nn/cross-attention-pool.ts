@@ -57,9 +57,10 @@ export class CrossAttention extends Module {
         const y = tf.add(matMul2d(rows, w), tf.slice(this.kv.bias!, [part * dim], [dim]));
         return tf.reshape(y, [batch, tokens, heads, hd]);
       };
-      const kT = tf.reshape(tf.transpose(project(0), [0, 2, 3, 1]), [batch * heads, hd, tokens]) as tf.Tensor3D;
+      // Keys as [B*H, N, d], multiplied transposed (as in Attention).
+      const k = tf.reshape(tf.transpose(project(0), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;
       const v = tf.reshape(tf.transpose(project(1), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;
-      const weights = tf.softmax(tf.mul(batchMatMul(q, kT), hd ** -0.5)) as tf.Tensor3D;
+      const weights = tf.softmax(tf.mul(batchMatMul(q, k, true), hd ** -0.5)) as tf.Tensor3D;
       const out = tf.reshape(batchMatMul(weights, v), [batch, heads, queries, hd]);
       return tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [batch, queries, dim]) as tf.Tensor3D;
     });

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { hasKernel } from '../ops/has-kernel.js';
-import { LAYER_NORM_KERNEL } from './layer-norm-kernels.js';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormRows, layerNormRowsBackward } from './layer-norm-kernels.js';
 import { layerNorm } from './layer-norm.js';
+import { useWasmFastKernels } from '../backend/kernels/use-fast-kernels.js';
 
 /** Max |a - b| / (1 + |b|) over all elements. */
 function maxRelative(a: tf.Tensor, b: tf.Tensor): number {
@@ -17,15 +18,7 @@ function maxRelative(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 describe('fused layer norm (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    await setWasmFastKernels(true, { threads: 1 });
-  });
-  afterAll(async () => {
-    await setWasmFastKernels(false);
-    await tf.setBackend('cpu');
-  });
+  useWasmFastKernels();
 
   const cases: Array<[string, boolean, boolean]> = [['affine', true, true], ['weight only', true, false], ['bias only', false, true], ['plain', false, false]];
   it.each(cases)('%s: value and the gradients of x (and weight, bias) agree with the tensor ops within 2e-6', async (_, withW, withB) => {
@@ -48,6 +41,24 @@ describe('fused layer norm (wasm)', () => {
     tf.dispose([...fused, ...ops]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, w, b, probe]);
+  });
+
+  it('the plain-JS fallback (layerNormRows and its backward) agrees with the SIMD kernels within 1e-6', () => {
+    const d = 13;
+    const rows = 11;
+    const [x, w, b, dy] = [[rows, d], [d], [d], [rows, d]].map((s, i) => tf.randomNormal(s, i === 1 ? 1 : 0, 2, 'float32', 20 + i));
+    const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM_KERNEL, { x: x!, weight: w!, bias: b! }, { eps: 1e-5 }) as tf.Tensor[];
+    const [dx, dw, db] = tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { x: x!, mean: mean!, rstd: rstd!, dy: dy!, weight: w! }) as tf.Tensor[];
+    const js = { y: new Float32Array(rows * d), mean: new Float32Array(rows), rstd: new Float32Array(rows), dx: new Float32Array(rows * d), dw: new Float32Array(d), db: new Float32Array(d) };
+    layerNormRows(x!.dataSync(), d, 1e-5, w!.dataSync(), b!.dataSync(), js.y, js.mean, js.rstd);
+    layerNormRowsBackward(x!.dataSync(), d, js.mean, js.rstd, dy!.dataSync(), w!.dataSync(), js.dx, js.dw, js.db);
+    const pairs: Array<[tf.Tensor, Float32Array]> = [[y!, js.y], [mean!, js.mean], [rstd!, js.rstd], [dx!, js.dx], [dw!, js.dw], [db!, js.db]];
+    for (const [t, a] of pairs) {
+      const ref = tf.tensor(a, t.shape);
+      expect(maxRelative(t, ref)).toBeLessThan(1e-6);
+      ref.dispose();
+    }
+    tf.dispose([x!, w!, b!, dy!, y!, mean!, rstd!, dx!, dw!, db!]);
   });
 
   it('names a weight whose width is not the last dimension', () => {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { Linear } from '../nn/linear.js';
 import { AdamW } from './adamw.js';
 import { emaUpdate } from './ema.js';
 import { hasKernel } from '../ops/has-kernel.js';
 import { ADAMW_KERNEL, EMA_KERNEL, adamwUpdateInto, emaInto, type AdamWScalars } from './fused-updates.js';
+import { useWasmFastKernels } from '../backend/kernels/use-fast-kernels.js';
 
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
 
@@ -29,15 +30,7 @@ function runAdamW(steps: number): number[][] {
 }
 
 describe('fused AdamW and EMA kernels (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    await setWasmFastKernels(true, { threads: 1 });
-  });
-  afterAll(async () => {
-    await setWasmFastKernels(false);
-    await tf.setBackend('cpu');
-  });
+  useWasmFastKernels();
 
   it('are registered with the fast kernels and removed with them', async () => {
     expect(hasKernel(ADAMW_KERNEL) && hasKernel(EMA_KERNEL)).toBe(true);

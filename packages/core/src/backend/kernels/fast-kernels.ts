@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeGatherV2, makeIdentity, makeSlice, makeTile, makeTranspose } from './copy-kernels.js';
+import { makeGatherV2, makeIdentity, makeSlice, makeTile } from './copy-kernels.js';
 import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
-import { LAYER_NORM_WASM_KERNELS } from './layer-norm-wasm.js';
+import { layerNormWasmKernels, type LayerNormExports } from './layer-norm-wasm.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
 import { makeGeluGrad, makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
@@ -9,7 +9,7 @@ import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.gene
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
- * model benefits without code changes: `Identity`, `Slice`, `Tile`, `Transpose` and `GatherV2` that copy less
+ * model benefits without code changes: `Identity`, `Slice`, `Tile` and `GatherV2` that copy less
  * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), the
  * fused AdamW and EMA updates (fused-update-kernels.ts) and layer norm (layer-norm-wasm.ts), and
  * `BatchMatMul` for float32 with a batch > 1 (the
@@ -21,7 +21,7 @@ import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.gene
  * other dtypes, broadcasts this kernel does not flatten) goes to the stock kernel.
  */
 
-interface KernelExports extends SimdExports, FusedUpdateExports {
+interface KernelExports extends SimdExports, FusedUpdateExports, LayerNormExports {
   heap_base(): number;
   batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number): void;
 }
@@ -290,7 +290,6 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
   ['Identity', makeIdentity],
   ['Slice', makeSlice],
   ['Tile', makeTile],
-  ['Transpose', makeTranspose],
   ['GatherV2', makeGatherV2],
   ['Exp', (fallback) => makeUnary('exp_f32', kernelHeap, fallback)],
   ['Erf', (fallback) => makeUnary('erf_f32', kernelHeap, fallback)],
@@ -300,7 +299,7 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
 /** Kernels of their own (no stock one to replace): the optimizers, `layerNorm` and `gelu` use them when registered. */
 const FUSED_UPDATE_KERNELS: tf.KernelConfig[] = [
   ...fusedUpdateKernels(kernelHeap),
-  ...LAYER_NORM_WASM_KERNELS,
+  ...layerNormWasmKernels(kernelHeap),
   { kernelName: GELU_KERNEL, backendName: 'wasm', kernelFunc: makeUnary('gelu_f32', kernelHeap) },
   { kernelName: GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: makeGeluGrad(kernelHeap) },
 ];

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setWasmFastKernels } from './fast-kernels.js';
 import { GELU_KERNEL, gelu } from '../../nn/gelu.js';
 import { hasKernel } from '../../ops/has-kernel.js';
 import { leadingReduction } from './simd-kernels.js';
+import { useWasmFastKernels } from './use-fast-kernels.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -48,15 +49,7 @@ describe('leadingReduction', () => {
 });
 
 describe('wasm Exp, Erf and Sum (SIMD128)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(await setWasmFastKernels(true, { threads: 1 })).toBe(true);
-  });
-  afterAll(async () => {
-    await setWasmFastKernels(false);
-    await tf.setBackend('cpu');
-  });
+  useWasmFastKernels();
 
   it('exp is within 2 ulp of float64 exp, 0 below -87.34, +inf above 88.72, NaN for NaN', () => {
     const r = rng(3);
