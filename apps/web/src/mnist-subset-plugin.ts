@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
-import { encodeMnistSubset } from './mnist-subset.js';
+import { encodeMnistSubset } from './mnist-subset-format.js';
 
 /** Digits per class the page trains on: 1,000 digits, 784 KB. */
 export const MNIST_SUBSET_PER_CLASS = 100;
