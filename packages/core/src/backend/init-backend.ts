@@ -21,7 +21,12 @@ export interface BackendInfo {
   /** Where it ran, which decided the candidates (Node: tfjs-node first; a browser: WebGPU first). */
   readonly runtime: BackendRuntime;
   /** Each candidate tried before it, with the reason it was passed over. */
-  readonly skipped: ReadonlyArray<{ candidate: string; reason: string }>;
+  readonly skipped: ReadonlyArray<{
+    /** The backend tried. */
+    candidate: string;
+    /** Why it was passed over. */
+    reason: string;
+  }>;
   /**
    * Whether @jepa/core's fast wasm kernels (SIMD128 batched `BatchMatMul`, issue 13) replace the
    * stock ones; false on other backends or when switched off.

@@ -24,7 +24,9 @@ export interface ScanClassFolderOptions {
 
 /** An entry with a wanted extension that is not a readable file, and why. */
 export interface UnreadableFile {
+  /** The entry's path. */
   readonly path: string;
+  /** Why it cannot be read (e.g. a dangling symbolic link). */
   readonly reason: string;
 }
 
@@ -44,7 +46,9 @@ export interface FindFilesOptions {
  */
 export class UnreadableFilesError extends Error {
   constructor(
+    /** The folder that was scanned. */
     readonly directory: string,
+    /** Every unreadable entry found. */
     readonly files: readonly UnreadableFile[],
     kind = 'file',
   ) {
@@ -74,7 +78,9 @@ async function unreadableReason(path: string): Promise<string | undefined> {
 
 /** One file of a class folder and its class index. */
 export interface ClassFolderSample {
+  /** Absolute path of the file. */
   readonly path: string;
+  /** Index of its class in the sorted class names. */
   readonly label: number;
 }
 

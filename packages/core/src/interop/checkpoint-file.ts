@@ -20,6 +20,7 @@ export interface CheckpointFile {
   readonly path: string;
   /** `torch`: a `torch.save` zip (`.pth`, `.pth.tar`, `.pt`); `safetensors`: a `.safetensors` file. */
   readonly format: 'torch' | 'safetensors';
+  /** Size of the file in bytes. */
   readonly byteLength: number;
   /** Every tensor by dotted name (`encoder.module.blocks.0.attn.qkv.weight`, `opt.state.1.exp_avg`), in file order. */
   readonly tensors: ReadonlyMap<string, CheckpointTensor>;

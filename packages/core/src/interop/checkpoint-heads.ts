@@ -20,14 +20,19 @@ export type HeadsSource = 'option' | 'file' | 'preset';
 
 /** The heads of a checkpoint's model, and where the encoder's came from. */
 export interface ResolvedHeads {
+  /** Encoder heads; undefined when no option, record or preset gives them. */
   readonly numHeads?: number;
+  /** Where `numHeads` came from. */
   readonly headsFrom?: HeadsSource;
+  /** Predictor heads: the option, the record, else the encoder's. */
   readonly predictorNumHeads?: number;
 }
 
 /** Heads recorded in a file: by this library's export metadata or run manifest. */
 export interface RecordedHeads {
+  /** Encoder heads the file records. */
   readonly numHeads?: number;
+  /** Predictor heads the file records. */
   readonly predictorNumHeads?: number;
 }
 
@@ -84,8 +89,11 @@ const divisors = (n: number) => Array.from({ length: Math.min(n, 64) }, (_, i) =
  */
 export class MissingHeadsError extends Error {
   constructor(
+    /** The file (or module) whose heads are missing. */
     readonly source: string,
+    /** The encoder's width read from the weights. */
     readonly embedDim: number,
+    /** The encoder's depth read from the weights. */
     readonly depth: number,
   ) {
     const presets = Object.entries(VIT_PRESETS).map(([name, p]) => `${name} ${p.embedDim}x${p.depth}`).join(', ');
@@ -109,7 +117,10 @@ export function presetAndHeads(
   options: HeadsOptions,
   recorded: RecordedHeads,
   hasPredictor: boolean,
-): ResolvedHeads & { readonly preset?: VitPresetName } {
+): ResolvedHeads & {
+  /** The official preset with this width, depth and MLP ratio, if any. */
+  readonly preset?: VitPresetName;
+} {
   checkHeadsOptions(options);
   const preset = matchVitPreset(encoder.embedDim, encoder.depth, encoder.mlpRatio);
   return { ...(preset ? { preset } : {}), ...resolveHeads(options, recorded, preset, hasPredictor) };

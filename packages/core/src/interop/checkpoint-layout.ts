@@ -74,7 +74,12 @@ export function countBlocks(weights: ModuleTensors, prefix: string, where: strin
  * (DDP's `module.`, V-JEPA's `module.backbone.`, ...). A module whose keys disagree keeps them as they
  * are, so that strict loading lists the odd ones. `prefix` is '' when nothing was stripped.
  */
-export function stripSharedPrefix(tensors: ModuleTensors, prefixes: readonly string[]): { prefix: string; tensors: ModuleTensors } {
+export function stripSharedPrefix(tensors: ModuleTensors, prefixes: readonly string[]): {
+  /** The prefix stripped, '' when none. */
+  prefix: string;
+  /** The tensors under their stripped keys (the input itself when nothing was stripped). */
+  tensors: ModuleTensors;
+} {
   const keys = [...tensors.keys()];
   const prefix = keys.length === 0 ? '' : prefixes.find((p) => keys.every((k) => k.startsWith(p))) ?? '';
   return { prefix, tensors: prefix ? new Map([...tensors].map(([key, t]) => [key.slice(prefix.length), t] as [string, CheckpointTensor])) : tensors };

@@ -59,7 +59,12 @@ export function recordedEpoch(metadata: Record<string, unknown>): number | undef
 export function groupTensorsByModule<Name extends string>(
   tensors: Iterable<readonly [string, CheckpointTensor]>,
   moduleNames: readonly Name[],
-): { groups: Map<Name, Map<string, CheckpointTensor>>; other: Map<string, CheckpointTensor> } {
+): {
+  /** Each module present, with its tensors keyed without the module name. */
+  groups: Map<Name, Map<string, CheckpointTensor>>;
+  /** Every other tensor, under its full key. */
+  other: Map<string, CheckpointTensor>;
+} {
   const groups = new Map<Name, Map<string, CheckpointTensor>>();
   const other = new Map<string, CheckpointTensor>();
   for (const [key, tensor] of tensors) {

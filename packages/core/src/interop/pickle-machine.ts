@@ -71,7 +71,12 @@ export interface UnpickleOptions {
   resolveGlobal(module: string, name: string): PickleGlobalHandler | undefined;
   /** Resolves persistent ids (BINPERSID). Absent means any persistent id is refused. */
   persistentLoad?(pid: unknown, context: PickleContext): unknown;
+  /**
+   * `'object'` (default): Python dicts become plain objects with string keys; `'map'`: `Map`s keeping
+   * Python's keys and order.
+   */
   readonly dicts?: PickleDictMode;
+  /** Stack, nesting and integer-size limits (see {@link PickleLimits}). */
   readonly limits?: PickleLimits;
 }
 

@@ -18,9 +18,13 @@ export interface TorchCheckpointLocation {
  * Nothing is returned when it is thrown: a checkpoint is never loaded partially.
  */
 export class TorchCheckpointError extends Error {
+  /** {@inheritDoc TorchCheckpointLocation.source} */
   readonly source?: string;
+  /** {@inheritDoc TorchCheckpointLocation.entry} */
   readonly entry?: string;
+  /** {@inheritDoc TorchCheckpointLocation.offset} */
   readonly offset?: number;
+  /** {@inheritDoc TorchCheckpointLocation.key} */
   readonly key?: string;
 
   constructor(problem: string, where: TorchCheckpointLocation = {}, fix?: string) {

@@ -40,7 +40,7 @@ export interface TorchCheckpointLimits extends PickleLimits {
   readonly maxInflatedBytes?: number;
 }
 
-/** Options for {@link parseTorchCheckpoint} and {@link readTorchFile}. */
+/** Options for {@link parseTorchCheckpoint}, {@link readTorchBlob} and `readTorchFile` (`@jepa/core/node`). */
 export interface TorchCheckpointOptions {
   /**
    * `'object'` (default): Python dicts become plain objects; int/bool/None keys become strings
@@ -49,6 +49,7 @@ export interface TorchCheckpointOptions {
   readonly dicts?: PickleDictMode;
   /** Check every entry's CRC-32. Default `true`. */
   readonly verifyCrc?: boolean;
+  /** Size and recursion limits of the reader (defaults suit every official checkpoint). */
   readonly limits?: TorchCheckpointLimits;
   /** Raw-deflate decoder for compressed entries (torch.save never compresses). */
   readonly inflateRaw?: ZipArchiveOptions['inflateRaw'];
@@ -388,7 +389,7 @@ function fillFromStorage(group: readonly TensorJob[], raw: RawArray): void {
  * names it. Damaged or hostile input fails with a {@link TorchCheckpointError} naming the file,
  * entry, byte offset and a fix; sizes are checked against the file before anything is allocated.
  *
- * @param bytes the whole file.
+ * @param input the whole file.
  * @param source label for error messages, usually the path. Default `'<bytes>'`.
  */
 export function parseTorchCheckpoint(input: Uint8Array, source = '<bytes>', options: TorchCheckpointOptions = {}): unknown {
@@ -467,7 +468,7 @@ export interface ReadTorchBlobOptions extends TorchCheckpointOptions {
 /**
  * Reads a `torch.save` checkpoint (`.pth`, `.pth.tar`, `.pt`) from a browser `File`/`Blob` or from
  * bytes, browser-safe and without executing anything: the same data-only pickle machine and checks
- * as {@link parseTorchCheckpoint}, with the result of {@link readTorchZip}. A Blob is read piece by
+ * as {@link parseTorchCheckpoint}, with the same result. A Blob is read piece by
  * piece (the zip structure, `data.pkl`, then each storage kept by `options.only`), never whole;
  * deflated entries (torch.save writes none) are inflated with `DecompressionStream` where Node's
  * zlib is absent. Node reads paths with `readTorchFile` (`@jepa/core/node`).

@@ -6,10 +6,15 @@ import { isTorchTensor, TORCH_STORAGE_TYPES, type StridedLayout, type TorchDType
  * its bytes are the archive entry `<archive>/data/<key>`.
  */
 export interface TorchStorageRef {
+  /** Marks the value as a storage reference. */
   readonly kind: 'storage';
+  /** The element type of the storage class (`torch.FloatStorage`: float32, ...). */
   readonly dtype: TorchDType;
+  /** The storage's key: its bytes are the entry `<archive>/data/<key>`. */
   readonly key: string;
+  /** The device it was saved from (`cpu`, `cuda:0`); only recorded. */
   readonly location: string;
+  /** Elements in the storage. */
   readonly numel: number;
 }
 

@@ -28,9 +28,13 @@ export type TorchTensorData =
  * `shape: []` and one element.
  */
 export interface TorchTensor {
+  /** Marks the value as a tensor. */
   readonly kind: 'tensor';
+  /** The dtype in the file. */
   readonly dtype: TorchDType;
+  /** The shape (`[]` for a 0-d tensor). */
   readonly shape: number[];
+  /** The elements, row-major. */
   readonly data: TorchTensorData;
 }
 

@@ -5,12 +5,17 @@ import { TorchCheckpointError } from './torch-checkpoint-error.js';
 
 /** One file inside a zip archive, as its central directory and local header describe it. */
 export interface ZipEntry {
+  /** The entry's path inside the archive, e.g. `archive/data.pkl`. */
   readonly name: string;
   /** 0 = stored, 8 = deflate. Other methods are refused when the archive is opened. */
   readonly method: 0 | 8;
+  /** CRC-32 of the uncompressed bytes, from the central directory. */
   readonly crc32: number;
+  /** Bytes stored in the archive. */
   readonly compressedSize: number;
+  /** Bytes after inflating (equal to `compressedSize` for stored entries). */
   readonly uncompressedSize: number;
+  /** Offset of the entry's local header in the archive. */
   readonly localHeaderOffset: number;
   /** Absolute offset of the entry's (possibly compressed) bytes in the archive. */
   readonly dataOffset: number;
@@ -18,6 +23,7 @@ export interface ZipEntry {
 
 /** A zip archive opened over an in-memory buffer. Entries are read lazily, on demand. */
 export interface ZipArchive {
+  /** Label of the archive in errors (usually its path). */
   readonly source: string;
   /** Entries in central-directory order, by name. */
   readonly entries: ReadonlyMap<string, ZipEntry>;
@@ -358,9 +364,11 @@ export function checkCrc(entry: ZipEntry, data: Uint8Array, source: string): voi
  * {@link ZipFile.close} when done.
  */
 export interface ZipFile {
+  /** Label of the archive in errors (usually its path). */
   readonly source: string;
   /** The file's size in bytes. */
   readonly size: number;
+  /** Entries in central-directory order, by name. */
   readonly entries: ReadonlyMap<string, ZipEntry>;
   /**
    * The whole uncompressed entry `name`, in a fresh buffer, inflated and CRC-checked like
@@ -371,7 +379,7 @@ export interface ZipFile {
   read(name: string): Promise<Uint8Array>;
   /**
    * Fills `target` with the bytes of the *stored* entry `entry` starting `offsetInEntry` bytes into
-   * its data (no CRC check: a caller that reads the whole entry checks it with {@link checkCrc}).
+   * its data (no CRC check: a caller that reads the whole entry checks the CRC-32 itself).
    * Reads in pieces of at most 1 GiB, so targets over 2 GiB are fine when the runtime can allocate them.
    */
   readInto(entry: ZipEntry, target: Uint8Array, offsetInEntry?: number): Promise<void>;

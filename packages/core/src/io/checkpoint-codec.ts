@@ -18,12 +18,25 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 
 /** The content of `<name>.json`. */
 export interface CheckpointManifest<M = unknown> {
+  /** Marks the file as a checkpoint manifest (`jepa-checkpoint`). */
   format: typeof CHECKPOINT_FORMAT;
+  /** Version of the manifest layout ({@link CHECKPOINT_FORMAT_VERSION} when written). */
   formatVersion: number;
+  /** The checkpoint's name (the two files are `<name>.safetensors` and `<name>.json`). */
   name: string;
   /** ISO-8601 time of the save. */
   savedAt: string;
-  tensors: { file: string; byteLength: number; sha256: string; count: number };
+  /** The tensors file. */
+  tensors: {
+    /** Its file name, `<name>.safetensors`. */
+    file: string;
+    /** Its size in bytes. */
+    byteLength: number;
+    /** Its SHA-256, hex: a checkpoint whose tensors file does not match is refused. */
+    sha256: string;
+    /** Tensors it holds. */
+    count: number;
+  };
   /** The caller's metadata: step, epoch, config, rng state, schedules, library version, ... */
   meta: M;
 }
@@ -38,18 +51,23 @@ export interface CheckpointContent<M extends object = object> {
 
 /** A checkpoint read back. */
 export interface LoadedCheckpoint<M = unknown> {
+  /** The tensors by key, as stored (float32 stays float32, F16/BF16 stay raw bits). */
   tensors: Map<string, HostTensor>;
+  /** The caller's metadata, as saved. */
   meta: M;
+  /** The whole manifest, with the tensors file's size and SHA-256. */
   manifest: CheckpointManifest<M>;
 }
 
 /** The two files of a checkpoint, in memory, as {@link encodeCheckpoint} makes them. */
 export interface EncodedCheckpoint<M = unknown> {
+  /** The checkpoint's name. */
   readonly name: string;
   /** `<name>.safetensors`, as the pieces to write in order (concatenate, or pass to `new Blob(chunks)`). */
   readonly tensors: readonly Uint8Array[];
   /** Size of the tensors file. */
   readonly byteLength: number;
+  /** The manifest, with the tensors file's size and SHA-256 filled in. */
   readonly manifest: CheckpointManifest<M>;
   /** `<name>.json`: the manifest as written (two-space JSON and a newline). */
   readonly manifestText: string;

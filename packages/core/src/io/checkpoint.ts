@@ -28,17 +28,27 @@ import { parseSafetensors } from './safetensors.js';
 
 /** One entry of {@link listCheckpoints}. */
 export interface CheckpointInfo<M = unknown> {
+  /** The checkpoint's name. */
   name: string;
+  /** Path of `<name>.safetensors`. */
   tensorsPath: string;
+  /** Path of `<name>.json`. */
   metaPath: string;
+  /** ISO-8601 time of the save, from the manifest. */
   savedAt: string;
+  /** The caller's metadata, from the manifest. */
   meta: M;
   /** Why the checkpoint cannot be loaded; absent when it is valid. */
   problem?: string;
 }
 
 /** Paths of the two files of checkpoint `name` in `dir`. */
-export function checkpointPaths(dir: string, name: string): { tensorsPath: string; metaPath: string } {
+export function checkpointPaths(dir: string, name: string): {
+  /** Path of `<name>.safetensors`. */
+  tensorsPath: string;
+  /** Path of `<name>.json`. */
+  metaPath: string;
+} {
   checkCheckpointName(name);
   return { tensorsPath: join(dir, `${name}.safetensors`), metaPath: join(dir, `${name}.json`) };
 }
@@ -52,7 +62,12 @@ export async function saveCheckpoint<M extends object>(
   dir: string,
   name: string,
   content: CheckpointContent<M>,
-): Promise<{ tensorsPath: string; metaPath: string }> {
+): Promise<{
+  /** Path of `<name>.safetensors`. */
+  tensorsPath: string;
+  /** Path of `<name>.json`. */
+  metaPath: string;
+}> {
   const { tensorsPath, metaPath } = checkpointPaths(dir, name);
   const { chunks, manifest } = await prepareCheckpoint(name, content, 'saveCheckpoint');
   const hash = createHash('sha256');

@@ -10,19 +10,29 @@ import * as tf from '@tensorflow/tfjs';
 
 /** Element typed array of each safetensors dtype. F16 and BF16 are kept as raw bits. */
 export interface SafetensorsArrays {
+  /** 64-bit floats. */
   F64: Float64Array;
+  /** 32-bit floats. */
   F32: Float32Array;
   /** IEEE half-precision bits; decode with {@link toFloat32Array}. */
   F16: Uint16Array;
   /** bfloat16 bits (the top half of a float32); decode with {@link toFloat32Array}. */
   BF16: Uint16Array;
+  /** 64-bit signed integers. */
   I64: BigInt64Array;
+  /** 64-bit unsigned integers. */
   U64: BigUint64Array;
+  /** 32-bit signed integers. */
   I32: Int32Array;
+  /** 32-bit unsigned integers. */
   U32: Uint32Array;
+  /** 16-bit signed integers. */
   I16: Int16Array;
+  /** 16-bit unsigned integers. */
   U16: Uint16Array;
+  /** 8-bit signed integers. */
   I8: Int8Array;
+  /** 8-bit unsigned integers. */
   U8: Uint8Array;
   /** One byte per element, 0 or 1. */
   BOOL: Uint8Array;
@@ -33,7 +43,14 @@ export type SafetensorsDtype = keyof SafetensorsArrays;
 
 /** A tensor in host memory, exactly as stored in a safetensors file; `data` is C-ordered. */
 export type HostTensor = {
-  [D in SafetensorsDtype]: { dtype: D; shape: number[]; data: SafetensorsArrays[D] };
+  [D in SafetensorsDtype]: {
+    /** The element type. */
+    dtype: D;
+    /** The shape; `data` holds its product of elements. */
+    shape: number[];
+    /** The elements, in the typed array of `dtype`. */
+    data: SafetensorsArrays[D];
+  };
 }[SafetensorsDtype];
 
 /** Anything that holds host tensors by key. */
@@ -47,7 +64,7 @@ export interface ParsedSafetensors {
   metadata: Record<string, string>;
 }
 
-/** Options of {@link parseSafetensors} and {@link readSafetensorsFile}. */
+/** Options of {@link parseSafetensors} and of `readSafetensorsFile` (`@jepa/core/node`). */
 export interface ParseSafetensorsOptions {
   /** Decode F16 and BF16 tensors to F32 host tensors while parsing. Default false (raw bits). */
   halfToFloat32?: boolean;
@@ -57,16 +74,23 @@ export interface ParseSafetensorsOptions {
 
 /** One tensor entry of a safetensors header; `begin`/`end` are offsets into the data buffer. */
 export interface SafetensorsEntry {
+  /** The tensor's name. */
   readonly key: string;
+  /** Its element type. */
   readonly dtype: SafetensorsDtype;
+  /** Its shape (C order). */
   readonly shape: number[];
+  /** Offset of its first byte in the data buffer. */
   readonly begin: number;
+  /** Offset just past its last byte in the data buffer. */
   readonly end: number;
 }
 
 /** A validated safetensors header: the entries in data order, and where the data buffer starts. */
 export interface SafetensorsLayout {
+  /** The tensors, in data order. */
   readonly entries: readonly SafetensorsEntry[];
+  /** The `__metadata__` map, `{}` when the header has none. */
   readonly metadata: Record<string, string>;
   /** File offset of the data buffer (`8 + header length`). */
   readonly dataStart: number;
@@ -91,7 +115,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export class SafetensorsError extends Error {
   constructor(
     message: string,
+    /** The file (or what stands for it) the error is about. */
     readonly source: string,
+    /** The tensor the error is about, when it is about one. */
     readonly key?: string,
   ) {
     super(`${source}${key === undefined ? '' : `: tensor '${key}'`}: ${message}`);

@@ -8,7 +8,7 @@ export const GELU_GRAD_KERNEL = 'JepaGeluGrad';
 
 /**
  * Exact GELU, `0.5 x (1 + erf(x / sqrt 2))`, as PyTorch's default `nn.GELU()`: one fused kernel each
- * way (one tape node) where the backend has {@link GELU_KERNEL} and {@link GELU_GRAD_KERNEL}, else
+ * way (one tape node) where the backend has the `JepaGelu` and `JepaGeluGrad` kernels, else
  * tensor ops (five forward, about ten backward).
  */
 export function gelu(x: tf.Tensor): tf.Tensor {

@@ -14,8 +14,8 @@ function transposedProductsAreFast(): boolean {
 
 /**
  * `a @ b` for 2-D matrices whose gradient multiplies explicitly transposed operands where the
- * backend's transposed products are slow (the stock wasm kernels; see
- * {@link transposedProductsAreFast}).
+ * backend's transposed products are slow (the stock wasm kernels; fast everywhere else, and on wasm
+ * with @jepa/core's fast kernels on).
  *
  * @param a `[M, K]`
  * @param b `[K, N]`

@@ -13,8 +13,14 @@ import type { StepMetrics, Trainable, TrainableState } from './trainable.js';
  * (`encoder.`, `predictor.`, `target_encoder.`) and `dispose`.
  */
 export interface JepaTrainableModel<Input, Condition = undefined> extends StateDictModel {
+  /** The objective: its update and its trainable parameters. */
   readonly jepa: Pick<Jepa<Input, Condition>, 'step' | 'trainableParameters'>;
-  readonly targetEncoder: { readonly embedDim: number };
+  /** The target encoder, for its width. */
+  readonly targetEncoder: {
+    /** Width of its output tokens. */
+    readonly embedDim: number;
+  };
+  /** Disposes the model's modules. */
   dispose(): void;
 }
 
@@ -63,12 +69,19 @@ const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
 export abstract class JepaTrainable<Input extends tf.Tensor, Model extends JepaTrainableModel<Input, Condition>, Config = unknown, Sampler extends MaskSampler = MaskSampler, Condition = undefined>
   implements Trainable
 {
+  /** Checkpoint kind tag (`ijepa`, `vjepa`): saved in every state, and a state of another kind is refused. */
   readonly kind: string;
+  /** The run's JSON-serialisable configuration, saved with every state as `meta.config`. */
   readonly config: Config;
+  /** The model being trained (owned: disposed with the trainable). */
   readonly model: Model;
+  /** AdamW over the model's trainable parameters. */
   readonly optimizer: AdamW;
+  /** The mask sampler over the model's token grid. */
   readonly sampler: Sampler;
+  /** Samples per update. */
   readonly batchSize: number;
+  /** Samples in the training set. */
   readonly sampleCount: number;
   /** Updates per epoch: `floor(sampleCount / batchSize)` (the last partial batch is dropped, as the official loaders do). */
   readonly stepsPerEpoch: number;

@@ -32,7 +32,12 @@ export interface MemoryCheckpointStoreOptions {
    * files `<name>.json` (its text) and `<name>.safetensors` (a `File`, `Blob` or bytes) of a trainer
    * checkpoint, from this store, a download, or a run folder of Node's `train`.
    */
-  readonly checkpoints?: ReadonlyArray<{ manifest: string; tensors: BinaryInput }>;
+  readonly checkpoints?: ReadonlyArray<{
+    /** The text of `<name>.json`. */
+    manifest: string;
+    /** The bytes of `<name>.safetensors` (a `File`, `Blob` or bytes). */
+    tensors: BinaryInput;
+  }>;
 }
 
 /**

@@ -37,6 +37,7 @@ export async function truncateMetricsLog(path: string, maxStep: number): Promise
 /** Appends {@link MetricsRecord}s to a JSONL file, one line each, in order. */
 export class MetricsLog {
   private constructor(
+    /** The JSONL file. */
     readonly path: string,
     private handle: FileHandle | undefined,
   ) {}

@@ -4,6 +4,7 @@ export interface MetricsRecord {
   step: number;
   /** 0-based epoch of the step. */
   epoch: number;
+  /** The step's loss. */
   loss: number;
   /** Training time so far (summed over resumed runs), seconds. */
   elapsedSeconds: number;

@@ -7,6 +7,7 @@ import type { TrainableState } from './trainable.js';
 
 /** A model whose weights are one prefixed, strict state dict (e.g. `encoder.`, `predictor.`, `target_encoder.`). */
 export interface StateDictModel {
+  /** Every weight under its prefixed dotted name, PyTorch layout. */
   stateDict(): StateDict;
   /** Strict: throws naming every missing, unexpected or mis-shaped key, and then loads nothing. */
   loadStateDict(dict: StateDict, source?: string): void;
@@ -110,6 +111,7 @@ export class NonFiniteOutputError extends Error {
     readonly what: string,
     /** Non-finite values among `total`. */
     readonly nonFinite: number,
+    /** Values measured. */
     readonly total: number,
   ) {
     super(`${what}: ${nonFinite} of ${total} values are NaN or infinite; the weights are no longer finite.`);

@@ -8,6 +8,7 @@ export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
 /** Where progress goes: `process.stderr` by default; anything with `write` works (tests pass a fake). */
 export interface ProgressStream {
+  /** Writes `text` as it is. */
   write(text: string): unknown;
   /** True for a terminal: `auto` then draws a bar. */
   isTTY?: boolean;

@@ -24,11 +24,13 @@ export interface TrainerCheckpointMeta {
   loss: number | null;
   /** Training time so far, summed over resumed runs, in seconds. */
   elapsedSeconds: number;
+  /** Why it was written. */
   reason: CheckpointReason;
 }
 
 /** What the trainer stores as a checkpoint's `meta`. */
 export interface TrainCheckpointMeta {
+  /** The training loop's position when it was written. */
   trainer: TrainerCheckpointMeta;
   /** The trainable's `saveState().meta`, handed back to `loadState`. */
   state: Record<string, unknown>;
@@ -36,8 +38,11 @@ export interface TrainCheckpointMeta {
 
 /** A checkpoint the training loop wrote or resumed from, wherever it is kept. */
 export interface SavedTrainCheckpoint {
+  /** `step-<step>`, the step zero-padded to 6 digits. */
   name: string;
+  /** Steps completed when it was written. */
   step: number;
+  /** Why it was written. */
   reason: CheckpointReason;
 }
 
@@ -45,14 +50,19 @@ export interface SavedTrainCheckpoint {
 export interface TrainCheckpoint extends SavedTrainCheckpoint {
   /** The folder holding it (`<outDir>/checkpoints`): `loadCheckpoint(dir, name)` reads it. */
   dir: string;
+  /** Path of `<name>.safetensors`. */
   tensorsPath: string;
+  /** Path of `<name>.json`. */
   metaPath: string;
 }
 
 /** A checkpoint a {@link TrainCheckpointStore} loaded to resume from. */
 export interface LoadedTrainCheckpoint<C extends SavedTrainCheckpoint = SavedTrainCheckpoint> {
+  /** Which checkpoint it is. */
   checkpoint: C;
+  /** Its tensors, by key. */
   tensors: Map<string, HostTensor>;
+  /** Its metadata: the loop's position and the trainable's state meta. */
   meta: TrainCheckpointMeta;
 }
 
@@ -69,7 +79,17 @@ export interface TrainCheckpointStore<C extends SavedTrainCheckpoint = SavedTrai
    * The newest checkpoint that loads, skipping (and listing in `skipped`, each with its reason)
    * newer ones that are incomplete or corrupt; `loaded` is undefined when none loads.
    */
-  loadLatest(): Promise<{ loaded?: LoadedTrainCheckpoint<C>; skipped: string[] }> | { loaded?: LoadedTrainCheckpoint<C>; skipped: string[] };
+  loadLatest(): Promise<{
+    /** The newest checkpoint that loads; undefined when none does. */
+    loaded?: LoadedTrainCheckpoint<C>;
+    /** Newer checkpoints that did not load, each with the reason. */
+    skipped: string[];
+  }> | {
+    /** The newest checkpoint that loads; undefined when none does. */
+    loaded?: LoadedTrainCheckpoint<C>;
+    /** Newer checkpoints that did not load, each with the reason. */
+    skipped: string[];
+  };
   /** Saves `state` as checkpoint `step-<trainer.step>`, then calls `state.dispose()` (also on failure). */
   write(state: TrainableState, trainer: TrainerCheckpointMeta): Promise<C>;
   /** Keeps the `keep` newest checkpoints and drops older ones; returns the names dropped. */

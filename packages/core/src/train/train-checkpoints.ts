@@ -20,6 +20,7 @@ import type { TrainableState } from './trainable.js';
 
 /** One trainer checkpoint found on disk by {@link listTrainCheckpoints}. */
 export interface TrainCheckpointEntry extends TrainCheckpoint {
+  /** Its metadata: the loop's position and the trainable's state meta. */
   meta: TrainCheckpointMeta;
   /** Why it cannot be loaded (missing or truncated tensors); absent when it looks valid. */
   problem?: string;
@@ -53,7 +54,9 @@ export async function listTrainCheckpoints(dir: string): Promise<TrainCheckpoint
 
 /** What {@link loadLatestTrainCheckpoint} found. */
 export interface ResumePoint {
+  /** The newest checkpoint that loads. */
   checkpoint: TrainCheckpoint;
+  /** Its tensors, metadata and manifest. */
   loaded: LoadedCheckpoint<TrainCheckpointMeta>;
   /** Newer checkpoints that could not be loaded, each with the reason (they were skipped). */
   skipped: string[];

@@ -34,20 +34,26 @@ export interface TrainOptions extends Omit<TrainingLoopOptions<TrainCheckpoint>,
   progress?: ProgressMode;
   /** Where progress goes. Default `process.stderr`. */
   stream?: ProgressStream;
+  /** Hooks called after each step, checkpoint and at the end. */
   callbacks?: TrainCallbacks;
 }
 
 /** {@link TrainOptions} with defaults filled in and everything checked. */
 export interface ResolvedTrainOptions extends Omit<ResolvedTrainingLoopOptions<TrainCheckpoint>, 'checkpoints' | 'metrics' | 'progress' | 'callbacks'> {
+  /** The run folder: `checkpoints/` and `metrics.jsonl` go there. */
   outDir: string;
+  /** How progress is shown. */
   progress: ProgressMode;
+  /** Where progress goes. */
   stream: ProgressStream;
+  /** The hooks (empty when none were given). */
   callbacks: TrainCallbacks;
 }
 
 /** Defaults that do not depend on the run length. */
 export const TRAIN_DEFAULTS = {
   ...TRAINING_LOOP_DEFAULTS,
+  /** A progress bar on a TTY, plain lines otherwise. */
   progress: 'auto',
 } as const satisfies Partial<TrainOptions>;
 

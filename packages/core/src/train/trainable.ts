@@ -7,6 +7,7 @@ import type { HostTensor } from '../io/safetensors.js';
  * `step`, `elapsedSeconds` and `stepsPerSecond` are the trainer's and may not be used.
  */
 export interface StepMetrics {
+  /** The step's loss (a finite number; NaN or Infinity stops training as a divergence). */
   loss: number;
   [name: string]: number;
 }
@@ -25,7 +26,7 @@ export interface TrainableState {
   dispose?(): void;
 }
 
-/** The contract {@link train} drives; a model, its optimizer, its data and its RNG behind one object. */
+/** The contract the training loop (`runTrainingLoop`, and `train` of `@jepa/core/node`) drives; a model, its optimizer, its data and its RNG behind one object. */
 export interface Trainable {
   /**
    * One update; `step` is 1-based and grows by one per call (it continues after a resume).

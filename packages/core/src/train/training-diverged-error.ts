@@ -29,9 +29,13 @@ export interface TrainingDivergence<C extends SavedTrainCheckpoint = TrainCheckp
  * with file paths, for `train`).
  */
 export class TrainingDivergedError<C extends SavedTrainCheckpoint = TrainCheckpoint> extends Error {
+  /** {@inheritDoc TrainingDivergence.step} */
   readonly step: number;
+  /** {@inheritDoc TrainingDivergence.loss} */
   readonly loss: number;
+  /** {@inheritDoc TrainingDivergence.checkpoint} */
   readonly checkpoint: C | undefined;
+  /** {@inheritDoc TrainingDivergence.weightsUnchanged} */
   readonly weightsUnchanged: boolean;
 
   constructor(divergence: TrainingDivergence<C>) {

@@ -35,7 +35,9 @@ export interface TrainingLoopCallbacks<C extends SavedTrainCheckpoint = SavedTra
 
 /** Where the loop appends the logged records (Node's `metrics.jsonl`; any list in a page). */
 export interface MetricsSink {
+  /** Appends one logged record. */
   append(record: MetricsRecord): void | Promise<void>;
+  /** Flushes and closes the sink when training ends. */
   close?(): void | Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export interface TrainingLoopOptions<C extends SavedTrainCheckpoint = SavedTrain
   metrics?: (startStep: number) => MetricsSink | Promise<MetricsSink>;
   /** Shows progress and the loop's notices (resume, checkpoint saved, finished, divergence). Default: none. */
   progress?: ProgressReporter;
+  /** Hooks called after each step, checkpoint and at the end. */
   callbacks?: TrainingLoopCallbacks<C>;
   /** Stop cleanly after the current step, save a checkpoint there, and return with `stopReason: 'aborted'`. */
   signal?: AbortSignal;
@@ -91,26 +94,43 @@ export interface TrainingLoopOptions<C extends SavedTrainCheckpoint = SavedTrain
 
 /** {@link TrainingLoopOptions} with defaults filled in and everything checked. */
 export interface ResolvedTrainingLoopOptions<C extends SavedTrainCheckpoint = SavedTrainCheckpoint> {
+  /** Steps of the whole run. */
   totalSteps: number;
+  /** Steps per epoch (for the records' `epoch`). */
   stepsPerEpoch: number;
+  /** Where checkpoints go, or undefined for none. */
   checkpoints: TrainCheckpointStore<C> | undefined;
+  /** Steps between checkpoints. */
   checkpointEvery: number;
+  /** Newest checkpoints kept. */
   keepCheckpoints: number;
+  /** Steps between logged records. */
   logEvery: number;
+  /** Steps between diagnostics (0: never). */
   diagnosticsEvery: number;
+  /** Whether to resume: `'auto'`, must (`true`) or must not (`false`). */
   resume: boolean | 'auto';
+  /** How messages tell the user to continue the run, when given. */
   resumeHint: string | undefined;
+  /** Opens the sink for logged records, when given. */
   metrics: ((startStep: number) => MetricsSink | Promise<MetricsSink>) | undefined;
+  /** Shows progress and notices, when given. */
   progress: ProgressReporter | undefined;
+  /** The hooks (empty when none were given). */
   callbacks: TrainingLoopCallbacks<C>;
+  /** Stops training cleanly after the current step when aborted. */
   signal: AbortSignal | undefined;
+  /** For tests: the step after which the loop stops as if the process died. */
   stopAfterStep: number | undefined;
 }
 
 /** Defaults of the loop that do not depend on the run length. */
 export const TRAINING_LOOP_DEFAULTS = {
+  /** Newest valid checkpoints kept. */
   keepCheckpoints: 3,
+  /** Steps between logged records, as the official I-JEPA `log_freq`. */
   logEvery: 10,
+  /** Continue from the newest valid checkpoint when there is one. */
   resume: 'auto',
 } as const satisfies Partial<TrainingLoopOptions>;
 
@@ -131,8 +151,8 @@ function positiveInteger(name: string, value: unknown): number {
 
 /**
  * Fills in defaults and checks every option, throwing with the option's name and a fix.
- * @param known the option names accepted (Node's `train` adds its own); the ones in
- *   {@link TRAINING_LOOP_OPTIONS} are checked here.
+ * @param known the option names accepted (Node's `train` adds its own); those of
+ *   {@link TrainingLoopOptions} are checked here.
  */
 export function resolveTrainingLoopOptions<C extends SavedTrainCheckpoint>(
   options: TrainingLoopOptions<C>,
