@@ -8,9 +8,13 @@ export interface Batch {
   readonly labels: Int32Array;
   /** `[B]` the dataset index of each sample. */
   readonly indices: Int32Array;
+  /** Samples `B` in the batch. */
   readonly batchSize: number;
+  /** Rows `H` of each image. */
   readonly height: number;
+  /** Columns `W` of each image. */
   readonly width: number;
+  /** Channels `C` of each image. */
   readonly channels: number;
 }
 

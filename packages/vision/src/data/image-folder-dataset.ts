@@ -36,7 +36,9 @@ export function scanImageFolder(root: string, options: ScanImageFolderOptions = 
 
 /** A file that {@link loadImageFolder} skipped, and why. */
 export interface SkippedImage {
+  /** The file. */
   readonly path: string;
+  /** Why it was skipped (the decoder's error). */
   readonly reason: string;
 }
 
@@ -44,6 +46,7 @@ export interface SkippedImage {
 export interface ImageFolderProgress {
   /** Files finished so far, decoded or skipped. */
   readonly done: number;
+  /** Files to load in all. */
   readonly total: number;
   /** The file just finished. */
   readonly path: string;

@@ -5,7 +5,7 @@ export const MNIST_CLASS_NAMES: readonly string[] = ['0', '1', '2', '3', '4', '5
 /** MNIST images are 28 x 28 x 1. */
 export const MNIST_IMAGE_SIZE = 28;
 
-/** Options for {@link loadMnist}. */
+/** Options for `loadMnist` (`@jepa/vision/node`). */
 export interface LoadMnistOptions {
   /**
    * Images held out per class for evaluation (a linear probe, say): the last ones of each class in
@@ -20,9 +20,11 @@ export interface LoadMnistOptions {
   readonly trainPerClass?: number;
 }
 
-/** The two sides of {@link loadMnist}'s split; no image is in both. */
+/** The two sides of the split of `loadMnist` (`@jepa/vision/node`); no image is in both. */
 export interface MnistSplit {
+  /** The training images. */
   readonly train: LabeledImages;
+  /** The held-out images: the last `heldOutPerClass` of each class. */
   readonly heldOut: LabeledImages;
 }
 

@@ -11,15 +11,21 @@ export const MNIST_STD: readonly [number] = [0.3081];
 
 /** An output size in pixels. */
 export interface ImageSize {
+  /** Rows, in pixels. */
   readonly height: number;
+  /** Columns, in pixels. */
   readonly width: number;
 }
 
 /** A region of a source image in pixels; fractional values are allowed by {@link resizedCrop}. */
 export interface CropBox {
+  /** First row of the region. */
   readonly top: number;
+  /** First column of the region. */
   readonly left: number;
+  /** Rows of the region. */
   readonly height: number;
+  /** Columns of the region. */
   readonly width: number;
 }
 

@@ -195,7 +195,7 @@ export interface InferArchitectureOptions extends HeadsOptions {
 /**
  * Reads the model of a checkpoint from its shapes. Heads cannot be read from weights: they come
  * from `options.numHeads`, else from what this library recorded in the file, else from the
- * {@link VIT_PRESETS} entry with the same width, depth and MLP ratio; otherwise `numHeads` is
+ * {@link @jepa/core!VIT_PRESETS} entry with the same width, depth and MLP ratio; otherwise `numHeads` is
  * undefined (see {@link requireHeads}).
  */
 export function inferIJepaArchitecture(file: WeightsSource, options: InferArchitectureOptions = {}): IJepaArchitecture {
@@ -224,7 +224,7 @@ const sourceOf = (file: WeightsSource) => (isModuleWeights(file) ? file.source :
 
 /**
  * The {@link IJepaModelConfig} that rebuilds a checkpoint's I-JEPA (encoder sizes, predictor sizes,
- * image and patch size, channels). Throws {@link MissingHeadsError} when the heads are unknown, and
+ * image and patch size, channels). Throws {@link @jepa/core!MissingHeadsError} when the heads are unknown, and
  * a clear error when the checkpoint has no predictor or cannot be built by `createIJepa`.
  */
 export function ijepaConfigFromArchitecture(architecture: IJepaArchitecture, source: string): IJepaModelConfig {
@@ -255,7 +255,7 @@ function describeSource(weights: ModuleWeights, modules: readonly IJepaModuleNam
 /**
  * Loads the three modules of an I-JEPA checkpoint into `model`, strictly: every missing,
  * unexpected and mis-shaped key of all three modules is listed in one
- * {@link StateDictMismatchError}, and then nothing was loaded. Shapes are checked before any
+ * {@link @jepa/core!StateDictMismatchError}, and then nothing was loaded. Shapes are checked before any
  * tensor is converted.
  */
 export function loadIJepaWeights(model: IJepaModel, file: WeightsSource): void {
