@@ -22,6 +22,7 @@ export interface WriteMovingMnistOptions extends MovingMnistClipsOptions {
   readonly quality?: number;
   /** ffmpeg processes at once. Default 2. */
   readonly concurrency?: number;
+  /** Stops writing: the running ffmpeg processes are killed. */
   readonly signal?: AbortSignal;
 }
 
@@ -29,10 +30,15 @@ export interface WriteMovingMnistOptions extends MovingMnistClipsOptions {
 export interface MovingMnistRecord {
   /** Path relative to the dataset folder, e.g. `videos/000000.mp4`. */
   readonly file: string;
+  /** The MNIST class of each digit in the video. */
   readonly digits: readonly number[];
+  /** The first digit's class (`digits.csv`). */
   readonly digitLabel: number;
+  /** `10 * first + second` with two digits, else the digit (`pairs.csv`). */
   readonly pairLabel: number;
+  /** The first digit's direction class (`directions.csv`). */
   readonly directionLabel: number;
+  /** The first digit's starting velocity `[vx, vy]`, pixels per frame. */
   readonly velocity: readonly [number, number];
 }
 
@@ -43,11 +49,21 @@ export interface MovingMnistDataset {
   /** Absolute paths of the videos. */
   readonly videos: readonly string[];
   /** Index files in the official `path label` format (paths relative to `directory`). */
-  readonly indexFiles: { readonly digit: string; readonly direction: string; readonly pair: string };
+  readonly indexFiles: {
+    /** `digits.csv`: labels by the first digit's class. */
+    readonly digit: string;
+    /** `directions.csv`: labels by the first digit's direction. */
+    readonly direction: string;
+    /** `pairs.csv`: labels by the pair of digits. */
+    readonly pair: string;
+  };
   /** `labels.json`: every label of every video, class names and options. */
   readonly labelsFile: string;
+  /** Every video and its labels, in order. */
   readonly records: readonly MovingMnistRecord[];
+  /** The encoder used. */
   readonly codec: string;
+  /** Names of the direction classes, index = label. */
   readonly directionClassNames: readonly string[];
 }
 

@@ -144,6 +144,7 @@ export function generateMovingMnistClip(digits: LabeledImages, rng: UniformSourc
 
 /** Options for {@link movingMnistClips}. */
 export interface MovingMnistClipsOptions extends MovingMnistOptions {
+  /** Clips (or videos) to make. */
   readonly count: number;
   /** Default 0. */
   readonly seed?: number;

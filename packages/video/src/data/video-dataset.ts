@@ -10,13 +10,17 @@ import type { ClipDecodeThread } from '../decode/clip-decode-thread.js';
 
 /** One video file and its class index. */
 export interface VideoSample {
+  /** Absolute path of the video. */
   readonly path: string;
+  /** Index of its class in `classNames`. */
   readonly label: number;
 }
 
 /** A video that a dataset skipped, and why. */
 export interface SkippedVideo {
+  /** The video file. */
   readonly path: string;
+  /** Why it was skipped (the decode error's message). */
   readonly reason: string;
 }
 
@@ -32,6 +36,7 @@ export interface VideoDatasetOptions extends VideoClipOptions {
 
 /** The clips of one sample, with its label. */
 export interface LabeledVideoClips extends VideoClips {
+  /** The sample's class index. */
   readonly label: number;
   /** The sample's index in the dataset. */
   readonly index: number;
@@ -41,11 +46,13 @@ export interface LabeledVideoClips extends VideoClips {
 export interface LoadVideoOptions {
   /** Default `random` when `rng` is given, else `center`. */
   readonly placement?: ClipPlacement;
+  /** Draws the random clip starts. */
   readonly rng?: UniformSource;
   /** Alternative to `rng`: seeds the clip-start draw with `new Rng(seed)` (the same clip in-process and on a thread). */
   readonly seed?: number;
   /** Decode on this worker thread instead of the calling one (see {@link ClipDecodeThread}). */
   readonly thread?: ClipDecodeThread;
+  /** Cancels the read. */
   readonly signal?: AbortSignal;
 }
 
@@ -68,11 +75,13 @@ export interface VideoClipIterationOptions {
   readonly concurrency?: number;
   /** Decode on this worker thread (see {@link ClipDecodeThread}); its own concurrency then applies too. */
   readonly thread?: ClipDecodeThread;
+  /** Stops the iteration: running decodes are killed. */
   readonly signal?: AbortSignal;
 }
 
 /** Options for {@link VideoClipDataset.batches}. */
 export interface VideoBatchOptions extends VideoClipIterationOptions {
+  /** Clips per batch. */
   readonly batchSize: number;
   /** Drop a last batch smaller than `batchSize`. Default false. */
   readonly dropLast?: boolean;
@@ -105,8 +114,11 @@ const firstLine = (error: Error) => {
  * {@link clips} and {@link batches}).
  */
 export class VideoClipDataset {
+  /** Every video and its label, in dataset order. */
   readonly samples: readonly VideoSample[];
+  /** Class names, index = label. */
   readonly classNames: readonly string[];
+  /** The clip options every read uses (frames, step or fps, size, channels, ...). */
   readonly options: VideoDatasetOptions;
   /** Where the samples came from (a folder or an index file), for messages. */
   readonly source: string;

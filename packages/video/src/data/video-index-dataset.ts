@@ -4,7 +4,9 @@ import { VideoClipDataset, type SkippedVideo, type VideoDatasetOptions, type Vid
 
 /** A parsed index file: samples with resolved paths and the class names. */
 export interface VideoIndex {
+  /** The videos in file order, paths resolved. */
   readonly samples: readonly VideoSample[];
+  /** Class names, index = label. */
   readonly classNames: readonly string[];
 }
 

@@ -26,7 +26,9 @@ export interface ClipDecodeThreadRead {
 
 /** What {@link ClipDecodeThread.read} resolves to: the clips (null when skipped as too short) and the file's probe. */
 export interface ClipDecodeThreadResult {
+  /** The clips, or null when the video was skipped as too short. */
   readonly clips: VideoClips | null;
+  /** The file's probe. */
   readonly probe: VideoProbe;
 }
 

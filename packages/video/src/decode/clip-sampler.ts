@@ -65,8 +65,11 @@ export interface ClipPlan {
 /** A video is shorter than one clip and the policy is `error`. */
 export class ShortVideoError extends Error {
   constructor(
+    /** The video file. */
     readonly path: string,
+    /** Frames in the video. */
     readonly frameCount: number,
+    /** Frames one clip spans (`numFrames x frameStep`). */
     readonly clipLength: number,
   ) {
     super(

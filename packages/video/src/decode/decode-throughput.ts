@@ -17,14 +17,19 @@ export interface DecodeThroughputOptions {
 
 /** What {@link measureDecodeThroughput} measured. */
 export interface DecodeThroughput {
+  /** Clips decoded. */
   readonly clips: number;
+  /** Frames decoded. */
   readonly frames: number;
+  /** Wall-clock seconds of the decoding (probes excluded). */
   readonly seconds: number;
   /** Decoded (selected, resized) frames per second, wall clock, probes excluded. */
   readonly framesPerSecond: number;
+  /** Decoded clips per second, wall clock. */
   readonly clipsPerSecond: number;
   /** The frame size measured, e.g. `64x64x3`. */
   readonly frameShape: string;
+  /** Decodes that ran at once. */
   readonly concurrency: number;
 }
 

@@ -22,6 +22,7 @@ export interface VideoProbe {
   readonly path: string;
   /** Frame size as decoded (after ffmpeg's auto-rotation: a 90-degree rotation swaps the sides). */
   readonly width: number;
+  /** Frame height as decoded. */
   readonly height: number;
   /** Average frame rate (ffmpeg's `fps`, else `tbr`); NaN when the container gives none. */
   readonly fps: number;
@@ -44,12 +45,15 @@ export interface VideoProbe {
 export interface ProbeVideoOptions {
   /** Count frames exactly by reading every packet (fast: no decoding). Default true. */
   readonly countFrames?: boolean;
+  /** Cancels the probe: ffmpeg is killed and the promise rejects with an `aborted` error. */
   readonly signal?: AbortSignal;
 }
 
 /** Output size of decoded frames. */
 export interface FrameSize {
+  /** Columns, in pixels. */
   readonly width: number;
+  /** Rows, in pixels. */
   readonly height: number;
 }
 
@@ -63,10 +67,36 @@ export interface FrameSize {
  * - `all`: every frame.
  */
 export type FrameSelection =
-  | { readonly kind: 'indices'; readonly indices: readonly number[] }
-  | { readonly kind: 'step'; readonly step: number; readonly count: number; readonly start?: number }
-  | { readonly kind: 'fps'; readonly fps: number; readonly count: number; readonly startSeconds?: number }
-  | { readonly kind: 'all' };
+  | {
+    /** Frames by number. */
+    readonly kind: 'indices';
+    /** Frame numbers (0-based), in the order the clip holds them; repeats allowed. */
+    readonly indices: readonly number[];
+  }
+  | {
+    /** Every `step`-th frame. */
+    readonly kind: 'step';
+    /** Frames between two kept frames. */
+    readonly step: number;
+    /** Frames to keep. */
+    readonly count: number;
+    /** The first frame kept (default 0). */
+    readonly start?: number;
+  }
+  | {
+    /** Resampled to a frame rate. */
+    readonly kind: 'fps';
+    /** Frames per second after resampling. */
+    readonly fps: number;
+    /** Frames to keep. */
+    readonly count: number;
+    /** Where to start, in seconds (default 0). */
+    readonly startSeconds?: number;
+  }
+  | {
+    /** Every frame. */
+    readonly kind: 'all';
+  };
 
 /** `rgb`: 3 channels (`rgb24`); `gray`: 1 channel (`gray`, ffmpeg's luma). */
 export type PixelFormat = 'rgb' | 'gray';
@@ -98,6 +128,7 @@ export interface DecodeFramesOptions {
   readonly threads?: number;
   /** A probe of this file, to skip probing when `size` is not given. */
   readonly probe?: VideoProbe;
+  /** Cancels the decode: ffmpeg is killed and the promise rejects with an `aborted` error. */
   readonly signal?: AbortSignal;
 }
 
@@ -111,7 +142,9 @@ export interface DecodedFrames {
 
 /** Options for {@link encodeVideo}. */
 export interface EncodeVideoOptions {
+  /** Frame width of the raw input, in pixels. */
   readonly width: number;
+  /** Frame height of the raw input, in pixels. */
   readonly height: number;
   /** Layout of the raw input frames. Default `rgb`. */
   readonly pixelFormat?: PixelFormat;
@@ -126,13 +159,17 @@ export interface EncodeVideoOptions {
   readonly quality?: number;
   /** More output options, passed to ffmpeg as they are (e.g. `['-g', '10']`). */
   readonly outputOptions?: readonly string[];
+  /** Cancels the encode: ffmpeg is killed and the promise rejects. */
   readonly signal?: AbortSignal;
 }
 
 /** What {@link encodeVideo} wrote. */
 export interface EncodedVideo {
+  /** The file written. */
   readonly path: string;
+  /** The encoder used (`libx264`, `mpeg4`, `ffv1`, ...). */
   readonly codec: string;
+  /** Frames written. */
   readonly frames: number;
 }
 

@@ -9,6 +9,7 @@ export type FfmpegSource = 'FFMPEG_PATH' | 'PATH' | '@ffmpeg-installer/ffmpeg';
 export interface FfmpegBinary {
   /** Absolute path of the executable. */
   readonly path: string;
+  /** Where it was found: `FFMPEG_PATH`, the `PATH`, or the installer package. */
   readonly source: FfmpegSource;
 }
 
@@ -24,6 +25,7 @@ export interface ResolveFfmpegOptions {
 
 /** No ffmpeg binary could be found; the message lists what was tried and how to install one. */
 export class FfmpegNotFoundError extends Error {
+  /** @param tried Every place looked in, with why it did not serve. */
   constructor(readonly tried: readonly string[]) {
     super(
       'ffmpeg-path: no ffmpeg binary found (tried: ' +

@@ -2,8 +2,11 @@ import { encodeVideo, type EncodedVideo, type EncodeVideoOptions } from './ffmpe
 
 /** Options for {@link writePatternVideo}. */
 export interface PatternVideoOptions extends Omit<EncodeVideoOptions, 'width' | 'height' | 'pixelFormat'> {
+  /** Frames to write. */
   readonly frames: number;
+  /** Frame width, in pixels. */
   readonly width: number;
+  /** Frame height, in pixels. */
   readonly height: number;
 }
 

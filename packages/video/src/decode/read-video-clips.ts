@@ -12,6 +12,7 @@ export interface VideoClipOptions extends ClipSamplerOptions, ClipDecodeOptions 
 export interface ReadVideoClipsContext extends Omit<SampleClipContext, 'fps' | 'path'> {
   /** A probe of this file, to skip probing (datasets cache them). */
   readonly probe?: VideoProbe;
+  /** Cancels the read: ffmpeg is killed and the promise rejects with an `aborted` error. */
   readonly signal?: AbortSignal;
 }
 
@@ -23,9 +24,11 @@ export interface VideoClips {
   readonly clips: readonly VideoClip[];
   /** The frame numbers of each clip. */
   readonly indices: readonly (readonly number[])[];
+  /** Frames between sampled frames (resolved from `frameStep` or `fps`). */
   readonly frameStep: number;
   /** True when the video was shorter than one clip window and was padded. */
   readonly short: boolean;
+  /** The file's probe. */
   readonly probe: VideoProbe;
 }
 

@@ -5,9 +5,13 @@ import type { ImageData32 } from '@jepa/core';
  * `data[((t * height + y) * width + x) * channels + c]`, values `0..1` as decoded (normalise later).
  */
 export interface VideoClip {
+  /** `frames * height * width * channels` values, channels last. */
   readonly data: Float32Array;
+  /** Frames `T`. */
   readonly frames: number;
+  /** Rows `H` of a frame. */
   readonly height: number;
+  /** Columns `W` of a frame. */
   readonly width: number;
   /** 1 (grey) or 3 (RGB). */
   readonly channels: number;
@@ -15,7 +19,9 @@ export interface VideoClip {
 
 /** A batch of clips: `data` is `[B, T, H, W, C]` float32 (`shape` spells it out). */
 export interface VideoBatchData {
+  /** `B * T * H * W * C` values, channels last. */
   readonly data: Float32Array;
+  /** `[B, T, H, W, C]`. */
   readonly shape: readonly [number, number, number, number, number];
 }
 

@@ -23,6 +23,7 @@ export class VideoDecodeError extends Error {
   constructor(
     /** The video file. */
     readonly path: string,
+    /** What kind of failure it was (missing, corrupt, truncated, unsupported, aborted, failed). */
     readonly failure: VideoDecodeFailure,
     /** What went wrong, in words. */
     readonly detail: string,

@@ -255,7 +255,7 @@ export function inferVJepaPredictorArchitecture(weights: ReadonlyMap<string, Che
 
 /**
  * Reads the model of a V-JEPA checkpoint from its tensors. Heads cannot be read from weights:
- * they come from `options.numHeads`, else from the {@link VIT_PRESETS} entry with the same width,
+ * they come from `options.numHeads`, else from the {@link @jepa/core!VIT_PRESETS} entry with the same width,
  * depth and MLP ratio (ViT-L: 16); otherwise `numHeads` is undefined (see {@link vjepaConfigFromArchitecture}).
  */
 export function inferVJepaArchitecture(file: CheckpointFile | VJepaModuleWeights, options: VJepaCheckpointOptions = {}): VJepaArchitecture {
@@ -317,7 +317,7 @@ function describeSource(weights: VJepaModuleWeights, modules: readonly VJepaModu
 /**
  * Loads the three modules of a V-JEPA checkpoint into `model`, strictly: every missing,
  * unexpected and mis-shaped key of all three modules is listed in one
- * {@link StateDictMismatchError} (keys as `encoder.<name>`, prefixes stripped), and then nothing
+ * {@link @jepa/core!StateDictMismatchError} (keys as `encoder.<name>`, prefixes stripped), and then nothing
  * was loaded. Shapes are checked before any tensor is converted; the Conv3d weight is converted
  * from `[D, C, t, p, p]` by its parameter layout.
  */

@@ -8,9 +8,13 @@ import { subsetDecodedClips, type DecodedClips } from './decoded-clips.js';
 export interface ClipBatchSource {
   /** Samples to draw batches from. */
   readonly count: number;
+  /** Frames `T` per clip. */
   readonly numFrames: number;
+  /** Rows `H` of a frame. */
   readonly height: number;
+  /** Columns `W` of a frame. */
   readonly width: number;
+  /** Channels `C` of a frame. */
   readonly channels: number;
   /**
    * Batches the trainable asks for ahead of the one it trains on, so that loading them overlaps

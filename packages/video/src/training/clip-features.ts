@@ -7,12 +7,18 @@ export interface ExtractClipFeaturesOptions {
   /** Clips per forward pass. Default 32. */
   readonly batchSize?: number;
   /** Per-channel normalisation applied before encoding (default: none). */
-  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+  readonly normalization?: {
+    /** Mean of each channel, subtracted. */
+    readonly mean: readonly number[];
+    /** Standard deviation of each channel, divided by. */
+    readonly std: readonly number[];
+  };
   /**
    * `mean` (default): tokens averaged over the whole tubelet grid, `[n, D]`. `tokens`: every token
    * kept, `[n, N * D]` in raster order of the grid (the input of an attentive probe).
    */
   readonly pooling?: 'mean' | 'tokens';
+  /** Called after each batch with the clips done and the total. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 

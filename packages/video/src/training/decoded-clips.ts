@@ -3,11 +3,17 @@ import type { VideoClipOptions } from '../decode/read-video-clips.js';
 
 /** Clips decoded once and held in memory: `data` is `[count, T, H, W, C]` float32 in `0..1`. */
 export interface DecodedClips {
+  /** `count * numFrames * height * width * channels` values, channels last. */
   readonly data: Float32Array;
+  /** Clips `n`. */
   readonly count: number;
+  /** Frames `T` per clip. */
   readonly numFrames: number;
+  /** Rows `H` of a frame. */
   readonly height: number;
+  /** Columns `W` of a frame. */
   readonly width: number;
+  /** Channels `C` of a frame (1 grey, 3 RGB). */
   readonly channels: number;
   /** `[count]` class of each clip (the dataset's labels). */
   readonly labels: Int32Array;
@@ -23,6 +29,7 @@ export interface DecodeDatasetClipsOptions {
   readonly indices?: ArrayLike<number>;
   /** ffmpeg processes at once. Default 2. */
   readonly concurrency?: number;
+  /** Stops decoding: running ffmpeg processes are killed. */
   readonly signal?: AbortSignal;
   /** Called after each decoded clip. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -30,7 +37,9 @@ export interface DecodeDatasetClipsOptions {
 
 /** What {@link decodeDatasetClips} returns: the clips and the decode time. */
 export interface DecodedClipsResult {
+  /** The decoded clips. */
   readonly clips: DecodedClips;
+  /** Wall-clock seconds of the decoding. */
   readonly seconds: number;
   /** Decoded frames per second (wall clock, probes included). */
   readonly framesPerSecond: number;
@@ -95,7 +104,12 @@ export function subsetDecodedClips(clips: DecodedClips, indices: ArrayLike<numbe
 }
 
 /** Per-channel mean and std of clips in `0..1` (for normalisation). */
-export function clipStatistics(clips: DecodedClips): { mean: number[]; std: number[] } {
+export function clipStatistics(clips: DecodedClips): {
+  /** Mean of each channel. */
+  mean: number[];
+  /** Standard deviation of each channel. */
+  std: number[];
+} {
   const c = clips.channels;
   const sum = new Float64Array(c);
   const sq = new Float64Array(c);

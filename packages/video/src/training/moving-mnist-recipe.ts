@@ -20,46 +20,126 @@ import type { VJepaTrainingConfig } from './vjepa-trainable.js';
  * - normalization: the Moving MNIST pixel statistics (mostly black frames).
  */
 export const MOVING_MNIST_VJEPA_RECIPE = {
+  /** 8-frame 32 x 32 grey clips in 2 x 8 x 8 tubelets: a `[4, 4, 4]` token grid. */
   model: {
+    /** Frames per clip: the videos are written 8 frames long. */
     numFrames: 8,
+    /** Frames per tubelet (official). */
     tubeletSize: 2,
+    /** The 64 x 64 videos decoded at 32 x 32. */
     imageSize: 32,
+    /** Tubelet side, in pixels. */
     patchSize: 8,
+    /** Grey frames. */
     inChannels: 1,
-    encoder: { embedDim: 64, depth: 4, numHeads: 4 },
-    predictor: { embedDim: 64, depth: 2, numHeads: 4 },
+    /** A 64-wide, 4-deep video ViT. */
+    encoder: {
+      /** Token width. */
+      embedDim: 64,
+      /** Transformer blocks. */
+      depth: 4,
+      /** Attention heads. */
+      numHeads: 4,
+    },
+    /** A 64-wide, 2-deep predictor. */
+    predictor: {
+      /** Predictor width. */
+      embedDim: 64,
+      /** Predictor blocks. */
+      depth: 2,
+      /** Attention heads. */
+      numHeads: 4,
+    },
+    /** `1 / sqrt(2 * 8 * 8)`: with the official 0.02 the grey tubelets start far below the positions. */
     patchEmbedInitStd: fanInTubeletInitStd(2, 8, 1),
   },
+  /** The official generators' shape, with fewer short-range blocks for the small 4 x 4 plane. */
   masks: [
-    { spatialScale: [0.15, 0.15], numBlocks: 4, temporalScale: [1, 1], aspectRatio: [0.75, 1.5], maxTemporalKeep: 1, maxKeep: null },
-    { spatialScale: [0.5, 0.5], numBlocks: 1, temporalScale: [1, 1], aspectRatio: [0.75, 1.5], maxTemporalKeep: 1, maxKeep: null },
+    /** Short-range: four small blocks. */
+    {
+      /** Fraction of the `H x W` plane one block covers. */
+      spatialScale: [0.15, 0.15],
+      /** Blocks per sample; the target is their union. */
+      numBlocks: 4,
+      /** Every block spans all frames. */
+      temporalScale: [1, 1],
+      /** Block height / width (official). */
+      aspectRatio: [0.75, 1.5],
+      /** The context may use every frame. */
+      maxTemporalKeep: 1,
+      /** No cap on the context length. */
+      maxKeep: null,
+    },
+    /** Long-range: one large block. */
+    {
+      /** Fraction of the `H x W` plane one block covers. */
+      spatialScale: [0.5, 0.5],
+      /** Blocks per sample; the target is their union. */
+      numBlocks: 1,
+      /** Every block spans all frames. */
+      temporalScale: [1, 1],
+      /** Block height / width (official). */
+      aspectRatio: [0.75, 1.5],
+      /** The context may use every frame. */
+      maxTemporalKeep: 1,
+      /** No cap on the context length. */
+      maxKeep: null,
+    },
   ],
+  /** Warm-up and cosine learning rate, the official weight-decay and EMA schedules, clipping at 10. */
   optimization: {
+    /** Updates (minutes on two CPU cores). */
     steps: 500,
+    /** Clips per update. */
     batchSize: 16,
+    /** A 10 % warm-up. */
     warmupSteps: 50,
+    /** Learning rate at the start of the warm-up (official). */
     startLr: 2e-4,
+    /** Peak learning rate: higher than the official 6.25e-4, for a short run. */
     lr: 1e-3,
+    /** Learning rate at the end (official). */
     finalLr: 1e-6,
+    /** Weight decay at the start (official). */
     weightDecay: 0.04,
+    /** Weight decay at the end (official). */
     finalWeightDecay: 0.4,
+    /** EMA momentum from 0.998 to 1 (official). */
     ema: [0.998, 1.0],
+    /** AdamW betas (PyTorch's defaults). */
     betas: [0.9, 0.999],
+    /** Gradient-norm clipping after the warm-up (official). */
     clipGradNorm: 10,
   },
+  /** Every frame: the videos are one clip long, and a step of 4 would pad the clip with its last frame. */
   frameStep: 1,
-  normalization: { mean: [0.05], std: [0.2] },
+  /** The Moving MNIST pixel statistics (mostly black frames). */
+  normalization: {
+    /** Mean of the grey channel. */
+    mean: [0.05],
+    /** Std of the grey channel. */
+    std: [0.2],
+  },
+  /** Seed of the weights, batches and masks. */
   seed: 0,
 } as const satisfies VJepaTrainingConfig;
 
 /** Dataset defaults of the recipe: Moving MNIST videos written at 64 x 64 and decoded at the model's size. */
 export const MOVING_MNIST_VJEPA_DATA = {
+  /** Videos written for training. */
   trainClips: 600,
+  /** Videos written for the probes (from held-out digits). */
   testClips: 200,
+  /** Frames per video: one clip. */
   numFrames: 8,
+  /** Side of the written videos, in pixels. */
   videoSize: 64,
+  /** Digits per video. */
   numDigits: 1,
+  /** Direction classes of `directions.csv`. */
   directionClasses: 8,
+  /** Seed of the training videos. */
   trainSeed: 1,
+  /** Seed of the test videos. */
   testSeed: 2,
 } as const;

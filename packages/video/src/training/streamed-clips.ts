@@ -20,7 +20,9 @@ export interface StreamDatasetClipsOptions {
 
 /** Decode statistics of a {@link StreamedClips} source so far. */
 export interface StreamedClipsStats {
+  /** Clips decoded so far. */
   readonly clips: number;
+  /** Frames decoded so far. */
   readonly frames: number;
   /** Clips replaced by the next readable sample (with `skipCorrupt`). */
   readonly replaced: number;
@@ -36,6 +38,7 @@ export interface StreamedClips extends ClipBatchSource {
   readonly sampleIndices: Int32Array;
   /** `[count]` label of each source sample. */
   readonly labels: Int32Array;
+  /** The decode statistics so far. */
   stats(): StreamedClipsStats;
   close(): Promise<void>;
 }

@@ -19,15 +19,19 @@ import { normalizeClipData, type DecodedClips } from './decoded-clips.js';
 
 /** Optimisation of a V-JEPA run: the schedule of {@link vjepaStepHyperParameters} plus batch size and AdamW betas. */
 export interface VJepaOptimizationConfig extends VJepaSchedule {
+  /** Clips per update. */
   readonly batchSize: number;
+  /** AdamW `[beta1, beta2]` (default PyTorch's `[0.9, 0.999]`). */
   readonly betas?: readonly [number, number];
 }
 
 /** Everything that defines a V-JEPA training run. JSON-serialisable (saved with checkpoints). */
 export interface VJepaTrainingConfig {
+  /** The model's sizes. */
   readonly model: VJepaModelConfig;
   /** Mask generators (one predictor mask token each). Default {@link VJEPA_MASK_GENERATORS}. */
   readonly masks?: readonly MultiBlock3dGeneratorConfig[];
+  /** Updates, batch and schedules. */
   readonly optimization: VJepaOptimizationConfig;
   /**
    * Frames between the sampled frames of the training clips (the official `sampling_rate`; the
@@ -36,7 +40,13 @@ export interface VJepaTrainingConfig {
    */
   readonly frameStep?: number;
   /** Per-channel normalisation of the `0..1` clips (default: none). */
-  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+  readonly normalization?: {
+    /** Mean of each channel, subtracted. */
+    readonly mean: readonly number[];
+    /** Standard deviation of each channel, divided by. */
+    readonly std: readonly number[];
+  };
+  /** Seed of the initial weights, the batch order and the masks. */
   readonly seed: number;
 }
 
@@ -76,6 +86,11 @@ export class VJepaTrainable extends JepaTrainable<tf.Tensor5D, VJepaModel, VJepa
   private readonly inFlight = new Map<number, Promise<Float32Array>>();
   private readonly stopLoading = new AbortController();
 
+  /**
+   * @param config What to build and how to train it; validated against the clips first.
+   * @param clips The training clips: in memory, or any clip source (e.g. `streamDatasetClips`).
+   * @param probeSet Held-out clips whose target-encoder features the collapse diagnostic measures (optional).
+   */
   constructor(config: VJepaTrainingConfig, clips: DecodedClips | ClipBatchSource, readonly probeSet?: DecodedClips) {
     const source = isClipBatchSource(clips) ? clips : decodedClipSource(clips);
     validateVJepaTrainingConfig(config, source);
