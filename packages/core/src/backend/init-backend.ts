@@ -28,8 +28,9 @@ export interface BackendInfo {
     reason: string;
   }>;
   /**
-   * Whether @jepa/core's fast wasm kernels (SIMD128 batched `BatchMatMul`, issue 13) replace the
-   * stock ones; false on other backends or when switched off.
+   * Whether @jepa/core's fast wasm kernels (SIMD128 `BatchMatMul`, `Exp`, `Erf`, `Sum`; copy-free
+   * `Identity`, `Slice`, `Tile`, `GatherV2`; the fused GELU, layer-norm, AdamW and EMA kernels;
+   * issue 13) replace the stock ones; false on other backends or when switched off.
    */
   readonly fastKernels: boolean;
   /**
