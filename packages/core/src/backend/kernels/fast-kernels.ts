@@ -10,13 +10,14 @@ import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.gene
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
  * model benefits without code changes: `Identity`, `Slice`, `Tile` and `GatherV2` that copy less
- * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), the
- * fused AdamW and EMA updates (fused-update-kernels.ts) and layer norm (layer-norm-wasm.ts), and
- * `BatchMatMul` for float32 with a batch > 1 (the
+ * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), kernels
+ * of their own for the fused GELU (simd-kernels.ts), AdamW and EMA updates (fused-update-kernels.ts)
+ * and layer norm (layer-norm-wasm.ts), and `BatchMatMul` for float32 with a batch > 1 (the
  * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
- * from a SIMD128 module compiled from packages/core/kernels/wasm/batch-matmul.c. With two threads
- * (a worker sharing the module's memory, see kernel-worker.ts) large products are split in two
- * (batches or output rows), and large batch-1 untransposed products come here too. Everything
+ * from a SIMD128 module compiled from packages/core/kernels/wasm/*.c. With two threads (a worker
+ * sharing the module's memory, see kernel-worker.ts) large products are cut into chunks (batches,
+ * output rows or output columns: {@link splitPlan}), and large batch-1 untransposed products come
+ * here too. Everything
  * else (small batch-1 products without transposes, which the stock kernel runs through XNNPACK,
  * other dtypes, broadcasts this kernel does not flatten) goes to the stock kernel.
  */
