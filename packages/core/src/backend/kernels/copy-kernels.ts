@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { KernelArgs, WasmBackendLike } from './wasm-backend.js';
 
 /**
  * Data-movement kernels for tfjs's wasm backend (issue 13), registered over the stock ones by
@@ -17,15 +18,6 @@ import * as tf from '@tensorflow/tfjs';
  * than the stock C kernel on the attention's [128, 22, 3, 32] head split: 0.56-1.5 ms against
  * 0.09-0.28 ms, measured; tfjs's stays.)
  */
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
-export interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  incRef(dataId: tf.DataId): void;
-}
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** A flat typed array: a tensor's data on the heap, or a test's buffer. */
 export type Flat = Float32Array | Int32Array | Uint8Array;
@@ -48,7 +40,7 @@ export function makeIdentity(fallback: tf.KernelFunc): tf.KernelFunc {
   return ((args: KernelArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === 'string') return fallback(args);
-    (args.backend as unknown as WasmHeapBackend).incRef(x.dataId);
+    (args.backend as unknown as WasmBackendLike<Flat>).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   }) as unknown as tf.KernelFunc;
 }
@@ -97,7 +89,7 @@ export function makeSlice(fallback: tf.KernelFunc): tf.KernelFunc {
     if (x.dtype === 'string') return fallback(args);
     const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
     const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
-    const backend = args.backend as unknown as WasmHeapBackend;
+    const backend = args.backend as unknown as WasmBackendLike<Flat>;
     const out = backend.makeOutput(s, x.dtype);
     // makeOutput may grow the heap: take the input's view after it.
     copyBox(backend.typedArrayFromHeap(x), x.shape, b, s, backend.typedArrayFromHeap(out));
@@ -141,7 +133,7 @@ export function makeTile(fallback: tf.KernelFunc): tf.KernelFunc {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === 'string') return fallback(args);
     const { reps } = args.attrs as unknown as { reps: number[] };
-    const backend = args.backend as unknown as WasmHeapBackend;
+    const backend = args.backend as unknown as WasmBackendLike<Flat>;
     const out = backend.makeOutput(x.shape.map((n, d) => n * reps[d]!), x.dtype);
     tileInto(backend.typedArrayFromHeap(x), x.shape, reps, backend.typedArrayFromHeap(out));
     return out;
@@ -177,7 +169,7 @@ export function makeGatherV2(fallback: tf.KernelFunc): tf.KernelFunc {
     const a = tf.util.parseAxisParam(axis, x.shape)[0]!;
     const outer = x.shape.slice(0, a).reduce((p, q) => p * q, 1);
     const slice = x.shape.slice(a + 1).reduce((p, q) => p * q, 1);
-    const backend = args.backend as unknown as WasmHeapBackend;
+    const backend = args.backend as unknown as WasmBackendLike<Flat>;
     const out = backend.makeOutput([...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)], x.dtype);
     gatherSlicesInto(backend.typedArrayFromHeap(x), outer, x.shape[a]!, slice, backend.typedArrayFromHeap(indices), backend.typedArrayFromHeap(out));
     return out;

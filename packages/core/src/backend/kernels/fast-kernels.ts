@@ -6,6 +6,7 @@ import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } f
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
 import { makeGeluGrad, makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
+import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
 
 /**
  * Fast kernels for tfjs's wasm backend (issue 13), swapped in through the kernel registry so every
@@ -26,14 +27,6 @@ interface KernelExports extends SimdExports, FusedUpdateExports, LayerNormExport
   heap_base(): number;
   batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number): void;
 }
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` the kernel uses. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** A loaded kernel module: one thread, or two sharing its memory. */
 interface Runner {
@@ -265,10 +258,10 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     const cLen = batch * m * n;
     const sLen = Math.min(kA, KC) * (Math.ceil(n / 8) * 8 + 4) + 32;
     const aOff = r.base >> 2;
-    const bOff = aOff + ((aLen + 3) & ~3);
-    const cOff = bOff + ((bLen + 3) & ~3);
-    const s0Off = cOff + ((cLen + 3) & ~3);
-    const s1Off = s0Off + ((sLen + 3) & ~3);
+    const bOff = aOff + roundUp4(aLen);
+    const cOff = bOff + roundUp4(bLen);
+    const s0Off = cOff + roundUp4(cLen);
+    const s1Off = s0Off + roundUp4(sLen);
     const end = (split ? s1Off + sLen : s0Off + sLen) * 4;
     // A product that does not fit goes to the stock kernel.
     if (!grow(r, end)) return fallback(args);
@@ -298,7 +291,7 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
 ];
 
 /** Kernels of their own (no stock one to replace): the optimizers, `layerNorm` and `gelu` use them when registered. */
-const FUSED_UPDATE_KERNELS: tf.KernelConfig[] = [
+const OWN_KERNELS: tf.KernelConfig[] = [
   ...fusedUpdateKernels(kernelHeap),
   ...layerNormWasmKernels(kernelHeap),
   { kernelName: GELU_KERNEL, backendName: 'wasm', kernelFunc: makeUnary('gelu_f32', kernelHeap) },
@@ -350,7 +343,7 @@ export async function setWasmFastKernels(on: boolean, options: FastKernelOptions
         tf.registerKernel(original);
       }
     }
-    for (const k of FUSED_UPDATE_KERNELS) if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
+    for (const k of OWN_KERNELS) if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
     return false;
   }
   threadMinWork = options.threadMinWork ?? DEFAULT_THREAD_MIN_WORK;
@@ -366,7 +359,7 @@ export async function setWasmFastKernels(on: boolean, options: FastKernelOptions
     // setupFunc stays: it binds the stock kernel to the backend's module if the backend is re-created.
     tf.registerKernel({ ...current, kernelFunc });
   }
-  for (const k of FUSED_UPDATE_KERNELS) if (!tf.getKernel(k.kernelName, 'wasm')) tf.registerKernel(k);
+  for (const k of OWN_KERNELS) if (!tf.getKernel(k.kernelName, 'wasm')) tf.registerKernel(k);
   return true;
 }
 

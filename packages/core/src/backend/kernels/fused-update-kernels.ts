@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAMW_KERNEL, EMA_KERNEL, adamwUpdateInto, emaInto, type AdamWScalars } from '../../optim/fused-updates.js';
 import type { KernelHeap } from './simd-kernels.js';
+import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
 
 /**
  * The fused optimizer kernels (optim/fused-updates.ts) for tfjs's wasm backend, one call per
@@ -17,14 +18,6 @@ export interface FusedUpdateExports {
   ema_f32(t: number, o: number, n: number, a: number, b: number): void;
 }
 
-/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-
 function checkFloat32(kernel: string, inputs: Record<string, tf.TensorInfo>): number[] {
   const entries = Object.entries(inputs);
   const shape = entries[0]![1].shape;
@@ -36,8 +29,6 @@ function checkFloat32(kernel: string, inputs: Record<string, tf.TensorInfo>): nu
   }
   return [...shape];
 }
-
-const roundUp4 = (n: number) => (n + 3) & ~3;
 
 function makeAdamW(heap: KernelHeap<FusedUpdateExports>) {
   return (args: KernelArgs): tf.TensorInfo[] => {

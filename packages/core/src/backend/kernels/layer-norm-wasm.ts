@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormRows, layerNormRowsBackward } from '../../nn/layer-norm-kernels.js';
 import type { KernelHeap } from './simd-kernels.js';
+import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
 
 /**
  * The fused layer-norm kernels (nn/layer-norm-kernels.ts) for tfjs's wasm backend: operands copied
@@ -15,16 +16,6 @@ export interface LayerNormExports {
   layer_norm_f32(x: number, y: number, mean: number, rstd: number, w: number, b: number, rows: number, d: number, eps: number, hasW: number, hasB: number): void;
   layer_norm_grad_f32(x: number, mean: number, rstd: number, dy: number, w: number, dx: number, dw: number, db: number, rows: number, d: number, hasW: number): void;
 }
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-const roundUp4 = (n: number) => (n + 3) & ~3;
 
 function width(kernel: string, tensors: Record<string, tf.TensorInfo | undefined>, x: tf.TensorInfo, vectors: Record<string, tf.TensorInfo | undefined>): number {
   for (const [name, t] of Object.entries(tensors)) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
 
 /**
  * Element-wise and reduction kernels for tfjs's wasm backend (issue 13) from the SIMD128 module
@@ -29,16 +30,6 @@ export interface SimdExports {
   gelu_grad_f32(x: number, dy: number, dx: number, n: number): void;
   sum_leading_f32(x: number, y: number, rows: number, cols: number): void;
 }
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-const roundUp4 = (n: number) => (n + 3) & ~3;
 
 /**
  * A float32 unary kernel (`exp_f32`, `erf_f32` or `gelu_f32`); other dtypes go to `fallback`, or
