@@ -91,23 +91,23 @@ export class AdamW implements Optimizer {
     const sqrtBias2 = Math.sqrt(bias2);
     // One fused kernel per parameter where the backend has it (same bits, see fused-updates.ts).
     const fused = hasKernel(ADAMW_KERNEL);
+    const scalars: Omit<AdamWScalars, 'decay'> = {
+      decayFactor: 1 - lr * weightDecay,
+      beta1: this.beta1,
+      oneMinusBeta1: 1 - this.beta1,
+      beta2: this.beta2,
+      oneMinusBeta2: 1 - this.beta2,
+      sqrtBias2,
+      eps: this.eps,
+      stepSize,
+    };
     for (const [name, slot] of this.slots) {
       const g = grads[name];
       if (!g) continue;
       if (fused) {
-        const scalars: AdamWScalars = {
-          decay: slot.decay && weightDecay !== 0,
-          decayFactor: 1 - lr * weightDecay,
-          beta1: this.beta1,
-          oneMinusBeta1: 1 - this.beta1,
-          beta2: this.beta2,
-          oneMinusBeta2: 1 - this.beta2,
-          sqrtBias2,
-          eps: this.eps,
-          stepSize,
-        };
         tf.tidy(() => {
-          const [p, m, v] = tf.engine().runKernel(ADAMW_KERNEL, { p: slot.variable, m: slot.m, v: slot.v, g }, { ...scalars }) as tf.Tensor[];
+          const attrs = { ...scalars, decay: slot.decay && weightDecay !== 0 } satisfies AdamWScalars;
+          const [p, m, v] = tf.engine().runKernel(ADAMW_KERNEL, { p: slot.variable, m: slot.m, v: slot.v, g }, attrs) as tf.Tensor[];
           slot.m.assign(m!);
           slot.v.assign(v!);
           slot.variable.assign(p!);
