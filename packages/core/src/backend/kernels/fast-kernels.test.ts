@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
 import { setWasmFastKernels, splitPlan, SplitMode, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -243,6 +244,10 @@ describe('fast wasm BatchMatMul on two threads', () => {
     const a = tf.tensor(randomArray(aShape.reduce((x, y) => x * y, 1), rr), aShape);
     const b = tf.tensor(randomArray(bShape.reduce((x, y) => x * y, 1), rr), bShape);
     const before = tf.memory().numTensors;
+    // Every chunk computed by the worker (first: the kernel module's memory then holds no copy of
+    // this product), then both threads sharing them (where this thread may take them all).
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, workerOnly: true });
+    const worker = tf.matMul(a, b, ta, tb);
     await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 });
     const two = tf.matMul(a, b, ta, tb);
     await setWasmFastKernels(true, { threads: 1, batch1MinWork: 0 });
@@ -251,11 +256,37 @@ describe('fast wasm BatchMatMul on two threads', () => {
     const o = one.dataSync() as Float32Array;
     expect(Array.from(two.shape)).toEqual(Array.from(one.shape));
     expect(Buffer.from(t.buffer, t.byteOffset, t.byteLength).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
+    const w = worker.dataSync() as Float32Array;
+    expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
     // And both are the product (the one-thread kernel is checked against float64 above).
     expect(relativeError(t, reference(a.dataSync() as Float32Array, aShape, b.dataSync() as Float32Array, bShape, ta, tb))).toBeLessThan(1e-5);
-    tf.dispose([two, one]);
+    tf.dispose([two, worker, one]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b]);
+  });
+
+  // Sizes around the vector (4) and chunk (8 chunks) boundaries; every one split (threshold 1).
+  it.each([1, 3, 4, 5, 31, 32, 33, 1001, 4099])('exp, erf, GELU and its gradient over %i elements: chunks computed by the worker equal one thread bit for bit', async (n) => {
+    const rr = rng(n * 7 + 1);
+    const x = tf.tensor(randomArray(n, rr));
+    const dy = tf.tensor(randomArray(n, rr));
+    const run = () => [tf.exp(x), tf.erf(x), tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor, tf.engine().runKernel(GELU_GRAD_KERNEL, { x, dy }) as tf.Tensor];
+    const before = tf.memory().numTensors;
+    await setWasmFastKernels(true, { threads: 2, mapMinElements: 1, workerOnly: true });
+    const two = run();
+    await setWasmFastKernels(true, { threads: 1 });
+    const one = run();
+    for (let i = 0; i < one.length; i++) {
+      const t = two[i]!.dataSync() as Float32Array;
+      const o = one[i]!.dataSync() as Float32Array;
+      expect(Buffer.from(t.buffer, t.byteOffset, t.byteLength).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
+    }
+    // And they are the functions (the one-thread kernels are checked against float64 in simd-kernels.test.ts).
+    const xs = x.dataSync();
+    expect(Math.abs(one[0]!.dataSync()[n - 1]! - Math.exp(xs[n - 1]!))).toBeLessThan(1e-5 * Math.exp(xs[n - 1]!));
+    tf.dispose([...two, ...one]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, dy]);
   });
 
   it('lets a Node process exit with the worker started', () => {

@@ -4,7 +4,7 @@ import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kern
 import { layerNormWasmKernels, type LayerNormExports } from './layer-norm-wasm.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
-import { makeGeluGrad, makeSum, makeUnary, type KernelHeap, type SimdExports } from './simd-kernels.js';
+import { makeGeluGrad, makeSum, makeUnary, MAP_KERNELS, type KernelHeap, type MapKernel, type SimdExports } from './simd-kernels.js';
 import { KERNELS_MT_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-kernels.generated.js';
 import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
 
@@ -109,8 +109,8 @@ async function loadThreaded(): Promise<Runner> {
 
 function stopThreads(r: Runner): void {
   if (!r.ctl || !r.worker) return;
-  r.ctl[CTL.op] = 2;
-  r.ctl[CTL.args + 14] = 0;
+  r.ctl[CTL.op] = CTL.opStop;
+  r.ctl[CTL.args + CTL.chunksArg] = 0;
   Atomics.add(r.ctl, CTL.gen, 1);
   Atomics.notify(r.ctl, CTL.gen);
   r.worker.terminate();
@@ -145,23 +145,15 @@ export function splitPlan(batch: number, m: number, n: number, chunks = CHUNKS):
 }
 
 /**
- * Runs `batch_matmul` over the whole product: on this thread, or cut into chunks
- * ({@link splitPlan}) that this thread and the worker claim one at a time (kernel-worker.ts); this
- * thread waits only for chunks the worker has claimed. Every element is summed the same way
- * whichever thread computes it.
+ * Runs `chunks` chunks of one operation (`op`: {@link CTL}'s op codes) on both threads: the worker
+ * reads `args` from the control block and claims chunks as this thread does, one at a time, so
+ * when it is slow to wake this thread simply takes more; this thread waits only for chunks the
+ * worker has claimed. `run` computes one chunk here.
  */
-function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, split: boolean): void {
-  const f = r.exports.batch_matmul;
-  const ctl = r.ctl;
-  const plan = splitPlan(batch, m, n);
-  if (!split || !ctl || plan.units < 2) {
-    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n);
-    return;
-  }
-  const { mode, per, chunks } = plan;
-  const args = [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, chunks];
+function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number[], chunks: number, run: (chunk: number) => void): void {
   for (let i = 0; i < args.length; i++) ctl[CTL.args + i] = args[i]!;
-  ctl[CTL.op] = 1;
+  ctl[CTL.args + CTL.chunksArg] = chunks;
+  ctl[CTL.op] = op;
   ctl[CTL.failed] = 0;
   Atomics.store(ctl, CTL.workerDone, 0);
   generation = (generation + 1) & 0x7fff;
@@ -169,16 +161,8 @@ function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: nu
   Atomics.store(ctl, CTL.next, tag);
   Atomics.add(ctl, CTL.gen, 1);
   Atomics.notify(ctl, CTL.gen);
-  const extent = mode === SplitMode.Batches ? batch : mode === SplitMode.Rows ? m : n;
-  const run = (chunk: number) => {
-    const lo = chunk * per;
-    const hi = Math.min(extent, lo + per);
-    if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n);
-    else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n);
-    else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi);
-  };
   let mine = 0;
-  for (;;) {
+  while (!workerOnly) {
     const v = Atomics.load(ctl, CTL.next);
     const chunk = v & 0xffff;
     if (chunk >= chunks) break;
@@ -194,6 +178,59 @@ function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: nu
   // A chunk whose call threw in the worker (it should not: this is a guard) is computed here.
   const failed = ctl[CTL.failed]!;
   if (failed > 0) run(failed - 1);
+}
+
+/**
+ * Runs `batch_matmul` over the whole product: on this thread, or cut into chunks
+ * ({@link splitPlan}) that both threads claim ({@link runChunks}). Every element is summed the
+ * same way whichever thread computes it.
+ */
+function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, split: boolean): void {
+  const f = r.exports.batch_matmul;
+  const ctl = r.ctl;
+  const plan = splitPlan(batch, m, n);
+  if (!split || !ctl || plan.units < 2) {
+    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n);
+    return;
+  }
+  const { mode, per, chunks } = plan;
+  const extent = mode === SplitMode.Batches ? batch : mode === SplitMode.Rows ? m : n;
+  runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per], chunks, (chunk) => {
+    const lo = chunk * per;
+    const hi = Math.min(extent, lo + per);
+    if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n);
+    else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n);
+    else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi);
+  });
+}
+
+/**
+ * Elements from which an element-wise kernel is split over two threads: below this, waking the
+ * worker costs about what it saves. Measured on 2 shared AVX2 cores (tools/bench/README.md).
+ */
+export const DEFAULT_MAP_MIN_ELEMENTS = 1 << 15;
+let mapMinElements = DEFAULT_MAP_MIN_ELEMENTS;
+/** Tests: this thread leaves every chunk to the worker, so that the worker's code is what they check. */
+let workerOnly = false;
+
+/** {@link MapRunner} on a runner: one call, or ranges of whole vectors on both threads. */
+function mapOn(r: Runner, fn: MapKernel, pointers: readonly number[], n: number): void {
+  const f = r.exports[fn] as (...args: number[]) => void;
+  const ctl = r.ctl;
+  if (!ctl || n < mapMinElements) {
+    f(...pointers, n);
+    return;
+  }
+  const per = roundUp4(Math.ceil(n / CHUNKS));
+  const chunks = Math.ceil(n / per);
+  const [p0 = 0, p1 = 0, p2 = 0] = pointers;
+  const k = pointers.length;
+  runChunks(r, ctl, CTL.opMap, [MAP_KERNELS.indexOf(fn), k, p0, p1, p2, n, 0, 0, 0, 0, 0, 0, 0, per], chunks, (chunk) => {
+    const lo = chunk * per;
+    const len = Math.min(n, lo + per) - lo;
+    if (k === 2) f(p0 + lo * 4, p1 + lo * 4, len);
+    else f(p0 + lo * 4, p1 + lo * 4, p2 + lo * 4, len);
+  });
 }
 
 /** Grows the runner's memory to `bytes` (capped at 4 GiB, or 2 GiB shared); false when it cannot. */
@@ -222,7 +259,7 @@ const kernelHeap: KernelHeap<KernelExports> = {
     if (!r) return undefined;
     const base = r.base >> 2;
     if (!grow(r, (base + floats) * 4)) return undefined;
-    return { exports: r.exports, heap: viewOf(r), base };
+    return { exports: r.exports, heap: viewOf(r), base, map: (fn, pointers, n) => mapOn(r, fn, pointers, n) };
   },
 };
 
@@ -309,6 +346,10 @@ export interface FastKernelOptions {
   readonly threadMinWork?: number;
   /** Work from which a batch-1 untransposed product leaves XNNPACK for two threads (tests). */
   readonly batch1MinWork?: number;
+  /** Elements from which an element-wise kernel (GELU, its gradient, exp, erf) is split over two threads (tests). */
+  readonly mapMinElements?: number;
+  /** The main thread leaves every chunk of a split operation to the worker (tests: checks the worker's code). */
+  readonly workerOnly?: boolean;
 }
 
 async function chooseRunner(threads: number): Promise<Runner> {
@@ -348,6 +389,8 @@ export async function setWasmFastKernels(on: boolean, options: FastKernelOptions
   }
   threadMinWork = options.threadMinWork ?? DEFAULT_THREAD_MIN_WORK;
   batch1MinWork = options.batch1MinWork ?? DEFAULT_BATCH1_MIN_WORK;
+  mapMinElements = options.mapMinElements ?? DEFAULT_MAP_MIN_ELEMENTS;
+  workerOnly = options.workerOnly ?? false;
   active = await chooseRunner(options.threads ?? 2);
   for (const [name, make] of REPLACEMENTS) {
     const current = tf.getKernel(name, 'wasm');

@@ -1,30 +1,43 @@
 /**
  * The second thread of the fast wasm kernels (issue 13): a worker that instantiates the threaded
- * kernel module on the main thread's shared memory and computes its part of each product when the
- * main thread bumps a generation counter in that memory. Imports no Node module: under Node,
+ * kernel module on the main thread's shared memory and computes its part of each product or
+ * element-wise kernel when the main thread bumps a generation counter in that memory. Imports no Node module: under Node,
  * `worker_threads` is taken from `process.getBuiltinModule` at start (bundlers see no import).
  */
+import { MAP_KERNELS } from './simd-kernels.js';
 
 /**
  * Control block layout (int32 slots at the start of the kernel heap), shared with fast-kernels.ts.
- * A product is cut into chunks (batches, output rows at a multiple of 4, or output columns at a
- * multiple of 8); both threads claim
+ * An operation is cut into chunks (a product: batches, output rows at a multiple of 4, or output
+ * columns at a multiple of 8; an element-wise kernel: ranges of whole vectors); both threads claim
  * chunks with a compare-and-swap on `next` (generation << 16 | next chunk), so when the worker is
  * slow to wake (the other core busy) the main thread simply takes more of them.
  */
 export const CTL = {
-  /** Bumped by the main thread to wake the worker for a new product (or a stop). */
+  /** Bumped by the main thread to wake the worker for a new operation (or a stop). */
   gen: 0,
-  /** (product generation & 0x7fff) << 16 | index of the next unclaimed chunk. */
+  /** (operation generation & 0x7fff) << 16 | index of the next unclaimed chunk. */
   next: 1,
-  /** Chunks of the current product the worker has finished. */
+  /** Chunks of the current operation the worker has finished. */
   workerDone: 2,
-  /** 1 = products, 2 = stop. */
+  /** The operation: one of the op codes below. */
   op: 3,
   /** 1 + the chunk whose call threw in the worker (the main thread computes it again), else 0. */
   failed: 4,
-  /** A, B, C, scratch, batch, batchA, batchB, M, K, N, transA, transB, split mode, perChunk, chunks. */
+  /**
+   * The operation's arguments from here. A product: A, B, C, scratch, batch, batchA, batchB, M, K,
+   * N, transA, transB, split mode, per chunk. An element-wise kernel: its index in MAP_KERNELS
+   * (simd-kernels.ts), pointer count (2 or 3), three pointers, n; per chunk at 13.
+   */
   args: 5,
+  /** Argument slot (from `args`) holding the chunk count. */
+  chunksArg: 14,
+  /** Op code: `batch_matmul` chunks. */
+  opProduct: 1,
+  /** Op code: end the worker. */
+  opStop: 2,
+  /** Op code: element-wise kernel chunks. */
+  opMap: 3,
   /** Slots reserved (bytes = 4 x this). */
   size: 32,
 } as const;
@@ -50,29 +63,36 @@ function start(d, post) {
   try {
     const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
     const f = inst.exports.batch_matmul;
+    const maps = ${JSON.stringify(MAP_KERNELS)}.map((name) => inst.exports[name]);
     const c = new Int32Array(d.memory.buffer, d.ctl, ${CTL.size});
+    const a = ${CTL.args};
     post('ready');
     let seen = Atomics.load(c, ${CTL.gen});
     for (;;) {
       Atomics.wait(c, ${CTL.gen}, seen);
       seen = Atomics.load(c, ${CTL.gen});
-      if (c[${CTL.op}] === 2) break;
+      const op = c[${CTL.op}];
+      if (op === ${CTL.opStop}) break;
       for (;;) {
         const v = Atomics.load(c, ${CTL.next});
-        const a = ${CTL.args};
         const chunk = v & 0xffff;
-        if (chunk >= c[a + 14] || Atomics.compareExchange(c, ${CTL.next}, v, v + 1) !== v) {
-          if (chunk >= c[a + 14]) break;
-          continue;
-        }
+        const chunks = c[a + ${CTL.chunksArg}];
+        if (chunk >= chunks) break;
+        if (Atomics.compareExchange(c, ${CTL.next}, v, v + 1) !== v) continue;
         // Claimed: the main thread waits for this chunk, so the arguments stay put until it is done.
-        // mode (fast-kernels.ts SplitMode): 0 batches, 1 rows, 2 columns.
-        const batch = c[a + 4], m = c[a + 7], n = c[a + 9], mode = c[a + 12], per = c[a + 13];
-        const lo = chunk * per;
-        const hi = Math.min(mode === 0 ? batch : mode === 1 ? m : n, lo + per);
         try {
-          f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], n, c[a + 10], c[a + 11],
-            mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n);
+          if (op === ${CTL.opProduct}) {
+            // mode (fast-kernels.ts SplitMode): 0 batches, 1 rows, 2 columns.
+            const batch = c[a + 4], m = c[a + 7], n = c[a + 9], mode = c[a + 12], per = c[a + 13];
+            const lo = chunk * per;
+            const hi = Math.min(mode === 0 ? batch : mode === 1 ? m : n, lo + per);
+            f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], n, c[a + 10], c[a + 11],
+              mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n);
+          } else {
+            const per = c[a + 13], lo = chunk * per, len = Math.min(c[a + 5], lo + per) - lo, g = maps[c[a]];
+            if (c[a + 1] === 2) g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, len);
+            else g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, c[a + 4] + lo * 4, len);
+          }
         } catch (e) {
           c[${CTL.failed}] = chunk + 1;
         }

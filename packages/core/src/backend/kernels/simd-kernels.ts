@@ -17,10 +17,22 @@ import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.
 export interface KernelHeap<E = SimdExports> {
   /**
    * The module's exports and a float view of its memory with at least `floats` floats free from
-   * float index `base` (16-byte aligned); undefined when the module is not loaded or cannot grow.
+   * float index `base` (16-byte aligned), and `map`, which runs an element-wise kernel on the
+   * module's threads; undefined when the module is not loaded or cannot grow.
    */
-  reserve(floats: number): { exports: E; heap: Float32Array; base: number } | undefined;
+  reserve(floats: number): { exports: E; heap: Float32Array; base: number; map: MapRunner } | undefined;
 }
+
+/** The element-wise kernels of elementwise.c: `(pointers.., n)`, every pointer advancing one float per element. */
+export const MAP_KERNELS = ['exp_f32', 'erf_f32', 'gelu_f32', 'gelu_grad_f32'] as const;
+/** One of {@link MAP_KERNELS}. */
+export type MapKernel = (typeof MAP_KERNELS)[number];
+/**
+ * Runs `fn` over `n` elements at the given byte pointers (buffers padded to whole vectors): large
+ * ones cut into ranges of whole vectors that the kernel module's two threads share, the same
+ * arithmetic for every element either way.
+ */
+export type MapRunner = (fn: MapKernel, pointers: readonly number[], n: number) => void;
 
 /** The functions of elementwise.c. */
 export interface SimdExports {
@@ -50,7 +62,7 @@ export function makeUnary(fn: 'exp_f32' | 'erf_f32' | 'gelu_f32', heap: KernelHe
     if (!h) return other(args, `the kernel module cannot hold ${n} floats.`);
     const backend = args.backend as unknown as WasmBackendLike;
     h.heap.set(backend.typedArrayFromHeap(x), h.base);
-    h.exports[fn](h.base * 4, (h.base + padded) * 4, n);
+    h.map(fn, [h.base * 4, (h.base + padded) * 4], n);
     const out = backend.makeOutput([...x.shape], 'float32');
     backend.typedArrayFromHeap(out).set(h.heap.subarray(h.base + padded, h.base + padded + n));
     return out;
@@ -72,7 +84,7 @@ export function makeGeluGrad(heap: KernelHeap): tf.KernelFunc {
     h.heap.set(backend.typedArrayFromHeap(x), h.base);
     h.heap.set(backend.typedArrayFromHeap(dy), h.base + padded);
     const dx = h.base + 2 * padded;
-    h.exports.gelu_grad_f32(h.base * 4, (h.base + padded) * 4, dx * 4, n);
+    h.map('gelu_grad_f32', [h.base * 4, (h.base + padded) * 4, dx * 4], n);
     const out = backend.makeOutput([...x.shape], 'float32');
     backend.typedArrayFromHeap(out).set(h.heap.subarray(dx, dx + n));
     return out;
