@@ -65,15 +65,16 @@ function relativeError(ours: Float32Array, ref: { value: Float64Array; scale: Fl
 }
 
 describe('splitPlan', () => {
-  it('cuts batches when there are 8 or more, else the longer of rows and columns, covering each once', () => {
-    expect(splitPlan(96, 64, 64)).toEqual({ mode: SplitMode.Batches, per: 12, chunks: 8, units: 96 });
-    expect(splitPlan(9, 64, 64)).toEqual({ mode: SplitMode.Batches, per: 2, chunks: 5, units: 9 });
-    // 2048 rows: 512 row units of 4, 64 per chunk.
-    expect(splitPlan(1, 2048, 192)).toEqual({ mode: SplitMode.Rows, per: 256, chunks: 8, units: 512 });
-    // A weight gradient [96, 3200] x [3200, 384]: 48 column panels of 8, 6 per chunk.
-    expect(splitPlan(1, 96, 384)).toEqual({ mode: SplitMode.Columns, per: 48, chunks: 8, units: 48 });
-    // 70 columns: 9 panels, 2 per chunk, 5 chunks (the last one panel, 6 columns).
-    expect(splitPlan(3, 3, 70)).toEqual({ mode: SplitMode.Columns, per: 16, chunks: 5, units: 9 });
+  it('cuts batches when there are 4 or more, else the longer of rows and columns, covering each once', () => {
+    expect(splitPlan(96, 64, 64)).toEqual({ mode: SplitMode.Batches, per: 24, chunks: 4, units: 96 });
+    expect(splitPlan(9, 64, 64)).toEqual({ mode: SplitMode.Batches, per: 3, chunks: 3, units: 9 });
+    // 2048 rows: 512 row units of 4, 128 per chunk.
+    expect(splitPlan(1, 2048, 192)).toEqual({ mode: SplitMode.Rows, per: 512, chunks: 4, units: 512 });
+    // A weight gradient [96, 3200] x [3200, 384]: 48 column panels of 8, 12 per chunk.
+    expect(splitPlan(1, 96, 384)).toEqual({ mode: SplitMode.Columns, per: 96, chunks: 4, units: 48 });
+    // 70 columns: 9 panels, 3 per chunk, 3 chunks (the last one 22 columns).
+    expect(splitPlan(3, 3, 70)).toEqual({ mode: SplitMode.Columns, per: 24, chunks: 3, units: 9 });
+    expect(splitPlan(3, 64, 64, 8)).toEqual({ mode: SplitMode.Rows, per: 8, chunks: 8, units: 16 });
     for (const [batch, m, n] of [[1, 5, 5], [2, 130, 71], [1, 3, 1000], [7, 1, 9]] as const) {
       const p = splitPlan(batch, m, n);
       const extent = p.mode === SplitMode.Batches ? batch : p.mode === SplitMode.Rows ? m : n;

@@ -119,8 +119,15 @@ function stopThreads(r: Runner): void {
 /** Depth of the kernel's blocks of K (`KC` in batch-matmul.c): its scratch holds one block of packed B. */
 const KC = 256;
 
-/** Chunks a split product is cut into: enough for the threads to even out a late or slow worker. */
-const CHUNKS = 8;
+/**
+ * Chunks a split product is cut into: enough for the threads to even out a late or slow worker, few
+ * enough that the operand each chunk packs again (all of B for a range of rows, all of A for a
+ * range of columns) stays small against its products: 4 was 5-17 % faster than 8 on the bench
+ * step's products (tools/bench/README.md).
+ */
+const CHUNKS = 4;
+/** Chunks an element-wise kernel is cut into (nothing is packed again per chunk). */
+const MAP_CHUNKS = 8;
 let generation = 0;
 
 /**
@@ -221,7 +228,7 @@ function mapOn(r: Runner, fn: MapKernel, pointers: readonly number[], n: number)
     f(...pointers, n);
     return;
   }
-  const per = roundUp4(Math.ceil(n / CHUNKS));
+  const per = roundUp4(Math.ceil(n / MAP_CHUNKS));
   const chunks = Math.ceil(n / per);
   const [p0 = 0, p1 = 0, p2 = 0] = pointers;
   const k = pointers.length;
