@@ -1,7 +1,8 @@
 // Batched float32 matrix product for the tfjs wasm backend (issue 13), WebAssembly SIMD128.
 //
-// C[b] = op(A[b % batchA]) x op(B[b % batchB]) for b < batch, op = identity or transpose, with
-// A as [M, K] (or [K, M] when transA) and B as [K, N] (or [N, K] when transB), row-major.
+// C[b] = op(A[b % batchA]) x op(B[b % batchB]) (+ a bias row) for b < batch, op = identity or
+// transpose, with A as [M, K] (or [K, M] when transA) and B as [K, N] (or [N, K] when transB),
+// row-major.
 // K is cut into blocks of KC; per block, B is packed into column panels of NR = 8 (zero padded)
 // and A into row panels of MR = 4, and a 4x8 register tile (8 f32x4 accumulators) runs over the
 // block, starting from the partial sums the previous block stored in C. Every output element
@@ -88,9 +89,10 @@ static void pack_a(const float *A, float *pa, int i0, int mr, int M, int K, int 
 
 #define FMA(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
 
-// C[0:mr, 0:nc] (row stride ldc) = (first ? 0 : C) + the products of one K block; t is a 32-float
-// edge buffer for partial tiles.
-static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc, int mr, int nc, int first, float *t) {
+// C[0:mr, 0:nc] (row stride ldc) = (first ? 0 : C) + the products of one K block (+ bias[0:8] on
+// every row when bias is not null: the last block of a product with a bias); t is a 32-float edge
+// buffer for partial tiles.
+static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc, int mr, int nc, int first, float *t, const float *bias) {
   const int full = mr == MR && nc == NR;
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
   if (first) {
@@ -131,6 +133,19 @@ static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc
     FMA(c30, a3, b0);
     FMA(c31, a3, b1);
   }
+  if (bias) {
+    // After the whole sum, as a separate addition after the product would be: the same bits.
+    const v128_t b0 = wasm_v128_load(bias);
+    const v128_t b1 = wasm_v128_load(bias + 4);
+    c00 = wasm_f32x4_add(c00, b0);
+    c01 = wasm_f32x4_add(c01, b1);
+    c10 = wasm_f32x4_add(c10, b0);
+    c11 = wasm_f32x4_add(c11, b1);
+    c20 = wasm_f32x4_add(c20, b0);
+    c21 = wasm_f32x4_add(c21, b1);
+    c30 = wasm_f32x4_add(c30, b0);
+    c31 = wasm_f32x4_add(c31, b1);
+  }
   if (full) {
     wasm_v128_store(C, c00);
     wasm_v128_store(C + 4, c01);
@@ -156,11 +171,12 @@ static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc
 
 // Computes batches [b0, b1) and, in each, output rows [r0, r1) (r0 a multiple of 4) and columns
 // [c0, c1) (c0 a multiple of 8). Scratch (16-byte aligned) needs KC * roundUp(N, 8) + KC * 4 + 32
-// floats (packed B, one packed A panel, an edge tile); KC = min(K, 256).
+// floats (packed B, one packed A panel, an edge tile); KC = min(K, 256). bias (null for none, else
+// N floats zero padded to a multiple of 8, 16-byte aligned) is added to every row of the result.
 __attribute__((export_name("batch_matmul")))
 void batch_matmul(const float *A, const float *B, float *C, float *scratch, int batch, int batchA,
                   int batchB, int M, int K, int N, int transA, int transB, int b0, int b1, int r0,
-                  int r1, int c0, int c1) {
+                  int r1, int c0, int c1, const float *bias) {
   const int kcMax = K < KC ? K : KC;
   const int q0 = c0 / NR;
   const int q1 = (c1 + NR - 1) / NR;
@@ -192,7 +208,7 @@ void batch_matmul(const float *A, const float *B, float *C, float *scratch, int 
           for (int p = p0; p < p1; p++) {
             const int j0 = p * NR;
             const int nc = N - j0 < NR ? N - j0 : NR;
-            tile_4x8(pa, pb + (p - p0) * kc * NR, kc, c + i0 * N + j0, N, mr, nc, k0 == 0, edge);
+            tile_4x8(pa, pb + (p - p0) * kc * NR, kc, c + i0 * N + j0, N, mr, nc, k0 == 0, edge, bias && k0 + kc == K ? bias + j0 : 0);
           }
         }
       }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMul, matMul2d } from '../ops/mat-mul.js';
+import { batchMatMul, matMul2d, matMul2dBias } from '../ops/mat-mul.js';
 import { checkAttentionMask } from './attention-mask.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
@@ -50,8 +50,7 @@ export class Attention extends Module {
       const rows = tf.reshape(x, [batch * tokens, dim]) as tf.Tensor2D;
       const project = (part: number) => {
         const w = tf.slice(this.qkv.weight, [0, part * dim], [dim, dim]) as tf.Tensor2D;
-        const y = matMul2d(rows, w);
-        const withBias = this.qkv.bias ? tf.add(y, tf.slice(this.qkv.bias, [part * dim], [dim])) : y;
+        const withBias = this.qkv.bias ? matMul2dBias(rows, w, tf.slice(this.qkv.bias, [part * dim], [dim])) : matMul2d(rows, w);
         return tf.reshape(withBias, [batch, tokens, heads, hd]);
       };
       const q = tf.reshape(tf.transpose(project(0), [0, 2, 1, 3]), [batch * heads, tokens, hd]) as tf.Tensor3D;

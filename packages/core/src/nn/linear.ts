@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { matMul2d } from '../ops/mat-mul.js';
+import { matMul2d, matMul2dBias } from '../ops/mat-mul.js';
 import { truncatedNormal } from './init.js';
 import { Module } from './module.js';
 import { LINEAR, type ParameterLayout } from './parameter-layout.js';
@@ -44,8 +44,8 @@ export class Linear extends Module {
         throw new Error(`Linear: expected last dimension ${this.inFeatures}, got input shape [${x.shape.join(', ')}].`);
       }
       const rows = lead.reduce((a, b) => a * b, 1);
-      let y: tf.Tensor = matMul2d(tf.reshape(x, [rows, this.inFeatures]), this.weight as tf.Tensor2D);
-      if (this.bias) y = tf.add(y, this.bias);
+      const flat = tf.reshape(x, [rows, this.inFeatures]) as tf.Tensor2D;
+      const y = this.bias ? matMul2dBias(flat, this.weight as tf.Tensor2D, this.bias) : matMul2d(flat, this.weight as tf.Tensor2D);
       return tf.reshape(y, [...lead, this.outFeatures]) as T;
     });
   }

@@ -13,6 +13,22 @@ function transposedProductsAreFast(): boolean {
 }
 
 /**
+ * `a @ b + bias` (a bias row added to every row) for 2-D `a` and `b`. With @jepa/core's fast wasm
+ * kernels on, one `_FusedMatMul` call that adds the bias inside the product (the same bits as a
+ * separate addition, one kernel call and one bias copy fewer; tfjs's fused-op gradient multiplies
+ * with transpose flags, fast there); elsewhere {@link matMul2d} then `tf.add`.
+ *
+ * @param a `[M, K]`
+ * @param b `[K, N]`
+ * @param bias `[N]`
+ * @returns `[M, N]`
+ */
+export function matMul2dBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
+  if (tf.getBackend() === 'wasm' && wasmFastKernelsOn()) return tf.fused.matMul({ a, b, bias }) as tf.Tensor2D;
+  return tf.tidy(() => tf.add(matMul2d(a, b), bias) as tf.Tensor2D);
+}
+
+/**
  * `a @ b` for 2-D matrices whose gradient multiplies explicitly transposed operands where the
  * backend's transposed products are slow (the stock wasm kernels; fast everywhere else, and on wasm
  * with @jepa/core's fast kernels on).

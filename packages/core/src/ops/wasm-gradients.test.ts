@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setWasmFastKernels, wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
 import { useBackendForThisFile } from '../testing/use-backend.js';
-import { batchMatMul, matMul2d } from './mat-mul.js';
+import { batchMatMul, matMul2d, matMul2dBias } from './mat-mul.js';
 
 // The custom matMul gradients exist for the wasm backend's sake: check them there against the
 // stock tf.matMul gradient (slow on wasm, but correct).
@@ -34,6 +34,23 @@ describe.each([true, false])('wasm-friendly matMul gradients, fast kernels %s', 
     close(ours[0]!, stock[0]!);
     close(ours[1]!, stock[1]!);
     tf.dispose([...ours, ...stock]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('matMul2dBias: value and the three gradients equal the stock ops (a product, then an addition)', () => {
+    const a = tf.randomNormal([6, 3], 0, 1, 'float32', 11);
+    const b = tf.randomNormal([3, 9], 0, 1, 'float32', 12);
+    const bias = tf.randomNormal([9], 0, 1, 'float32', 13);
+    const w = tf.randomNormal([6, 9], 0, 1, 'float32', 14);
+    const before = tf.memory().numTensors;
+    const f = (op: (x: tf.Tensor2D, y: tf.Tensor2D, z: tf.Tensor) => tf.Tensor) => tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(op(x as tf.Tensor2D, y as tf.Tensor2D, z), w)))([a, b, bias]);
+    const ours = f(matMul2dBias);
+    const stock = f((x, y, z) => tf.add(tf.matMul(x, y), z));
+    for (let i = 0; i < 3; i++) close(ours[i]!, stock[i]!);
+    const value = matMul2dBias(a as tf.Tensor2D, b as tf.Tensor2D, bias);
+    const want = tf.tidy(() => tf.add(tf.matMul(a, b), bias));
+    close(value, want);
+    tf.dispose([...ours, ...stock, value, want]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -266,6 +266,54 @@ describe('fast wasm BatchMatMul on two threads', () => {
     tf.dispose([a, b]);
   });
 
+  // [a, b, transposeA, transposeB, bias shape]: batch 1 and batched, every split mode, N not a multiple of 8.
+  const fusedCases: Array<[number[], number[], boolean, boolean, number[]]> = [
+    [[22, 13], [13, 9], false, false, [9]],
+    [[130, 33], [71, 33], false, true, [1, 71]],
+    [[300, 3], [300, 70], true, false, [70]],
+    [[9, 5, 13], [9, 13, 17], false, false, [17]],
+    [[3, 13, 22], [13, 9], true, false, [1, 1, 9]],
+  ];
+  it.each(fusedCases)('tf.fused.matMul a %j b %j (transposes %s %s) with a bias %j: the product plus the bias bit for bit, on two threads and the worker alone', async (aShape, bShape, ta, tb, biasShape) => {
+    const rr = rng(aShape[0]! * 101 + bShape[1]!);
+    const a = tf.tensor(randomArray(aShape.reduce((x, y) => x * y, 1), rr), aShape);
+    const b = tf.tensor(randomArray(bShape.reduce((x, y) => x * y, 1), rr), bShape);
+    const bias = tf.tensor(randomArray(biasShape.reduce((x, y) => x * y, 1), rr), biasShape);
+    const before = tf.memory().numTensors;
+    const fused = () => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: ta, transposeB: tb, bias });
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, workerOnly: true });
+    const worker = fused();
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 });
+    const two = fused();
+    // The product alone through the same kernel (thresholds 0: batch-1 untransposed ones too, which
+    // XNNPACK, the stock path, sums in another order), then the bias added by the stock Add.
+    const separate = tf.tidy(() => tf.add(tf.matMul(a, b, ta, tb), bias));
+    const bytes = (t: tf.Tensor) => {
+      const d = t.dataSync() as Float32Array;
+      return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+    };
+    expect(two.shape).toEqual(separate.shape);
+    for (const t of [two, worker]) expect(bytes(t).equals(bytes(separate))).toBe(true);
+    tf.dispose([worker, two, separate]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b, bias]);
+  });
+
+  it('leaves other activations and PReLU weights to the stock _FusedMatMul, and gives the unfused gradients', async () => {
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 });
+    const a = tf.randomNormal([33, 20], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const b = tf.randomNormal([20, 12], 0, 1, 'float32', 4) as tf.Tensor2D;
+    const bias = tf.randomNormal([12], 0, 1, 'float32', 5);
+    const relu = tf.fused.matMul({ a, b, bias, activation: 'relu' });
+    expect(tf.max(tf.abs(tf.sub(relu, tf.relu(tf.add(tf.matMul(a, b), bias))))).dataSync()[0]).toBeLessThan(1e-5);
+    const probe = tf.randomNormal([33, 12], 0, 1, 'float32', 6);
+    const loss = (f: (x: tf.Tensor2D, y: tf.Tensor2D, z: tf.Tensor) => tf.Tensor) => tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(f(x as tf.Tensor2D, y as tf.Tensor2D, z), probe)));
+    const got = loss((x, y, z) => tf.fused.matMul({ a: x, b: y, bias: z }))([a, b, bias]);
+    const want = loss((x, y, z) => tf.add(tf.matMul(x, y), z))([a, b, bias]);
+    for (let i = 0; i < 3; i++) expect(tf.max(tf.abs(tf.sub(got[i]!, want[i]!))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([a, b, bias, relu, probe, ...got, ...want]);
+  });
+
   // Sizes around the vector (4) and chunk (8 chunks) boundaries; every one split (threshold 1).
   it.each([1, 3, 4, 5, 31, 32, 33, 1001, 4099])('exp, erf, GELU and its gradient over %i elements: chunks computed by the worker equal one thread bit for bit', async (n) => {
     const rr = rng(n * 7 + 1);

@@ -25,7 +25,7 @@ import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.
 
 interface KernelExports extends SimdExports, FusedUpdateExports, LayerNormExports {
   heap_base(): number;
-  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number): void;
+  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number, bias: number): void;
 }
 
 /** A loaded kernel module: one thread, or two sharing its memory. */
@@ -192,22 +192,22 @@ function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number
  * ({@link splitPlan}) that both threads claim ({@link runChunks}). Every element is summed the
  * same way whichever thread computes it.
  */
-function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, split: boolean): void {
+function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, bias: number, split: boolean): void {
   const f = r.exports.batch_matmul;
   const ctl = r.ctl;
   const plan = splitPlan(batch, m, n);
   if (!split || !ctl || plan.units < 2) {
-    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n);
+    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n, bias);
     return;
   }
   const { mode, per, chunks } = plan;
   const extent = mode === SplitMode.Batches ? batch : mode === SplitMode.Rows ? m : n;
-  runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per], chunks, (chunk) => {
+  runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, chunks, bias], chunks, (chunk) => {
     const lo = chunk * per;
     const hi = Math.min(extent, lo + per);
-    if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n);
-    else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n);
-    else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi);
+    if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n, bias);
+    else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n, bias);
+    else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi, bias);
   });
 }
 
@@ -270,20 +270,28 @@ const kernelHeap: KernelHeap<KernelExports> = {
   },
 };
 
-/** Makes the replacement `BatchMatMul` kernel function; it uses whichever runner is active. */
-function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
+/**
+ * Makes the replacement `BatchMatMul` kernel function, or with `fused` the replacement
+ * `_FusedMatMul` (tf.fused.matMul: a product plus a bias row, added in the kernel after the whole
+ * sum, which gives the bits of a separate addition; other activations, PReLU weights and other
+ * bias shapes go to the stock kernel). It uses whichever runner is active.
+ */
+function makeProduct(fallback: tf.KernelFunc, fused = false): tf.KernelFunc {
   const fn = (args: KernelArgs) => {
     const r = active;
     if (!r) return fallback(args);
-    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+    const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return fallback(args);
+    if (fused && ((activation ?? 'linear') !== 'linear' || preluActivationWeights || (bias && bias.dtype !== 'float32'))) return fallback(args);
     const ar = a.shape.length;
     const br = b.shape.length;
     const m = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
     const kA = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
     const kB = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
     const n = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
+    // A bias is one row of N added to every output row (a [N] or [1, .., 1, N] tensor).
+    if (bias && (bias.shape[bias.shape.length - 1] !== n || tf.util.sizeFromShape(bias.shape) !== n)) return fallback(args);
     const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
     const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
@@ -301,19 +309,26 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     const bLen = batchB * kA * n;
     const cLen = batch * m * n;
     const sLen = Math.min(kA, KC) * (Math.ceil(n / 8) * 8 + 4) + 32;
+    // The bias padded with zeros to whole column panels (the kernel reads 8 at a time).
+    const biasLen = bias ? Math.ceil(n / 8) * 8 : 0;
     const aOff = r.base >> 2;
     const bOff = aOff + roundUp4(aLen);
     const cOff = bOff + roundUp4(bLen);
     const s0Off = cOff + roundUp4(cLen);
     const s1Off = s0Off + roundUp4(sLen);
-    const end = (split ? s1Off + sLen : s0Off + sLen) * 4;
+    const biasOff = (split ? s1Off + roundUp4(sLen) : s1Off);
+    const end = (biasOff + biasLen) * 4;
     // A product that does not fit goes to the stock kernel.
     if (!grow(r, end)) return fallback(args);
     const heap = viewOf(r);
     const backend = args.backend as unknown as WasmBackendLike;
     heap.set(backend.typedArrayFromHeap(a), aOff);
     heap.set(backend.typedArrayFromHeap(b), bOff);
-    multiply(r, aOff * 4, bOff * 4, cOff * 4, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, split);
+    if (bias) {
+      heap.set(backend.typedArrayFromHeap(bias), biasOff);
+      heap.fill(0, biasOff + n, biasOff + biasLen);
+    }
+    multiply(r, aOff * 4, bOff * 4, cOff * 4, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? biasOff * 4 : 0, split);
     const out = backend.makeOutput(outShape, 'float32');
     // makeOutput may grow the backend's heap: take the view after it.
     backend.typedArrayFromHeap(out).set(heap.subarray(cOff, cOff + cLen));
@@ -324,7 +339,8 @@ function makeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
 
 /** The wasm kernels replaced, and how each replacement is made from the stock kernel it falls back to. */
 const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) => tf.KernelFunc]> = [
-  ['BatchMatMul', makeBatchMatMul],
+  ['BatchMatMul', (fallback) => makeProduct(fallback)],
+  ['_FusedMatMul', (fallback) => makeProduct(fallback, true)],
   ['Identity', makeIdentity],
   ['Slice', makeSlice],
   ['Tile', makeTile],

@@ -26,8 +26,8 @@ export const CTL = {
   failed: 4,
   /**
    * The operation's arguments from here. A product: A, B, C, scratch, batch, batchA, batchB, M, K,
-   * N, transA, transB, split mode, per chunk. An element-wise kernel: its index in MAP_KERNELS
-   * (simd-kernels.ts), pointer count (2 or 3), three pointers, n; per chunk at 13.
+   * N, transA, transB, split mode, per chunk, (chunks), bias (0: none). An element-wise kernel: its
+   * index in MAP_KERNELS (simd-kernels.ts), pointer count (2 or 3), three pointers, n; per chunk at 13.
    */
   args: 5,
   /** Argument slot (from `args`) holding the chunk count. */
@@ -87,7 +87,7 @@ function start(d, post) {
             const lo = chunk * per;
             const hi = Math.min(mode === 0 ? batch : mode === 1 ? m : n, lo + per);
             f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], n, c[a + 10], c[a + 11],
-              mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n);
+              mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n, c[a + 15]);
           } else {
             const per = c[a + 13], lo = chunk * per, len = Math.min(c[a + 5], lo + per) - lo, g = maps[c[a]];
             if (c[a + 1] === 2) g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, len);
