@@ -155,20 +155,25 @@ export function splitPlan(batch: number, m: number, n: number, chunks = CHUNKS):
  * Runs `chunks` chunks of one operation (`op`: {@link CTL}'s op codes) on both threads: the worker
  * reads `args` from the control block and claims chunks as this thread does, one at a time, so
  * when it is slow to wake this thread simply takes more; this thread waits only for chunks the
- * worker has claimed. `run` computes one chunk here.
+ * worker has claimed. `run` computes one chunk here. `finish`, when given, is called here once for
+ * each chunk as soon as its results are complete (this thread's right after it, the worker's when
+ * the worker marks them done), so that copying results out overlaps the worker's computing.
  */
-function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number[], chunks: number, run: (chunk: number) => void): void {
+function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number[], chunks: number, run: (chunk: number) => void, finish?: (chunk: number) => void): void {
   for (let i = 0; i < args.length; i++) ctl[CTL.args + i] = args[i]!;
   ctl[CTL.args + CTL.chunksArg] = chunks;
   ctl[CTL.op] = op;
   ctl[CTL.failed] = 0;
   Atomics.store(ctl, CTL.workerDone, 0);
+  // No generation is -1: a flag left by an operation 32768 generations ago cannot pass for this one's.
+  for (let c = 0; c < CTL.chunkFlags; c++) Atomics.store(ctl, CTL.chunkDone + c, -1);
   generation = (generation + 1) & 0x7fff;
   const tag = generation << 16;
   Atomics.store(ctl, CTL.next, tag);
   Atomics.add(ctl, CTL.gen, 1);
   Atomics.notify(ctl, CTL.gen);
   let mine = 0;
+  const finished = finish ? new Uint8Array(chunks) : undefined;
   while (!workerOnly) {
     const v = Atomics.load(ctl, CTL.next);
     const chunk = v & 0xffff;
@@ -176,39 +181,69 @@ function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number
     if (Atomics.compareExchange(ctl, CTL.next, v, v + 1) !== v) continue;
     run(chunk);
     mine++;
+    if (finished) {
+      finish!(chunk);
+      finished[chunk] = 1;
+    }
   }
   for (;;) {
     const done = Atomics.load(ctl, CTL.workerDone);
+    if (finished) {
+      // Copy out what the worker has finished (it marks each chunk with this operation's generation).
+      for (let c = 0; c < chunks && c < CTL.chunkFlags; c++) {
+        if (!finished[c] && Atomics.load(ctl, CTL.chunkDone + c) === generation) {
+          finish!(c);
+          finished[c] = 1;
+        }
+      }
+    }
     if (mine + done >= chunks) break;
     if (r.canBlock) Atomics.wait(ctl, CTL.workerDone, done);
   }
   // A chunk whose call threw in the worker (it should not: this is a guard) is computed here.
   const failed = ctl[CTL.failed]!;
   if (failed > 0) run(failed - 1);
+  if (finished) for (let c = 0; c < chunks; c++) if (!finished[c] || c === failed - 1) finish!(c);
 }
 
 /**
- * Runs `batch_matmul` over the whole product: on this thread, or cut into chunks
- * ({@link splitPlan}) that both threads claim ({@link runChunks}). Every element is summed the
- * same way whichever thread computes it.
+ * Runs `batch_matmul` over the whole product and copies C (float index `cAt` of `heap`) to `out`:
+ * on this thread, or cut into chunks ({@link splitPlan}) that both threads claim
+ * ({@link runChunks}); chunks of whole batches or rows are copied out as each is done, while the
+ * worker computes others. Every element is summed the same way whichever thread computes it.
  */
-function multiply(r: Runner, a: number, b: number, c: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, bias: number, split: boolean): void {
+function multiply(r: Runner, heap: Float32Array, out: Float32Array, cAt: number, a: number, b: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, bias: number, split: boolean): void {
   const f = r.exports.batch_matmul;
   const ctl = r.ctl;
+  const c = cAt * 4;
   const plan = splitPlan(batch, m, n);
   if (!split || !ctl || plan.units < 2) {
     f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n, bias);
+    out.set(heap.subarray(cAt, cAt + batch * m * n));
     return;
   }
   const { mode, per, chunks } = plan;
   const extent = mode === SplitMode.Batches ? batch : mode === SplitMode.Rows ? m : n;
+  const range = (chunk: number): [number, number] => [chunk * per, Math.min(extent, chunk * per + per)];
+  const copyOut = (chunk: number) => {
+    const [lo, hi] = range(chunk);
+    if (mode === SplitMode.Batches) {
+      out.set(heap.subarray(cAt + lo * m * n, cAt + hi * m * n), lo * m * n);
+    } else {
+      for (let i = 0; i < batch; i++) {
+        const at = i * m * n;
+        out.set(heap.subarray(cAt + at + lo * n, cAt + at + hi * n), at + lo * n);
+      }
+    }
+  };
   runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, chunks, bias], chunks, (chunk) => {
-    const lo = chunk * per;
-    const hi = Math.min(extent, lo + per);
+    const [lo, hi] = range(chunk);
     if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n, bias);
     else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n, bias);
     else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi, bias);
-  });
+  }, mode === SplitMode.Columns ? undefined : copyOut);
+  // Columns of a row-major C are not contiguous: copied once, at the end.
+  if (mode === SplitMode.Columns) out.set(heap.subarray(cAt, cAt + batch * m * n));
 }
 
 /**
@@ -328,10 +363,9 @@ function makeProduct(fallback: tf.KernelFunc, fused = false): tf.KernelFunc {
       heap.set(backend.typedArrayFromHeap(bias), biasOff);
       heap.fill(0, biasOff + n, biasOff + biasLen);
     }
-    multiply(r, aOff * 4, bOff * 4, cOff * 4, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? biasOff * 4 : 0, split);
     const out = backend.makeOutput(outShape, 'float32');
-    // makeOutput may grow the backend's heap: take the view after it.
-    backend.typedArrayFromHeap(out).set(heap.subarray(cOff, cOff + cLen));
+    // makeOutput may grow the backend's heap: take the view after it (nothing grows it while the product runs).
+    multiply(r, heap, backend.typedArrayFromHeap(out), cOff, aOff * 4, bOff * 4, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? biasOff * 4 : 0, split);
     return out;
   };
   return fn as unknown as tf.KernelFunc;

@@ -38,6 +38,14 @@ export const CTL = {
   opStop: 2,
   /** Op code: element-wise kernel chunks. */
   opMap: 3,
+  /**
+   * First of `chunkFlags` slots: the worker writes the operation's generation (`next` >> 16) into
+   * slot `chunkDone + c` when it has finished chunk c, so the main thread can copy it out while
+   * other chunks run.
+   */
+  chunkDone: 21,
+  /** Chunks with a done flag (the first ones; later chunks are only counted in `workerDone`). */
+  chunkFlags: 8,
   /** Slots reserved (bytes = 4 x this). */
   size: 32,
 } as const;
@@ -93,6 +101,7 @@ function start(d, post) {
             if (c[a + 1] === 2) g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, len);
             else g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, c[a + 4] + lo * 4, len);
           }
+          if (chunk < ${CTL.chunkFlags}) Atomics.store(c, ${CTL.chunkDone} + chunk, v >> 16);
         } catch (e) {
           c[${CTL.failed}] = chunk + 1;
         }
