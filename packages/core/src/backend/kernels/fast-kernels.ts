@@ -155,11 +155,13 @@ export function splitPlan(batch: number, m: number, n: number, chunks = CHUNKS):
  * Runs `chunks` chunks of one operation (`op`: {@link CTL}'s op codes) on both threads: the worker
  * reads `args` from the control block and claims chunks as this thread does, one at a time, so
  * when it is slow to wake this thread simply takes more; this thread waits only for chunks the
- * worker has claimed. `run` computes one chunk here. `finish`, when given, is called here once for
+ * worker has claimed. `prepare`, when given, is called here for each chunk in order after the
+ * worker is woken, and a chunk starts only once it has been (copying operands in overlaps the
+ * worker's computing). `run` computes one chunk here. `finish`, when given, is called here once for
  * each chunk as soon as its results are complete (this thread's right after it, the worker's when
  * the worker marks them done), so that copying results out overlaps the worker's computing.
  */
-function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number[], chunks: number, run: (chunk: number) => void, finish?: (chunk: number) => void): void {
+function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number[], chunks: number, run: (chunk: number) => void, finish?: (chunk: number) => void, prepare?: (chunk: number) => void): void {
   for (let i = 0; i < args.length; i++) ctl[CTL.args + i] = args[i]!;
   ctl[CTL.args + CTL.chunksArg] = chunks;
   ctl[CTL.op] = op;
@@ -170,8 +172,16 @@ function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number
   generation = (generation + 1) & 0x7fff;
   const tag = generation << 16;
   Atomics.store(ctl, CTL.next, tag);
+  Atomics.store(ctl, CTL.ready, prepare ? 0 : chunks);
   Atomics.add(ctl, CTL.gen, 1);
   Atomics.notify(ctl, CTL.gen);
+  if (prepare) {
+    for (let c = 0; c < chunks; c++) {
+      prepare(c);
+      Atomics.store(ctl, CTL.ready, c + 1);
+      Atomics.notify(ctl, CTL.ready);
+    }
+  }
   let mine = 0;
   const finished = finish ? new Uint8Array(chunks) : undefined;
   while (!workerOnly) {
@@ -206,18 +216,42 @@ function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number
   if (finished) for (let c = 0; c < chunks; c++) if (!finished[c] || c === failed - 1) finish!(c);
 }
 
+/** A product's operands and result: views of the backend's tensors, and their float indices in the kernel module's `heap`. */
+interface ProductIo {
+  readonly heap: Float32Array;
+  readonly a: Float32Array;
+  readonly aAt: number;
+  readonly b: Float32Array;
+  readonly bAt: number;
+  readonly out: Float32Array;
+  readonly cAt: number;
+}
+
+/** Copies `view[from, to)` to the same offsets past `at` in `heap`. */
+function copyRange(heap: Float32Array, at: number, view: Float32Array, from: number, to: number): void {
+  heap.set(view.subarray(from, to), at + from);
+}
+
 /**
- * Runs `batch_matmul` over the whole product and copies C (float index `cAt` of `heap`) to `out`:
- * on this thread, or cut into chunks ({@link splitPlan}) that both threads claim
- * ({@link runChunks}); chunks of whole batches or rows are copied out as each is done, while the
- * worker computes others. Every element is summed the same way whichever thread computes it.
+ * Copies A and B in, runs `batch_matmul` over the whole product and copies C out: on this thread,
+ * or cut into chunks ({@link splitPlan}) that both threads claim ({@link runChunks}). Split by
+ * whole batches or by rows of an untransposed A, each chunk's part of the operands is copied in
+ * just before it may start (the worker starts on the first while this thread copies the rest),
+ * and each chunk's result is copied out as soon as it is done, while the worker computes others.
+ * Every element is summed the same way whichever thread computes it.
  */
-function multiply(r: Runner, heap: Float32Array, out: Float32Array, cAt: number, a: number, b: number, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, bias: number, split: boolean): void {
+function multiply(r: Runner, io: ProductIo, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, bias: number, split: boolean): void {
   const f = r.exports.batch_matmul;
   const ctl = r.ctl;
-  const c = cAt * 4;
+  const { heap, out, cAt } = io;
+  const [a, b, c] = [io.aAt * 4, io.bAt * 4, cAt * 4];
   const plan = splitPlan(batch, m, n);
+  const copyAll = () => {
+    heap.set(io.a, io.aAt);
+    heap.set(io.b, io.bAt);
+  };
   if (!split || !ctl || plan.units < 2) {
+    copyAll();
     f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n, bias);
     out.set(heap.subarray(cAt, cAt + batch * m * n));
     return;
@@ -225,6 +259,26 @@ function multiply(r: Runner, heap: Float32Array, out: Float32Array, cAt: number,
   const { mode, per, chunks } = plan;
   const extent = mode === SplitMode.Batches ? batch : mode === SplitMode.Rows ? m : n;
   const range = (chunk: number): [number, number] => [chunk * per, Math.min(extent, chunk * per + per)];
+  let prepare: ((chunk: number) => void) | undefined;
+  if (mode === SplitMode.Batches) {
+    // Operands with a batch of their own come chunk by chunk; a broadcast one whole, first.
+    prepare = (chunk) => {
+      const [lo, hi] = range(chunk);
+      if (batchA === batch) copyRange(heap, io.aAt, io.a, lo * m * k, hi * m * k);
+      else if (chunk === 0) heap.set(io.a, io.aAt);
+      if (batchB === batch) copyRange(heap, io.bAt, io.b, lo * k * n, hi * k * n);
+      else if (chunk === 0) heap.set(io.b, io.bAt);
+    };
+  } else if (mode === SplitMode.Rows && !ta) {
+    // All of B first; then rows of A (in every batch of A).
+    prepare = (chunk) => {
+      if (chunk === 0) heap.set(io.b, io.bAt);
+      const [lo, hi] = range(chunk);
+      for (let i = 0; i < batchA; i++) copyRange(heap, io.aAt, io.a, i * m * k + lo * k, i * m * k + hi * k);
+    };
+  } else {
+    copyAll();
+  }
   const copyOut = (chunk: number) => {
     const [lo, hi] = range(chunk);
     if (mode === SplitMode.Batches) {
@@ -241,7 +295,7 @@ function multiply(r: Runner, heap: Float32Array, out: Float32Array, cAt: number,
     if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n, bias);
     else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n, bias);
     else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi, bias);
-  }, mode === SplitMode.Columns ? undefined : copyOut);
+  }, mode === SplitMode.Columns ? undefined : copyOut, prepare);
   // Columns of a row-major C are not contiguous: copied once, at the end.
   if (mode === SplitMode.Columns) out.set(heap.subarray(cAt, cAt + batch * m * n));
 }
@@ -357,15 +411,14 @@ function makeProduct(fallback: tf.KernelFunc, fused = false): tf.KernelFunc {
     if (!grow(r, end)) return fallback(args);
     const heap = viewOf(r);
     const backend = args.backend as unknown as WasmBackendLike;
-    heap.set(backend.typedArrayFromHeap(a), aOff);
-    heap.set(backend.typedArrayFromHeap(b), bOff);
+    const out = backend.makeOutput(outShape, 'float32');
+    // makeOutput may grow the backend's heap: views after it (nothing grows it while the product runs).
     if (bias) {
       heap.set(backend.typedArrayFromHeap(bias), biasOff);
       heap.fill(0, biasOff + n, biasOff + biasLen);
     }
-    const out = backend.makeOutput(outShape, 'float32');
-    // makeOutput may grow the backend's heap: take the view after it (nothing grows it while the product runs).
-    multiply(r, heap, backend.typedArrayFromHeap(out), cOff, aOff * 4, bOff * 4, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? biasOff * 4 : 0, split);
+    const io = { heap, a: backend.typedArrayFromHeap(a), aAt: aOff, b: backend.typedArrayFromHeap(b), bAt: bOff, out: backend.typedArrayFromHeap(out), cAt: cOff };
+    multiply(r, io, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? biasOff * 4 : 0, split);
     return out;
   };
   return fn as unknown as tf.KernelFunc;

@@ -46,6 +46,8 @@ export const CTL = {
   chunkDone: 21,
   /** Chunks with a done flag (the first ones; later chunks are only counted in `workerDone`). */
   chunkFlags: 8,
+  /** Chunks whose operands the main thread has copied in: a chunk starts only below this. */
+  ready: 29,
   /** Slots reserved (bytes = 4 x this). */
   size: 32,
 } as const;
@@ -88,6 +90,7 @@ function start(d, post) {
         if (chunk >= chunks) break;
         if (Atomics.compareExchange(c, ${CTL.next}, v, v + 1) !== v) continue;
         // Claimed: the main thread waits for this chunk, so the arguments stay put until it is done.
+        for (let r; (r = Atomics.load(c, ${CTL.ready})) <= chunk; ) Atomics.wait(c, ${CTL.ready}, r);
         try {
           if (op === ${CTL.opProduct}) {
             // mode (fast-kernels.ts SplitMode): 0 batches, 1 rows, 2 columns.
