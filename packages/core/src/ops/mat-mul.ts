@@ -15,8 +15,8 @@ function transposedProductsAreFast(): boolean {
 /**
  * `a @ b + bias` (a bias row added to every row) for 2-D `a` and `b`. With @jepa/core's fast wasm
  * kernels on, one `_FusedMatMul` call that adds the bias inside the product (the same bits as a
- * separate addition, one kernel call and one bias copy fewer; tfjs's fused-op gradient multiplies
- * with transpose flags, fast there); elsewhere {@link matMul2d} then `tf.add`.
+ * separate addition, one kernel call fewer), whose gradient multiplies with transpose flags (fast
+ * there) and sums `dy` over rows for the bias; elsewhere {@link matMul2d} then `tf.add`.
  *
  * @param a `[M, K]`
  * @param b `[K, N]`
@@ -24,9 +24,26 @@ function transposedProductsAreFast(): boolean {
  * @returns `[M, N]`
  */
 export function matMul2dBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
-  if (tf.getBackend() === 'wasm' && wasmFastKernelsOn()) return tf.fused.matMul({ a, b, bias }) as tf.Tensor2D;
+  if (tf.getBackend() === 'wasm' && wasmFastKernelsOn()) return productWithBias(a, b, bias);
   return tf.tidy(() => tf.add(matMul2d(a, b), bias) as tf.Tensor2D);
 }
+
+/**
+ * The `_FusedMatMul` kernel with a bias under a gradient of its own: tf.fused.matMul's would also
+ * work, but reshapes to 3-D and back around it (three more kernel calls each way; 1.4 % of a bench
+ * step, paired A/B).
+ */
+const productWithBias = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, y]);
+  return {
+    value: tf.engine().runKernel('_FusedMatMul', { a: x, b: y, bias: z }, { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 }) as tf.Tensor2D,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ys] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const d = dy as tf.Tensor2D;
+      return [tf.matMul(d, ys, false, true), tf.matMul(xs, d, true, false), tf.sum(d, 0)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor) => tf.Tensor2D;
 
 /**
  * `a @ b` for 2-D matrices whose gradient multiplies explicitly transposed operands where the

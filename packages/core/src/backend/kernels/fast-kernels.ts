@@ -360,12 +360,27 @@ const kernelHeap: KernelHeap<KernelExports> = {
 };
 
 /**
+ * The stock wasm `_FusedMatMul` reads its operands as 3-D (tf.fused.matMul reshapes them so):
+ * 2-D ones (matMul2dBias calls the kernel directly) are passed as a batch of one, the same data,
+ * and the result is returned 2-D.
+ */
+function stockOn3d(stock: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (a.shape.length !== 2 || b.shape.length !== 2) return stock(args);
+    const out = stock({ ...args, inputs: { ...args.inputs, a: { ...a, shape: [1, ...a.shape] }, b: { ...b, shape: [1, ...b.shape] } } } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    return { ...out, shape: out.shape.slice(1) };
+  }) as unknown as tf.KernelFunc;
+}
+
+/**
  * Makes the replacement `BatchMatMul` kernel function, or with `fused` the replacement
  * `_FusedMatMul` (tf.fused.matMul: a product plus a bias row, added in the kernel after the whole
  * sum, which gives the bits of a separate addition; other activations, PReLU weights and other
  * bias shapes go to the stock kernel). It uses whichever runner is active.
  */
-function makeProduct(fallback: tf.KernelFunc, fused = false): tf.KernelFunc {
+function makeProduct(stockKernel: tf.KernelFunc, fused = false): tf.KernelFunc {
+  const fallback = fused ? stockOn3d(stockKernel) : stockKernel;
   const fn = (args: KernelArgs) => {
     const r = active;
     if (!r) return fallback(args);
