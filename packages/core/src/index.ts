@@ -11,7 +11,7 @@
  */
 
 // tensors and ops
-export { matMul2d, matMul2dBias, batchMatMul } from './ops/mat-mul.js';
+export { matMul2d, matMul2dBias, matMul2dBiasGelu, batchMatMul } from './ops/mat-mul.js';
 export { gatherRows, gatherTokens } from './ops/gather-rows.js';
 export { patchify2d } from './ops/patchify.js';
 export { patchify3d } from './ops/patchify-3d.js';

@@ -19,6 +19,7 @@
 // two-thread result equals the one-thread one bit for bit.
 // Build: packages/core/scripts/build-wasm-kernels.sh
 #include <wasm_simd128.h>
+#include "simd-math.h"
 
 #define MR 4
 #define NR 8
@@ -90,9 +91,9 @@ static void pack_a(const float *A, float *pa, int i0, int mr, int M, int K, int 
 #define FMA(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
 
 // C[0:mr, 0:nc] (row stride ldc) = (first ? 0 : C) + the products of one K block (+ bias[0:8] on
-// every row when bias is not null: the last block of a product with a bias); t is a 32-float edge
-// buffer for partial tiles.
-static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc, int mr, int nc, int first, float *t, const float *bias) {
+// every row when bias is not null, then GELU when gelu is set: the last block of a product with a
+// bias or an activation); t is a 32-float edge buffer for partial tiles.
+static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc, int mr, int nc, int first, float *t, const float *bias, int gelu) {
   const int full = mr == MR && nc == NR;
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
   if (first) {
@@ -146,6 +147,16 @@ static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc
     c30 = wasm_f32x4_add(c30, b0);
     c31 = wasm_f32x4_add(c31, b1);
   }
+  if (gelu) {
+    c00 = gelu4(c00);
+    c01 = gelu4(c01);
+    c10 = gelu4(c10);
+    c11 = gelu4(c11);
+    c20 = gelu4(c20);
+    c21 = gelu4(c21);
+    c30 = gelu4(c30);
+    c31 = gelu4(c31);
+  }
   if (full) {
     wasm_v128_store(C, c00);
     wasm_v128_store(C + 4, c01);
@@ -172,11 +183,12 @@ static void tile_4x8(const float *pa, const float *pb, int kc, float *C, int ldc
 // Computes batches [b0, b1) and, in each, output rows [r0, r1) (r0 a multiple of 4) and columns
 // [c0, c1) (c0 a multiple of 8). Scratch (16-byte aligned) needs KC * roundUp(N, 8) + KC * 4 + 32
 // floats (packed B, one packed A panel, an edge tile); KC = min(K, 256). bias (null for none, else
-// N floats zero padded to a multiple of 8, 16-byte aligned) is added to every row of the result.
+// N floats zero padded to a multiple of 8, 16-byte aligned) is added to every row of the result,
+// then GELU applied to it when gelu is set (gelu4: the bits of the gelu_f32 kernel).
 __attribute__((export_name("batch_matmul")))
 void batch_matmul(const float *A, const float *B, float *C, float *scratch, int batch, int batchA,
                   int batchB, int M, int K, int N, int transA, int transB, int b0, int b1, int r0,
-                  int r1, int c0, int c1, const float *bias) {
+                  int r1, int c0, int c1, const float *bias, int gelu) {
   const int kcMax = K < KC ? K : KC;
   const int q0 = c0 / NR;
   const int q1 = (c1 + NR - 1) / NR;
@@ -208,7 +220,7 @@ void batch_matmul(const float *A, const float *B, float *C, float *scratch, int 
           for (int p = p0; p < p1; p++) {
             const int j0 = p * NR;
             const int nc = N - j0 < NR ? N - j0 : NR;
-            tile_4x8(pa, pb + (p - p0) * kc * NR, kc, c + i0 * N + j0, N, mr, nc, k0 == 0, edge, bias && k0 + kc == K ? bias + j0 : 0);
+            tile_4x8(pa, pb + (p - p0) * kc * NR, kc, c + i0 * N + j0, N, mr, nc, k0 == 0, edge, bias && k0 + kc == K ? bias + j0 : 0, gelu && k0 + kc == K);
           }
         }
       }

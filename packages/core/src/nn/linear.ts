@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { matMul2d, matMul2dBias } from '../ops/mat-mul.js';
+import { matMul2d, matMul2dBias, matMul2dBiasGelu } from '../ops/mat-mul.js';
+import { gelu } from './gelu.js';
 import { truncatedNormal } from './init.js';
 import { Module } from './module.js';
 import { LINEAR, type ParameterLayout } from './parameter-layout.js';
@@ -47,6 +48,22 @@ export class Linear extends Module {
       const flat = tf.reshape(x, [rows, this.inFeatures]) as tf.Tensor2D;
       const y = this.bias ? matMul2dBias(flat, this.weight as tf.Tensor2D, this.bias) : matMul2d(flat, this.weight as tf.Tensor2D);
       return tf.reshape(y, [...lead, this.outFeatures]) as T;
+    });
+  }
+
+  /**
+   * `gelu(this.apply(x))`: one kernel call where the fast wasm kernels can fuse it (no gradient
+   * recorded, a bias); the same values either way, up to the order in which the product is summed
+   * (small products alone go to XNNPACK).
+   */
+  applyGelu<T extends tf.Tensor>(x: T): T {
+    if (!this.bias || x.shape[x.shape.length - 1] !== this.inFeatures) return tf.tidy(() => gelu(this.apply(x))) as T;
+    const bias = this.bias;
+    return tf.tidy(() => {
+      const lead = x.shape.slice(0, -1);
+      const flat = tf.reshape(x, [lead.reduce((p, q) => p * q, 1), this.inFeatures]) as tf.Tensor2D;
+      const fused = matMul2dBiasGelu(flat, this.weight as tf.Tensor2D, bias);
+      return (fused ? tf.reshape(fused, [...lead, this.outFeatures]) : gelu(this.apply(x))) as T;
     });
   }
 }

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { gelu } from './gelu.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
@@ -18,6 +17,6 @@ export class Mlp extends Module {
 
   /** `fc2(gelu(fc1(x)))` over the last dimension. @param x `[B, N, D]` */
   apply(x: tf.Tensor3D): tf.Tensor3D {
-    return tf.tidy(() => this.fc2.apply(gelu(this.fc1.apply(x)) as tf.Tensor3D));
+    return tf.tidy(() => this.fc2.apply(this.fc1.applyGelu(x)));
   }
 }

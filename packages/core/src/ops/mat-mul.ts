@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
+import { PRODUCT_GELU, wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
 
 /**
  * Whether `tf.matMul` with `transposeA/B` is as fast as without here: on every backend but the
@@ -26,6 +26,22 @@ function transposedProductsAreFast(): boolean {
 export function matMul2dBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
   if (tf.getBackend() === 'wasm' && wasmFastKernelsOn()) return productWithBias(a, b, bias);
   return tf.tidy(() => tf.add(matMul2d(a, b), bias) as tf.Tensor2D);
+}
+
+/**
+ * `a @ b + bias` through GELU in one kernel call, when that can run here: @jepa/core's fast wasm
+ * kernels are on and no gradient is being recorded (the kernel has no gradient: inference, the
+ * target encoder's forward pass). Otherwise undefined, and the caller runs the product and GELU
+ * apart. GELU inside the product gives the bits of the separate `gelu` kernel.
+ *
+ * @param a `[M, K]`
+ * @param b `[K, N]`
+ * @param bias `[N]`
+ * @returns `[M, N]`, or undefined
+ */
+export function matMul2dBiasGelu(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D | undefined {
+  if (tf.getBackend() !== 'wasm' || !wasmFastKernelsOn() || tf.engine().isTapeOn() || a.dtype !== 'float32') return undefined;
+  return tf.engine().runKernel('_FusedMatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation: PRODUCT_GELU, leakyreluAlpha: 0.2 }) as tf.Tensor2D;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gelu, LayerNorm, Linear, Module, type WorldModel } from '@jepa/core';
+import { LayerNorm, Linear, Module, type WorldModel } from '@jepa/core';
 import { TemporalWindowEncoder, type TemporalWindowEncoderOptions, type WindowPooling } from './temporal-window-encoder.js';
 
 /** Sizes of a {@link TemporalLevel}; defaults in brackets. */
@@ -58,7 +58,7 @@ export class TemporalPredictor extends Module {
     return tf.tidy(() => {
       let input: tf.Tensor2D = this.norm.apply(latents);
       if (this.conditionDim > 0) input = tf.concat([input, condition!], 1);
-      return this.fc2.apply(gelu(this.fc1.apply(input)) as tf.Tensor2D);
+      return this.fc2.apply(this.fc1.applyGelu(input));
     });
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, gelu, guardedUpdate, Linear, Module, patchify2d, Rng, withInitSeed, type LabeledImages } from '@jepa/core';
+import { AdamW, guardedUpdate, Linear, Module, patchify2d, Rng, withInitSeed, type LabeledImages } from '@jepa/core';
 import type { IJepaModel } from '../model/ijepa.js';
 import { normalizeBatch, type Normalization } from '../training/image-features.js';
 
@@ -38,7 +38,7 @@ export class PatchDecoder extends Module {
     if (tokens.rank !== 2 || tokens.shape[1] !== this.embedDim) {
       throw new Error(`PatchDecoder.decode: expected tokens [N, ${this.embedDim}], got [${tokens.shape.join(', ')}].`);
     }
-    return tf.tidy(() => this.fc2.apply(gelu(this.fc1.apply(tokens)) as tf.Tensor2D));
+    return tf.tidy(() => this.fc2.apply(this.fc1.applyGelu(tokens)));
   }
 }
 

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
-import { setWasmFastKernels, splitPlan, SplitMode, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
+import { gelu } from '../../nn/gelu.js';
+import { Linear } from '../../nn/linear.js';
+import { PRODUCT_GELU, setWasmFastKernels, splitPlan, SplitMode, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -297,6 +299,53 @@ describe('fast wasm BatchMatMul on two threads', () => {
     tf.dispose([worker, two, separate]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b, bias]);
+  });
+
+  const geluCases: Array<[[number, number], [number, number]]> = [[[2048, 192], [192, 768]], [[13, 22], [22, 9]], [[416, 96], [96, 384]]];
+  it.each(geluCases)('the GELU activation of _FusedMatMul (a %j b %j): the product, the bias, then the GELU kernel\'s bits, on every path', async (aShape, bShape) => {
+    const rr = rng(aShape[0]! + bShape[1]!);
+    const a = tf.tensor(randomArray(aShape[0]! * aShape[1]!, rr), aShape) as tf.Tensor2D;
+    const b = tf.tensor(randomArray(bShape[0]! * bShape[1]!, rr), bShape) as tf.Tensor2D;
+    const bias = tf.tensor(randomArray(bShape[1]!, rr));
+    const before = tf.memory().numTensors;
+    const fused = () => tf.engine().runKernel('_FusedMatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation: PRODUCT_GELU, leakyreluAlpha: 0 }) as tf.Tensor;
+    const bytes = (t: tf.Tensor) => {
+      const d = t.dataSync() as Float32Array;
+      return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+    };
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 });
+    const separate = tf.tidy(() => tf.engine().runKernel(GELU_KERNEL, { x: tf.add(tf.matMul(a, b), bias) }) as tf.Tensor);
+    const results = [fused()];
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, workerOnly: true });
+    results.push(fused());
+    // One thread: batch-1 untransposed products go to XNNPACK, but this activation stays here.
+    await setWasmFastKernels(true, { threads: 1 });
+    results.push(fused());
+    for (const t of results) expect(bytes(t).equals(bytes(separate))).toBe(true);
+    tf.dispose([...results, separate]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => tf.engine().runKernel('_FusedMatMul', { a: tf.cast(a, 'int32'), b, bias }, { transposeA: false, transposeB: false, activation: PRODUCT_GELU, leakyreluAlpha: 0 })).toThrow(/_FusedMatMul with GELU: it takes float32 operands/);
+    tf.dispose([a, b, bias]);
+  });
+
+  it('Linear.applyGelu: one fused call without a gradient tape, gelu(apply(x)) within rounding; the same gradients under one', async () => {
+    await setWasmFastKernels(true, { threads: 2 });
+    const linear = new Linear(64, 96);
+    tf.tidy(() => linear.bias!.assign(tf.randomNormal([96], 0, 1, 'float32', 9)));
+    const x = tf.randomNormal([3, 40, 64], 0, 1, 'float32', 8);
+    const probe = tf.randomNormal([3, 40, 96], 0, 1, 'float32', 10);
+    const fusedCalls = () => tf.profile(() => linear.applyGelu(x).dispose()).then((p) => p.kernels.filter((k) => k.name === '_FusedMatMul').length);
+    expect(await fusedCalls()).toBe(1);
+    const y = linear.applyGelu(x);
+    const want = tf.tidy(() => gelu(linear.apply(x)));
+    // Within rounding: this small product alone goes to XNNPACK unfused, which sums in another order.
+    expect(tf.max(tf.abs(tf.sub(y, want))).dataSync()[0]).toBeLessThan(1e-5);
+    const grads = (f: (t: tf.Tensor) => tf.Tensor) => tf.variableGrads(() => tf.sum(tf.mul(f(x), probe)) as tf.Scalar, [linear.weight, linear.bias!]).grads;
+    const got = grads((t) => linear.applyGelu(t));
+    const expected = grads((t) => gelu(linear.apply(t)));
+    for (const name of Object.keys(expected)) expect(tf.max(tf.abs(tf.sub(got[name]!, expected[name]!))).dataSync()[0]).toBe(0);
+    tf.dispose([x, probe, y, want, ...Object.values(got), ...Object.values(expected)]);
+    linear.dispose();
   });
 
   it('leaves other activations and PReLU weights to the stock _FusedMatMul, and gives the unfused gradients', async () => {

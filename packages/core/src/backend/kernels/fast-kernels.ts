@@ -25,7 +25,7 @@ import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.
 
 interface KernelExports extends SimdExports, FusedUpdateExports, LayerNormExports {
   heap_base(): number;
-  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number, bias: number): void;
+  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number, bias: number, gelu: number): void;
 }
 
 /** A loaded kernel module: one thread, or two sharing its memory. */
@@ -240,7 +240,7 @@ function copyRange(heap: Float32Array, at: number, view: Float32Array, from: num
  * and each chunk's result is copied out as soon as it is done, while the worker computes others.
  * Every element is summed the same way whichever thread computes it.
  */
-function multiply(r: Runner, io: ProductIo, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, bias: number, split: boolean): void {
+function multiply(r: Runner, io: ProductIo, s0: number, s1: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, bias: number, gelu: number, split: boolean): void {
   const f = r.exports.batch_matmul;
   const ctl = r.ctl;
   const { heap, out, cAt } = io;
@@ -252,7 +252,7 @@ function multiply(r: Runner, io: ProductIo, s0: number, s1: number, batch: numbe
   };
   if (!split || !ctl || plan.units < 2) {
     copyAll();
-    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n, bias);
+    f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, 0, n, bias, gelu);
     out.set(heap.subarray(cAt, cAt + batch * m * n));
     return;
   }
@@ -290,11 +290,11 @@ function multiply(r: Runner, io: ProductIo, s0: number, s1: number, batch: numbe
       }
     }
   };
-  runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, chunks, bias], chunks, (chunk) => {
+  runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, chunks, bias, gelu], chunks, (chunk) => {
     const [lo, hi] = range(chunk);
-    if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n, bias);
-    else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n, bias);
-    else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi, bias);
+    if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n, bias, gelu);
+    else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n, bias, gelu);
+    else f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, 0, m, lo, hi, bias, gelu);
   }, mode === SplitMode.Columns ? undefined : copyOut, prepare);
   // Columns of a row-major C are not contiguous: copied once, at the end.
   if (mode === SplitMode.Columns) out.set(heap.subarray(cAt, cAt + batch * m * n));
@@ -359,6 +359,9 @@ const kernelHeap: KernelHeap<KernelExports> = {
   },
 };
 
+/** The `activation` attribute of `_FusedMatMul` that this kernel alone takes: exact GELU after the bias. */
+export const PRODUCT_GELU = 'jepaGelu';
+
 /**
  * The stock wasm `_FusedMatMul` reads its operands as 3-D (tf.fused.matMul reshapes them so):
  * 2-D ones (matMul2dBias calls the kernel directly) are passed as a batch of one, the same data,
@@ -382,12 +385,18 @@ function stockOn3d(stock: tf.KernelFunc): tf.KernelFunc {
 function makeProduct(stockKernel: tf.KernelFunc, fused = false): tf.KernelFunc {
   const fallback = fused ? stockOn3d(stockKernel) : stockKernel;
   const fn = (args: KernelArgs) => {
-    const r = active;
-    if (!r) return fallback(args);
     const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
     const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return fallback(args);
-    if (fused && ((activation ?? 'linear') !== 'linear' || preluActivationWeights || (bias && bias.dtype !== 'float32'))) return fallback(args);
+    // GELU (matMul2dBiasGelu) is this kernel's own activation: the stock kernel cannot take it.
+    const gelu = fused && activation === PRODUCT_GELU;
+    const other = (why: string) => {
+      if (gelu) throw new Error(`_FusedMatMul with GELU: ${why} (a [${a.shape}] ${a.dtype}, b [${b.shape}] ${b.dtype}).`);
+      return fallback(args);
+    };
+    const r = active;
+    if (!r) return other('the fast wasm kernels are off');
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return other('it takes float32 operands of rank 2 or more');
+    if (fused && ((!gelu && (activation ?? 'linear') !== 'linear') || preluActivationWeights || (bias && bias.dtype !== 'float32'))) return other('it takes a float32 bias and no other activation');
     const ar = a.shape.length;
     const br = b.shape.length;
     const m = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
@@ -395,7 +404,7 @@ function makeProduct(stockKernel: tf.KernelFunc, fused = false): tf.KernelFunc {
     const kB = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
     const n = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
     // A bias is one row of N added to every output row (a [N] or [1, .., 1, N] tensor).
-    if (bias && (bias.shape[bias.shape.length - 1] !== n || tf.util.sizeFromShape(bias.shape) !== n)) return fallback(args);
+    if (bias && (bias.shape[bias.shape.length - 1] !== n || tf.util.sizeFromShape(bias.shape) !== n)) return other(`the bias [${bias.shape}] is not one row of ${n}`);
     const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
     const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
@@ -404,10 +413,10 @@ function makeProduct(stockKernel: tf.KernelFunc, fused = false): tf.KernelFunc {
     // thread here, so it stays there unless two threads are on and it is large (with a transpose
     // the stock kernel takes a plain loop, 0.4-0.9 GFLOP/s, so those always come here); mismatches
     // and broadcasts this kernel does not flatten get the stock kernel's behaviour (and errors).
-    if (batch <= 1 && !transposeA && !transposeB && (r.threads < 2 || work < batch1MinWork)) return fallback(args);
-    if (kA !== kB || m === 0 || n === 0 || kA === 0 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
+    if (!gelu && batch <= 1 && !transposeA && !transposeB && (r.threads < 2 || work < batch1MinWork)) return fallback(args);
+    if (kA !== kB || m === 0 || n === 0 || kA === 0 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return other('the shapes do not multiply (or are empty)');
     const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
-    if (tf.util.sizeFromShape(outShape) !== batch * m * n) return fallback(args);
+    if (tf.util.sizeFromShape(outShape) !== batch * m * n) return other('its batch dimensions do not flatten');
     const split = r.threads === 2 && work >= threadMinWork;
     const aLen = batchA * m * kA;
     const bLen = batchB * kA * n;
@@ -423,7 +432,7 @@ function makeProduct(stockKernel: tf.KernelFunc, fused = false): tf.KernelFunc {
     const biasOff = (split ? s1Off + roundUp4(sLen) : s1Off);
     const end = (biasOff + biasLen) * 4;
     // A product that does not fit goes to the stock kernel.
-    if (!grow(r, end)) return fallback(args);
+    if (!grow(r, end)) return other('the kernel module cannot grow to hold it');
     const heap = viewOf(r);
     const backend = args.backend as unknown as WasmBackendLike;
     const out = backend.makeOutput(outShape, 'float32');
@@ -433,7 +442,7 @@ function makeProduct(stockKernel: tf.KernelFunc, fused = false): tf.KernelFunc {
       heap.fill(0, biasOff + n, biasOff + biasLen);
     }
     const io = { heap, a: backend.typedArrayFromHeap(a), aAt: aOff, b: backend.typedArrayFromHeap(b), bAt: bOff, out: backend.typedArrayFromHeap(out), cAt: cOff };
-    multiply(r, io, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? biasOff * 4 : 0, split);
+    multiply(r, io, s0Off * 4, s1Off * 4, batch, batchA, batchB, m, kA, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? biasOff * 4 : 0, gelu ? 1 : 0, split);
     return out;
   };
   return fn as unknown as tf.KernelFunc;

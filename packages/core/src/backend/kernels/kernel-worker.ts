@@ -26,8 +26,9 @@ export const CTL = {
   failed: 4,
   /**
    * The operation's arguments from here. A product: A, B, C, scratch, batch, batchA, batchB, M, K,
-   * N, transA, transB, split mode, per chunk, (chunks), bias (0: none). An element-wise kernel: its
-   * index in MAP_KERNELS (simd-kernels.ts), pointer count (2 or 3), three pointers, n; per chunk at 13.
+   * N, transA, transB, split mode, per chunk, (chunks), bias (0: none), GELU (1) or not (0). An
+   * element-wise kernel: its index in MAP_KERNELS (simd-kernels.ts), pointer count (2 or 3), three
+   * pointers, n; per chunk at 13.
    */
   args: 5,
   /** Argument slot (from `args`) holding the chunk count. */
@@ -43,11 +44,11 @@ export const CTL = {
    * slot `chunkDone + c` when it has finished chunk c, so the main thread can copy it out while
    * other chunks run.
    */
-  chunkDone: 21,
+  chunkDone: 22,
   /** Chunks with a done flag (the first ones; later chunks are only counted in `workerDone`). */
   chunkFlags: 8,
   /** Chunks whose operands the main thread has copied in: a chunk starts only below this. */
-  ready: 29,
+  ready: 30,
   /** Slots reserved (bytes = 4 x this). */
   size: 32,
 } as const;
@@ -98,7 +99,7 @@ function start(d, post) {
             const lo = chunk * per;
             const hi = Math.min(mode === 0 ? batch : mode === 1 ? m : n, lo + per);
             f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], n, c[a + 10], c[a + 11],
-              mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n, c[a + 15]);
+              mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n, c[a + 15], c[a + 16]);
           } else {
             const per = c[a + 13], lo = chunk * per, len = Math.min(c[a + 5], lo + per) - lo, g = maps[c[a]];
             if (c[a + 1] === 2) g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, len);
