@@ -13,14 +13,15 @@ import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.
  * model benefits without code changes: `Identity`, `Slice`, `Tile` and `GatherV2` that copy less
  * (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128 (simd-kernels.ts), kernels
  * of their own for the fused GELU (simd-kernels.ts), AdamW and EMA updates (fused-update-kernels.ts)
- * and layer norm (layer-norm-wasm.ts), and `BatchMatMul` for float32 with a batch > 1 (the
- * attention products, which the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose,
- * from a SIMD128 module compiled from packages/core/kernels/wasm/*.c. With two threads (a worker
- * sharing the module's memory, see kernel-worker.ts) large products are cut into chunks (batches,
- * output rows or output columns: {@link splitPlan}), and large batch-1 untransposed products come
- * here too. Everything
- * else (small batch-1 products without transposes, which the stock kernel runs through XNNPACK,
- * other dtypes, broadcasts this kernel does not flatten) goes to the stock kernel.
+ * and layer norm (layer-norm-wasm.ts), and `BatchMatMul` and `_FusedMatMul` (a bias row, and GELU
+ * as this module's own activation) for float32 with a batch > 1 (the attention products, which
+ * the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose, from a SIMD128 module
+ * compiled from packages/core/kernels/wasm/*.c. With two threads (a worker sharing the module's
+ * memory, see kernel-worker.ts) large products are cut into chunks (batches, output rows or output
+ * columns: {@link splitPlan}), large batch-1 untransposed products come here too, and large
+ * element-wise kernels are cut into ranges. Everything else (small batch-1 products without
+ * transposes, which the stock kernel runs through XNNPACK, other dtypes, broadcasts this kernel
+ * does not flatten) goes to the stock kernel.
  */
 
 interface KernelExports extends SimdExports, FusedUpdateExports, LayerNormExports {
