@@ -124,7 +124,8 @@ const KC = 256;
  * Chunks a split product is cut into: enough for the threads to even out a late or slow worker, few
  * enough that the operand each chunk packs again (all of B for a range of rows, all of A for a
  * range of columns) stays small against its products: 4 was 5-17 % faster than 8 on the bench
- * step's products (tools/bench/README.md).
+ * step's product shapes one at a time, and no different within a whole step (paired A/B; 3 was
+ * 8 % slower, tools/bench/README.md).
  */
 const CHUNKS = 4;
 /** Chunks an element-wise kernel is cut into (nothing is packed again per chunk). */
