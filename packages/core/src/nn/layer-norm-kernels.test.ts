@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { setWasmFastKernels } from '../backend/kernels/fast-kernels.js';
 import { hasKernel } from '../ops/has-kernel.js';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormRows, layerNormRowsBackward } from './layer-norm-kernels.js';
 import { layerNorm } from './layer-norm.js';
-import { useWasmFastKernels } from '../backend/kernels/use-fast-kernels.js';
+import { fastThenStock, useWasmFastKernels } from '../backend/kernels/use-fast-kernels.js';
 
 /** Max |a - b| / (1 + |b|) over all elements. */
 function maxRelative(a: tf.Tensor, b: tf.Tensor): number {
@@ -32,10 +31,7 @@ describe('fused layer norm (wasm)', () => {
     const f = (...t: tf.Tensor[]) => tf.sum(tf.mul(layerNorm(t[0]!, 1e-6, withW ? t[1] : undefined, withB ? t[withW ? 2 : 1] : undefined), probe));
     const run = () => [layerNorm(x, 1e-6, withW ? w : undefined, withB ? b : undefined), ...tf.grads(f)(inputs)];
     const before = tf.memory().numTensors;
-    const fused = run();
-    await setWasmFastKernels(false);
-    const ops = run();
-    await setWasmFastKernels(true, { threads: 1 });
+    const [fused, ops] = await fastThenStock(run);
     fused.forEach((t, i) => expect(maxRelative(t, ops[i]!)).toBeLessThan(2e-6));
     expect(fused.length).toBe(1 + inputs.length);
     tf.dispose([...fused, ...ops]);

@@ -7,7 +7,7 @@ import { AdamW } from './adamw.js';
 import { emaUpdate } from './ema.js';
 import { hasKernel } from '../ops/has-kernel.js';
 import { ADAMW_KERNEL, EMA_KERNEL, adamwUpdateInto, emaInto, type AdamWScalars } from './fused-updates.js';
-import { useWasmFastKernels } from '../backend/kernels/use-fast-kernels.js';
+import { fastThenStock, useWasmFastKernels } from '../backend/kernels/use-fast-kernels.js';
 
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
 
@@ -41,10 +41,7 @@ describe('fused AdamW and EMA kernels (wasm)', () => {
 
   it('AdamW gives the tensor ops\' bits: parameters (decayed and not) and both moments over 5 steps, leaking nothing', async () => {
     const before = tf.memory().numTensors;
-    const fused = runAdamW(5);
-    await setWasmFastKernels(false);
-    const ops = runAdamW(5);
-    await setWasmFastKernels(true, { threads: 1 });
+    const [fused, ops] = await fastThenStock(() => runAdamW(5));
     expect(fused.length).toBe(6);
     fused.forEach((f, i) => expect(f).toEqual(ops[i]));
     // The update moved the parameters (a no-op kernel would pass the comparison only if the ops did nothing too).
@@ -71,10 +68,7 @@ describe('fused AdamW and EMA kernels (wasm)', () => {
       online.dispose();
       return out;
     };
-    const fused = run();
-    await setWasmFastKernels(false);
-    const ops = run();
-    await setWasmFastKernels(true, { threads: 1 });
+    const [fused, ops] = await fastThenStock(run);
     expect(fused).toEqual(ops);
   });
 

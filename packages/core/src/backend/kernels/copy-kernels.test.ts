@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { copyBox, tileInto } from './copy-kernels.js';
-import { setWasmFastKernels } from './fast-kernels.js';
-import { useWasmFastKernels } from './use-fast-kernels.js';
+import { fastThenStock, useWasmFastKernels } from './use-fast-kernels.js';
 
 function iota(n: number): Float32Array {
   const out = new Float32Array(n);
@@ -91,10 +90,7 @@ describe('wasm Identity, Slice, Tile and GatherV2 replacements', () => {
     for (const dtype of ['float32', 'int32'] as const) {
       for (const [shape, begin, size] of slices) {
         const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
-        const fast = tf.slice(x, begin, size);
-        await setWasmFastKernels(false);
-        const stock = tf.slice(x, begin, size);
-        await setWasmFastKernels(true, { threads: 1 });
+        const [fast, stock] = await fastThenStock(() => tf.slice(x, begin, size));
         expect(fast.dtype).toBe(dtype);
         expect(fast.shape).toEqual(stock.shape);
         expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
@@ -103,10 +99,7 @@ describe('wasm Identity, Slice, Tile and GatherV2 replacements', () => {
       for (const [shape, idx, axis] of [[[6, 4], [5, 0, 5, 2], 0], [[3, 5, 2], [4, 1], 1], [[2, 3, 4], [[3, 0], [1, 1]], 2], [[7], [6, 6, 0], 0]] as Array<[number[], number[] | number[][], number]>) {
         const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
         const i = tf.tensor(idx, undefined, 'int32');
-        const fast = tf.gather(x, i, axis);
-        await setWasmFastKernels(false);
-        const stock = tf.gather(x, i, axis);
-        await setWasmFastKernels(true, { threads: 1 });
+        const [fast, stock] = await fastThenStock(() => tf.gather(x, i, axis));
         expect(fast.shape).toEqual(stock.shape);
         expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
         tf.dispose([x, i, fast, stock]);
@@ -148,10 +141,7 @@ describe('wasm Identity, Slice, Tile and GatherV2 replacements', () => {
     const x = tf.tensor(iota(24), [4, 6]);
     // t^2 times t shifted one column right (zero in column 0), summed: the tape saves t, t^2 and the slice.
     const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.square(t), tf.pad(tf.slice(t, [0, 0], [4, 5]), [[0, 0], [1, 0]])));
-    const fast = tf.grad(f)(x);
-    await setWasmFastKernels(false);
-    const stock = tf.grad(f)(x);
-    await setWasmFastKernels(true, { threads: 1 });
+    const [fast, stock] = await fastThenStock(() => tf.grad(f)(x));
     expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
     // And it is the derivative: 2 t s + (t one column left)^2.
     const t = iota(24);

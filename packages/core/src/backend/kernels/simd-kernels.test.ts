@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { setWasmFastKernels } from './fast-kernels.js';
 import { GELU_KERNEL, gelu } from '../../nn/gelu.js';
 import { hasKernel } from '../../ops/has-kernel.js';
 import { leadingReduction } from './simd-kernels.js';
-import { useWasmFastKernels } from './use-fast-kernels.js';
+import { fastThenStock, useWasmFastKernels } from './use-fast-kernels.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -97,10 +96,7 @@ describe('wasm Exp, Erf and Sum (SIMD128)', () => {
     const x = tf.randomNormal([64, 97], 0, 2, 'float32', 11);
     const probe = tf.randomNormal([64, 97], 0, 1, 'float32', 12);
     const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gelu(t), probe)));
-    const [fastY, fastG] = [gelu(x), grad(x)];
-    await setWasmFastKernels(false);
-    const [stockY, stockG] = [gelu(x), grad(x)];
-    await setWasmFastKernels(true, { threads: 1 });
+    const [[fastY, fastG], [stockY, stockG]] = await fastThenStock(() => [gelu(x), grad(x)]);
     expect(tf.max(tf.abs(tf.sub(fastY, stockY))).dataSync()[0]).toBeLessThan(1e-6);
     expect(tf.max(tf.abs(tf.sub(fastG, stockG))).dataSync()[0]).toBeLessThan(1e-6);
     tf.dispose([x, probe, fastY, fastG, stockY, stockG]);
@@ -120,10 +116,7 @@ describe('wasm Exp, Erf and Sum (SIMD128)', () => {
     const before = tf.memory().numTensors;
     for (const [shape, axis, keepDims] of cases) {
       const x = tf.randomNormal(shape, 0, 3, 'float32', 7);
-      const fast = tf.sum(x, axis, keepDims);
-      await setWasmFastKernels(false);
-      const stock = tf.sum(x, axis, keepDims);
-      await setWasmFastKernels(true, { threads: 1 });
+      const [fast, stock] = await fastThenStock(() => tf.sum(x, axis, keepDims));
       expect(fast.shape).toEqual(stock.shape);
       expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
       tf.dispose([x, fast, stock]);

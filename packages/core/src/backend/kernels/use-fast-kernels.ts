@@ -19,3 +19,15 @@ export function useWasmFastKernels(threads = 1): void {
     await tf.setBackend('cpu');
   });
 }
+
+/**
+ * Runs `op` with the fast kernels, then with the stock ones, then switches the fast kernels back on
+ * (`threads` as {@link useWasmFastKernels} set them); returns both results, to compare.
+ */
+export async function fastThenStock<T>(op: () => T, threads = 1): Promise<[fast: T, stock: T]> {
+  const fast = op();
+  await setWasmFastKernels(false);
+  const stock = op();
+  await setWasmFastKernels(true, { threads });
+  return [fast, stock];
+}
