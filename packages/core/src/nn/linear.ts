@@ -40,14 +40,8 @@ export class Linear extends Module {
   /** @param x `[..., in]` @returns `[..., out]` */
   apply<T extends tf.Tensor>(x: T): T {
     return tf.tidy(() => {
-      const lead = x.shape.slice(0, -1);
-      if (x.shape[x.shape.length - 1] !== this.inFeatures) {
-        throw new Error(`Linear: expected last dimension ${this.inFeatures}, got input shape [${x.shape.join(', ')}].`);
-      }
-      const rows = lead.reduce((a, b) => a * b, 1);
-      const flat = tf.reshape(x, [rows, this.inFeatures]) as tf.Tensor2D;
-      const y = this.bias ? matMul2dBias(flat, this.weight as tf.Tensor2D, this.bias) : matMul2d(flat, this.weight as tf.Tensor2D);
-      return tf.reshape(y, [...lead, this.outFeatures]) as T;
+      const { flat, lead } = this.rows(x);
+      return tf.reshape(this.product(flat), [...lead, this.outFeatures]) as T;
     });
   }
 
@@ -57,13 +51,24 @@ export class Linear extends Module {
    * (small products alone go to XNNPACK).
    */
   applyGelu<T extends tf.Tensor>(x: T): T {
-    if (!this.bias || x.shape[x.shape.length - 1] !== this.inFeatures) return tf.tidy(() => gelu(this.apply(x))) as T;
-    const bias = this.bias;
     return tf.tidy(() => {
-      const lead = x.shape.slice(0, -1);
-      const flat = tf.reshape(x, [lead.reduce((p, q) => p * q, 1), this.inFeatures]) as tf.Tensor2D;
-      const fused = matMul2dBiasGelu(flat, this.weight as tf.Tensor2D, bias);
-      return (fused ? tf.reshape(fused, [...lead, this.outFeatures]) : gelu(this.apply(x))) as T;
+      const { flat, lead } = this.rows(x);
+      const y = (this.bias && matMul2dBiasGelu(flat, this.weight as tf.Tensor2D, this.bias)) || gelu(this.product(flat));
+      return tf.reshape(y, [...lead, this.outFeatures]) as T;
     });
+  }
+
+  /** `x` as `[rows, in]` and its leading dimensions; throws on another last dimension. */
+  private rows(x: tf.Tensor): { flat: tf.Tensor2D; lead: number[] } {
+    const lead = x.shape.slice(0, -1);
+    if (x.shape[x.shape.length - 1] !== this.inFeatures) {
+      throw new Error(`Linear: expected last dimension ${this.inFeatures}, got input shape [${x.shape.join(', ')}].`);
+    }
+    return { flat: tf.reshape(x, [lead.reduce((a, b) => a * b, 1), this.inFeatures]) as tf.Tensor2D, lead };
+  }
+
+  /** `flat W (+ b)` for `[rows, in]`. */
+  private product(flat: tf.Tensor2D): tf.Tensor {
+    return this.bias ? matMul2dBias(flat, this.weight as tf.Tensor2D, this.bias) : matMul2d(flat, this.weight as tf.Tensor2D);
   }
 }
