@@ -215,7 +215,8 @@ function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number
   // A chunk whose call threw in the worker (it should not: this is a guard) is computed here.
   const failed = ctl[CTL.failed]!;
   if (failed > 0) run(failed - 1);
-  if (finished) for (let c = 0; c < chunks; c++) if (!finished[c] || c === failed - 1) finish!(c);
+  // The rest: chunks past the done flags, and the recomputed one (the worker flags only chunks it finished).
+  if (finished) for (let c = 0; c < chunks; c++) if (!finished[c]) finish!(c);
 }
 
 /** A product's operands and result: views of the backend's tensors, and their float indices in the kernel module's `heap`. */
