@@ -12,6 +12,16 @@ function transposedProductsAreFast(): boolean {
   return tf.getBackend() !== 'wasm' || wasmFastKernelsOn();
 }
 
+/** Whether `_FusedMatMul` is @jepa/core's fast wasm kernel here (it adds the bias, or GELU, inside the product). */
+function fusedProductsRun(): boolean {
+  return tf.getBackend() === 'wasm' && wasmFastKernelsOn();
+}
+
+/** `a @ b + bias`, then `activation` (`'linear'` or {@link PRODUCT_GELU}), as one `_FusedMatMul` call. */
+function fusedProduct(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor, activation: string): tf.Tensor2D {
+  return tf.engine().runKernel('_FusedMatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 }) as tf.Tensor2D;
+}
+
 /**
  * `a @ b + bias` (a bias row added to every row) for 2-D `a` and `b`. With @jepa/core's fast wasm
  * kernels on, one `_FusedMatMul` call that adds the bias inside the product (the same bits as a
@@ -24,7 +34,7 @@ function transposedProductsAreFast(): boolean {
  * @returns `[M, N]`
  */
 export function matMul2dBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
-  if (tf.getBackend() === 'wasm' && wasmFastKernelsOn()) return productWithBias(a, b, bias);
+  if (fusedProductsRun()) return productWithBias(a, b, bias);
   return tf.tidy(() => tf.add(matMul2d(a, b), bias) as tf.Tensor2D);
 }
 
@@ -40,8 +50,8 @@ export function matMul2dBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): t
  * @returns `[M, N]`, or undefined
  */
 export function matMul2dBiasGelu(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D | undefined {
-  if (tf.getBackend() !== 'wasm' || !wasmFastKernelsOn() || tf.engine().isTapeOn() || a.dtype !== 'float32') return undefined;
-  return tf.engine().runKernel('_FusedMatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation: PRODUCT_GELU, leakyreluAlpha: 0.2 }) as tf.Tensor2D;
+  if (!fusedProductsRun() || tf.engine().isTapeOn() || a.dtype !== 'float32') return undefined;
+  return fusedProduct(a, b, bias, PRODUCT_GELU);
 }
 
 /**
@@ -52,7 +62,7 @@ export function matMul2dBiasGelu(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor
 const productWithBias = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, y]);
   return {
-    value: tf.engine().runKernel('_FusedMatMul', { a: x, b: y, bias: z }, { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 }) as tf.Tensor2D,
+    value: fusedProduct(x as tf.Tensor2D, y as tf.Tensor2D, z, 'linear'),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ys] = saved as [tf.Tensor2D, tf.Tensor2D];
       const d = dy as tf.Tensor2D;
