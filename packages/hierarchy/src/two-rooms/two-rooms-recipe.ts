@@ -1,3 +1,4 @@
+import { EB_JEPA_TWO_ROOMS_REGULARIZERS } from '@jepa/core';
 import type { CemPlannerOptions } from '../planning/cem-planner.js';
 import type { HierarchicalSearchSettings } from '../planning/hierarchical-search.js';
 import type { HierarchicalPlanningDefaults, WorldModelPlanningDefaults } from '../evaluation/planning-defaults.js';
@@ -60,26 +61,8 @@ export const TWO_ROOMS_RECIPE = {
       predictionSteps: 16,
       /** Each prediction feeds the next, as the reference. */
       prediction: 'rollout',
-      /** The reference's anti-collapse coefficients. */
-      regularizers: {
-        /** Variance hinge: weight 16 (`std_coeff`), std margin 1. */
-        variance: {
-          /** `std_coeff`. */
-          weight: 16,
-          /** The std margin. */
-          target: 1,
-        },
-        /** Covariance penalty: weight 8 (`cov_coeff`). */
-        covariance: {
-          /** `cov_coeff`. */
-          weight: 8,
-        },
-        /** Temporal similarity: weight 12 (`sim_coeff_t`). */
-        temporal: {
-          /** `sim_coeff_t`. */
-          weight: 12,
-        },
-      },
+      /** The reference's anti-collapse coefficients: variance 16 (margin 1), covariance 8, temporal similarity 12. */
+      regularizers: EB_JEPA_TWO_ROOMS_REGULARIZERS,
       /** 8 (the reference: 1); at 1 this model reached 10-20 % planning success, at 4 and 8 50-60 %. */
       inverseDynamicsWeight: 8,
     },
