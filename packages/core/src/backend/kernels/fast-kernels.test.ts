@@ -387,6 +387,34 @@ describe('fast wasm BatchMatMul on two threads', () => {
     tf.dispose([x, dy]);
   });
 
+  // The worker's claim loop can run on into the next operation without sleeping in between: each
+  // chunk it claims must be run as that operation (product or element-wise), with its operands in.
+  it('products and element-wise kernels in quick alternation: every result equals one thread\'s', async () => {
+    const rr = rng(404);
+    const a = tf.tensor(randomArray(48 * 40, rr), [48, 40]);
+    const b = tf.tensor(randomArray(40 * 36, rr), [40, 36]);
+    const x = tf.tensor(randomArray(4099, rr));
+    const step = () => [tf.matMul(a, b), tf.erf(x), tf.matMul(a, b, false, false), tf.exp(x)];
+    await setWasmFastKernels(true, { threads: 1, batch1MinWork: 0 });
+    const want = step().map((t) => {
+      const d = t.dataSync() as Float32Array;
+      t.dispose();
+      return Buffer.from(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
+    });
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, mapMinElements: 1 });
+    let bad = 0;
+    for (let i = 0; i < 1500; i++) {
+      const got = step();
+      got.forEach((t, j) => {
+        const d = t.dataSync() as Float32Array;
+        if (!Buffer.from(d.buffer, d.byteOffset, d.byteLength).equals(want[j]!)) bad++;
+      });
+      tf.dispose(got);
+    }
+    expect(bad).toBe(0);
+    tf.dispose([a, b, x]);
+  });
+
   it('lets a Node process exit with the worker started', () => {
     // Next to this file, so that it resolves the workspace's packages.
     const script = join(here, `.exit-check-${process.pid}.tmp.mts`);

@@ -173,8 +173,10 @@ function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number
   for (let c = 0; c < CTL.chunkFlags; c++) Atomics.store(ctl, CTL.chunkDone + c, -1);
   generation = (generation + 1) & 0x7fff;
   const tag = generation << 16;
-  Atomics.store(ctl, CTL.next, tag);
+  // Everything a chunk reads is in place before `next` names this operation: a worker still in its
+  // claim loop may take a chunk the moment it does.
   Atomics.store(ctl, CTL.ready, prepare ? 0 : chunks);
+  Atomics.store(ctl, CTL.next, tag);
   Atomics.add(ctl, CTL.gen, 1);
   Atomics.notify(ctl, CTL.gen);
   if (prepare) {

@@ -82,8 +82,7 @@ function start(d, post) {
     for (;;) {
       Atomics.wait(c, ${CTL.gen}, seen);
       seen = Atomics.load(c, ${CTL.gen});
-      const op = c[${CTL.op}];
-      if (op === ${CTL.opStop}) break;
+      if (c[${CTL.op}] === ${CTL.opStop}) break;
       for (;;) {
         const v = Atomics.load(c, ${CTL.next});
         const chunk = v & 0xffff;
@@ -91,6 +90,9 @@ function start(d, post) {
         if (chunk >= chunks) break;
         if (Atomics.compareExchange(c, ${CTL.next}, v, v + 1) !== v) continue;
         // Claimed: the main thread waits for this chunk, so the arguments stay put until it is done.
+        // They are read only now: this loop can run on into the next operation (the main thread starts
+        // it as soon as the last chunk is done) without the worker sleeping in between.
+        const op = c[${CTL.op}];
         for (let r; (r = Atomics.load(c, ${CTL.ready})) <= chunk; ) Atomics.wait(c, ${CTL.ready}, r);
         try {
           if (op === ${CTL.opProduct}) {
