@@ -82,7 +82,7 @@ describe('copyBox and tileInto', () => {
   });
 });
 
-describe('wasm Identity, Slice, Tile and GatherV2 replacements', () => {
+describe('wasm Identity, Slice, SplitV, Tile and GatherV2 replacements', () => {
   useWasmFastKernels();
 
   it('slices, gathers and tiles as the stock kernels and plain references do (float32 and int32), leaking nothing', async () => {
@@ -103,6 +103,23 @@ describe('wasm Identity, Slice, Tile and GatherV2 replacements', () => {
         expect(fast.shape).toEqual(stock.shape);
         expect(Array.from(fast.dataSync())).toEqual(Array.from(stock.dataSync()));
         tf.dispose([x, i, fast, stock]);
+      }
+      // SplitV: every part equals the plain slice of its box, and the stock kernel's part.
+      for (const [shape, sizes, axis] of [[[128, 27, 96], [18, 9], 1], [[4, 5, 6], [1, 3, 2], -1], [[6, 4], 3, 0], [[2, 7, 3], [0, 7], 1], [[9], [4, -1], 0]] as Array<[number[], number | number[], number]>) {
+        const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);
+        const [fast, stock] = await fastThenStock(() => tf.split(x, sizes, axis));
+        const a = axis < 0 ? axis + shape.length : axis;
+        const begin = shape.map(() => 0);
+        expect(fast.length).toBe(stock.length);
+        fast.forEach((part, i) => {
+          expect(part.dtype).toBe(dtype);
+          expect(part.shape).toEqual(stock[i]!.shape);
+          expect(Array.from(part.dataSync())).toEqual(Array.from(stock[i]!.dataSync()));
+          expect(Array.from(part.dataSync())).toEqual(sliceReference(new Float32Array(x.dataSync()), shape, begin, part.shape));
+          begin[a]! += part.shape[a]!;
+        });
+        expect(begin[a]).toBe(shape[a]);
+        tf.dispose([x, ...fast, ...stock]);
       }
       for (const [shape, reps] of tiles) {
         const x = tf.tensor(iota(shape.reduce((a, b) => a * b, 1)), shape, dtype);

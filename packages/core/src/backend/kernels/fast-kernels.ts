@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeGatherV2, makeIdentity, makeSlice, makeTile } from './copy-kernels.js';
+import { makeGatherV2, makeIdentity, makeSlice, makeSplitV, makeTile } from './copy-kernels.js';
 import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
 import { layerNormWasmKernels, type LayerNormExports } from './layer-norm-wasm.js';
 import { CTL, startKernelWorker, threadsUnavailableReason, type KernelWorker } from './kernel-worker.js';
@@ -459,6 +459,7 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
   ['_FusedMatMul', (fallback) => makeProduct(fallback, true)],
   ['Identity', makeIdentity],
   ['Slice', makeSlice],
+  ['SplitV', makeSplitV],
   ['Tile', makeTile],
   ['GatherV2', makeGatherV2],
   ['Exp', (fallback) => makeUnary('exp_f32', kernelHeap, fallback)],
