@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from '../../nn/gelu.js';
 import { gelu } from '../../nn/gelu.js';
 import { Linear } from '../../nn/linear.js';
-import { PRODUCT_GELU, setWasmFastKernels, splitPlan, SplitMode, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
+import { PRODUCT_GELU, setWasmFastKernels, splitPlan, SplitMode, stopWasmKernelThreads, wasmFastKernelsOn, wasmKernelThreads } from './fast-kernels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -413,6 +413,27 @@ describe('fast wasm BatchMatMul on two threads', () => {
     }
     expect(bad).toBe(0);
     tf.dispose([a, b, x]);
+  });
+
+  // The worker reads the generation counter before it says it is ready: an operation started the
+  // moment it is must wake it (with every chunk left to the worker, a missed wake-up hangs).
+  it('a worker just started, given every chunk of the first operation, runs them (thirty restarts)', async () => {
+    const rr = rng(505);
+    const a = tf.tensor(randomArray(48 * 40, rr), [48, 40]);
+    const b = tf.tensor(randomArray(40 * 36, rr), [40, 36]);
+    await setWasmFastKernels(true, { threads: 1, batch1MinWork: 0 });
+    const want = tf.matMul(a, b);
+    const w = want.dataSync() as Float32Array;
+    for (let i = 0; i < 30; i++) {
+      await stopWasmKernelThreads();
+      await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, workerOnly: true });
+      const got = tf.matMul(a, b);
+      const g = got.dataSync() as Float32Array;
+      expect(Buffer.from(g.buffer, g.byteOffset, g.byteLength).equals(Buffer.from(w.buffer, w.byteOffset, w.byteLength))).toBe(true);
+      got.dispose();
+    }
+    await setWasmFastKernels(true, { threads: 2 });
+    tf.dispose([a, b, want]);
   });
 
   it('lets a Node process exit with the worker started', () => {

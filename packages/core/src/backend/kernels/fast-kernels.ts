@@ -111,7 +111,6 @@ async function loadThreaded(): Promise<Runner> {
 function stopThreads(r: Runner): void {
   if (!r.ctl || !r.worker) return;
   r.ctl[CTL.op] = CTL.opStop;
-  r.ctl[CTL.args + CTL.chunksArg] = 0;
   Atomics.add(r.ctl, CTL.gen, 1);
   Atomics.notify(r.ctl, CTL.gen);
   r.worker.terminate();
@@ -165,14 +164,17 @@ export function splitPlan(batch: number, m: number, n: number, chunks = CHUNKS):
  */
 function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number[], chunks: number, run: (chunk: number) => void, finish?: (chunk: number) => void, prepare?: (chunk: number) => void): void {
   for (let i = 0; i < args.length; i++) ctl[CTL.args + i] = args[i]!;
-  ctl[CTL.args + CTL.chunksArg] = chunks;
   ctl[CTL.op] = op;
   ctl[CTL.failed] = 0;
   Atomics.store(ctl, CTL.workerDone, 0);
   // No generation is -1: a flag left by an operation 32768 generations ago cannot pass for this one's.
   for (let c = 0; c < CTL.chunkFlags; c++) Atomics.store(ctl, CTL.chunkDone + c, -1);
   generation = (generation + 1) & 0x7fff;
-  const tag = generation << 16;
+  if (chunks > 0xff) throw new Error(`runChunks: ${chunks} chunks; at most 255 fit the claim word.`);
+  // The claim word carries the chunk count with the generation: a claim loop that read the count
+  // from the arguments could pair a newer operation's count with an older `next` and claim a chunk
+  // that does not exist (a hang when the worker then waits for its operands).
+  const tag = (generation << 16) | (chunks << 8);
   // Everything a chunk reads is in place before `next` names this operation: a worker still in its
   // claim loop may take a chunk the moment it does.
   Atomics.store(ctl, CTL.ready, prepare ? 0 : chunks);
@@ -190,7 +192,7 @@ function runChunks(r: Runner, ctl: Int32Array, op: number, args: readonly number
   const finished = finish ? new Uint8Array(chunks) : undefined;
   while (!workerOnly) {
     const v = Atomics.load(ctl, CTL.next);
-    const chunk = v & 0xffff;
+    const chunk = v & 0xff;
     if (chunk >= chunks) break;
     if (Atomics.compareExchange(ctl, CTL.next, v, v + 1) !== v) continue;
     run(chunk);
@@ -295,7 +297,7 @@ function multiply(r: Runner, io: ProductIo, s0: number, s1: number, batch: numbe
       }
     }
   };
-  runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, chunks, bias, gelu], chunks, (chunk) => {
+  runChunks(r, ctl, CTL.opProduct, [a, b, c, s1, batch, batchA, batchB, m, k, n, ta, tb, mode, per, 0, bias, gelu], chunks, (chunk) => {
     const [lo, hi] = range(chunk);
     if (mode === SplitMode.Batches) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, lo, hi, 0, m, 0, n, bias, gelu);
     else if (mode === SplitMode.Rows) f(a, b, c, s0, batch, batchA, batchB, m, k, n, ta, tb, 0, batch, lo, hi, 0, n, bias, gelu);

@@ -16,7 +16,7 @@ import { MAP_KERNELS } from './simd-kernels.js';
 export const CTL = {
   /** Bumped by the main thread to wake the worker for a new operation (or a stop). */
   gen: 0,
-  /** (operation generation & 0x7fff) << 16 | index of the next unclaimed chunk. */
+  /** (operation generation & 0x7fff) << 16 | the operation's chunk count << 8 | index of the next unclaimed chunk. */
   next: 1,
   /** Chunks of the current operation the worker has finished. */
   workerDone: 2,
@@ -26,13 +26,11 @@ export const CTL = {
   failed: 4,
   /**
    * The operation's arguments from here. A product: A, B, C, scratch, batch, batchA, batchB, M, K,
-   * N, transA, transB, split mode, per chunk, (chunks), bias (0: none), GELU (1) or not (0). An
+   * N, transA, transB, split mode, per chunk, (unused), bias (0: none), GELU (1) or not (0). An
    * element-wise kernel: its index in MAP_KERNELS (simd-kernels.ts), pointer count (2 or 3), three
    * pointers, n; per chunk at 13.
    */
   args: 5,
-  /** Argument slot (from `args`) holding the chunk count. */
-  chunksArg: 14,
   /** Op code: `batch_matmul` chunks. */
   opProduct: 1,
   /** Op code: end the worker. */
@@ -77,16 +75,21 @@ function start(d, post) {
     const maps = ${JSON.stringify(MAP_KERNELS)}.map((name) => inst.exports[name]);
     const c = new Int32Array(d.memory.buffer, d.ctl, ${CTL.size});
     const a = ${CTL.args};
-    post('ready');
+    // The generation before 'ready': the main thread may start an operation the moment it hears
+    // it, and a worker that read the counter after that bump would sleep through it (with every
+    // chunk left to it, for ever).
     let seen = Atomics.load(c, ${CTL.gen});
+    post('ready');
     for (;;) {
       Atomics.wait(c, ${CTL.gen}, seen);
       seen = Atomics.load(c, ${CTL.gen});
       if (c[${CTL.op}] === ${CTL.opStop}) break;
       for (;;) {
+        // The count comes with the generation in one word: the arguments may already be the next
+        // operation's while next is still this one's.
         const v = Atomics.load(c, ${CTL.next});
-        const chunk = v & 0xffff;
-        const chunks = c[a + ${CTL.chunksArg}];
+        const chunk = v & 0xff;
+        const chunks = (v >> 8) & 0xff;
         if (chunk >= chunks) break;
         if (Atomics.compareExchange(c, ${CTL.next}, v, v + 1) !== v) continue;
         // Claimed: the main thread waits for this chunk, so the arguments stay put until it is done.
