@@ -23,7 +23,10 @@ const config = { imageSize: 32, patchSize: 4, inChannels: 3, batchSize: 32, enco
 const info = await initBackend({ backend: values.backend });
 const model = createIJepa({ imageSize: config.imageSize, patchSize: config.patchSize, inChannels: config.inChannels, encoder: config.encoder, predictor: config.predictor });
 const grid = model.contextEncoder.grid;
-const sampler = new MultiBlockMaskSampler({ grid });
+// The official MaskCollator (facebookresearch/ijepa main) places blocks without PR #40's `+ 1`, our
+// default: its context masks average 13.4 tokens on this 8 x 8 grid, ours 14.4 (1,000 batches each).
+// The official placement here makes both sides run the same step.
+const sampler = new MultiBlockMaskSampler({ grid, placement: 'official' });
 const optimizer = new AdamW(model.jepa.trainableParameters());
 const rng = new Rng(0);
 let peakRss = process.memoryUsage().rss;
