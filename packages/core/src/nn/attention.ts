@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedSelfAttention, selfAttentionFuses } from '../ops/fused-attention.js';
 import { batchMatMul, matMul2d, matMul2dBias } from '../ops/mat-mul.js';
 import { checkAttentionMask } from './attention-mask.js';
 import { Linear } from './linear.js';
@@ -42,6 +43,11 @@ export class Attention extends Module {
   apply(x: tf.Tensor3D, mask?: tf.Tensor): tf.Tensor3D {
     if (mask) checkAttentionMask(mask, x.shape[0], x.shape[1], 'Attention');
     return tf.tidy(() => {
+      if (!mask && selfAttentionFuses(x.dtype)) {
+        // Without a tape on the fast wasm kernels: one product for q, k and v, then one kernel
+        // with the bits of the ops below.
+        return this.proj.apply(fusedSelfAttention(this.qkv.apply(x), this.numHeads, this.scale));
+      }
       const [batch, tokens, dim] = x.shape;
       const heads = this.numHeads;
       const hd = this.headDim;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { attentionKernels, type AttentionExports } from './attention-kernels.js';
 import { makeGatherV2, makeIdentity, makeSlice, makeSplitV, makeTile } from './copy-kernels.js';
 import { fusedUpdateKernels, type FusedUpdateExports } from './fused-update-kernels.js';
 import { layerNormWasmKernels, type LayerNormExports } from './layer-norm-wasm.js';
@@ -24,7 +25,7 @@ import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.
  * does not flatten) goes to the stock kernel.
  */
 
-interface KernelExports extends SimdExports, FusedUpdateExports, LayerNormExports {
+interface KernelExports extends SimdExports, FusedUpdateExports, LayerNormExports, AttentionExports {
   heap_base(): number;
   batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, transA: number, transB: number, b0: number, b1: number, r0: number, r1: number, c0: number, c1: number, bias: number, gelu: number): void;
 }
@@ -362,7 +363,14 @@ const kernelHeap: KernelHeap<KernelExports> = {
     if (!r) return undefined;
     const base = r.base >> 2;
     if (!grow(r, (base + floats) * 4)) return undefined;
-    return { exports: r.exports, heap: viewOf(r), base, map: (fn, pointers, n) => mapOn(r, fn, pointers, n) };
+    const ctl = r.ctl;
+    return {
+      exports: r.exports,
+      heap: viewOf(r),
+      base,
+      map: (fn, pointers, n) => mapOn(r, fn, pointers, n),
+      chunks: ctl ? (op, args, chunks, run, finish, prepare) => runChunks(r, ctl, op, args, chunks, run, finish, prepare) : undefined,
+    };
   },
 };
 
@@ -473,6 +481,7 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, (fallback: tf.KernelFunc) =>
 const OWN_KERNELS: tf.KernelConfig[] = [
   ...fusedUpdateKernels(kernelHeap),
   ...layerNormWasmKernels(kernelHeap),
+  ...attentionKernels(kernelHeap),
   { kernelName: GELU_KERNEL, backendName: 'wasm', kernelFunc: makeUnary('gelu_f32', kernelHeap) },
   { kernelName: GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: makeGeluGrad(kernelHeap) },
 ];

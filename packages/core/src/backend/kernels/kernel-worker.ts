@@ -28,7 +28,7 @@ export const CTL = {
    * The operation's arguments from here. A product: A, B, C, scratch, batch, batchA, batchB, M, K,
    * N, transA, transB, split mode, per chunk, (unused), bias (0: none), GELU (1) or not (0). An
    * element-wise kernel: its index in MAP_KERNELS (simd-kernels.ts), pointer count (2 or 3), three
-   * pointers, n; per chunk at 13.
+   * pointers, n; per chunk at 13. Attention: see `opAttention`.
    */
   args: 5,
   /** Op code: `batch_matmul` chunks. */
@@ -37,6 +37,11 @@ export const CTL = {
   opStop: 2,
   /** Op code: element-wise kernel chunks. */
   opMap: 3,
+  /**
+   * Op code: `attention_f32` chunks (attention-kernels.ts): qkv, out, the worker's scratch, tokens,
+   * heads, head width, the scale's float32 bits, batch; per chunk (batches) at 13.
+   */
+  opAttention: 4,
   /**
    * First of `chunkFlags` slots: the worker writes the operation's generation (`next` >> 16) into
    * slot `chunkDone + c` when it has finished chunk c, so the main thread can copy it out while
@@ -73,6 +78,8 @@ function start(d, post) {
     const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
     const f = inst.exports.batch_matmul;
     const maps = ${JSON.stringify(MAP_KERNELS)}.map((name) => inst.exports[name]);
+    const attention = inst.exports.attention_f32;
+    const bits = new Int32Array(1), scale = new Float32Array(bits.buffer);
     const c = new Int32Array(d.memory.buffer, d.ctl, ${CTL.size});
     const a = ${CTL.args};
     // The generation before 'ready': the main thread may start an operation the moment it hears
@@ -105,6 +112,10 @@ function start(d, post) {
             const hi = Math.min(mode === 0 ? batch : mode === 1 ? m : n, lo + per);
             f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], n, c[a + 10], c[a + 11],
               mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n, c[a + 15], c[a + 16]);
+          } else if (op === ${CTL.opAttention}) {
+            const per = c[a + 13], lo = chunk * per, hi = Math.min(c[a + 7], lo + per);
+            bits[0] = c[a + 6];
+            attention(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], scale[0], lo, hi);
           } else {
             const per = c[a + 13], lo = chunk * per, len = Math.min(c[a + 5], lo + per) - lo, g = maps[c[a]];
             if (c[a + 1] === 2) g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, len);

@@ -20,8 +20,16 @@ export interface KernelHeap<E = SimdExports> {
    * float index `base` (16-byte aligned), and `map`, which runs an element-wise kernel on the
    * module's threads; undefined when the module is not loaded or cannot grow.
    */
-  reserve(floats: number): { exports: E; heap: Float32Array; base: number; map: MapRunner } | undefined;
+  reserve(floats: number): { exports: E; heap: Float32Array; base: number; map: MapRunner; chunks?: ChunkRunner } | undefined;
 }
+
+/**
+ * With two threads: runs one operation's `chunks` chunks on both (fast-kernels.ts `runChunks`; `op`
+ * one of kernel-worker.ts's op codes, `args` its arguments in the control block); `run` computes a
+ * chunk on this thread, `finish` is called once a chunk's results are complete, `prepare` copies a
+ * chunk's operands in (a chunk starts only after it). Undefined with one thread.
+ */
+export type ChunkRunner = (op: number, args: readonly number[], chunks: number, run: (chunk: number) => void, finish?: (chunk: number) => void, prepare?: (chunk: number) => void) => void;
 
 /** The element-wise kernels of elementwise.c: `(pointers.., n)`, every pointer advancing one float per element. */
 export const MAP_KERNELS = ['exp_f32', 'erf_f32', 'gelu_f32', 'gelu_grad_f32'] as const;
