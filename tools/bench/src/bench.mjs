@@ -8,16 +8,18 @@
 // It also times the target encoder's forward pass on 64 images (what `jepa embed` does). With
 // --pytorch <facebookresearch/ijepa checkout> (or JEPA_IJEPA_CHECKOUT) and a Python with torch
 // (--python, default /usr/bin/python3), it runs the same step and embed pass with the official
-// code (src/pytorch_step.py) under both OpenMP wait policies and prints the faster one and the ratios.
+// code (src/pytorch_step.py) under both OpenMP wait policies and prints the faster one and the ratios,
+// in --rounds rounds (default 3) of ours then PyTorch: the ratios are the medians of the rounds'.
 import { parseArgs } from 'node:util';
 import { runPytorchBench } from './pytorch-bench.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, initBackend, MultiBlockMaskSampler, Rng } from '@jepa/core';
 import { createIJepa } from '@jepa/vision';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '8' }, warmup: { type: 'string', default: '2' }, backend: { type: 'string' }, profile: { type: 'boolean', default: false }, pytorch: { type: 'string' }, python: { type: 'string', default: '/usr/bin/python3' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '8' }, warmup: { type: 'string', default: '2' }, backend: { type: 'string' }, profile: { type: 'boolean', default: false }, pytorch: { type: 'string' }, python: { type: 'string', default: '/usr/bin/python3' }, threads: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' } } });
 const steps = Number(values.steps);
 const warmup = Number(values.warmup);
+const roundCount = Math.max(1, Number(values.rounds));
 const config = { imageSize: 32, patchSize: 4, inChannels: 3, batchSize: 32, encoder: { embedDim: 192, depth: 6, numHeads: 3 }, predictor: { embedDim: 96, depth: 2, numHeads: 3 } };
 
 const info = await initBackend({ backend: values.backend });
@@ -30,57 +32,88 @@ const sampler = new MultiBlockMaskSampler({ grid, placement: 'official' });
 const optimizer = new AdamW(model.jepa.trainableParameters());
 const rng = new Rng(0);
 let peakRss = process.memoryUsage().rss;
-const times = [];
-for (let i = 0; i < warmup + steps; i++) {
-  const images = tf.randomUniform([config.batchSize, config.imageSize, config.imageSize, config.inChannels]);
-  const masks = sampler.sample(config.batchSize, rng);
-  const started = performance.now();
-  model.jepa.step(images, masks, optimizer, { lr: 1e-3, weightDecay: 0.04, momentum: 0.996 });
-  const elapsed = (performance.now() - started) / 1000;
-  tf.dispose([images, ...masks.context, ...masks.target]);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  if (i >= warmup) times.push(elapsed);
-}
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
 const embedBatch = 64;
-const embedImages = tf.randomUniform([embedBatch, config.imageSize, config.imageSize, config.inChannels]);
-const embedTimes = [];
-for (let i = 0; i < warmup + steps; i++) {
-  const started = performance.now();
-  const tokens = model.targetEncoder.encode(embedImages);
-  await tokens.data();
-  tokens.dispose();
-  if (i >= warmup) embedTimes.push((performance.now() - started) / 1000);
+const checkout = values.pytorch ?? process.env.JEPA_IJEPA_CHECKOUT;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : Number(((s[h - 1] + s[h]) / 2).toFixed(4));
+};
+
+/** One round of ours: `steps` training steps (after `warmup`), then the target encoder's forward pass on 64 images. */
+async function measureOurs() {
+  const times = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const images = tf.randomUniform([config.batchSize, config.imageSize, config.imageSize, config.inChannels]);
+    const masks = sampler.sample(config.batchSize, rng);
+    const started = performance.now();
+    model.jepa.step(images, masks, optimizer, { lr: 1e-3, weightDecay: 0.04, momentum: 0.996 });
+    const elapsed = (performance.now() - started) / 1000;
+    tf.dispose([images, ...masks.context, ...masks.target]);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (i >= warmup) times.push(elapsed);
+  }
+  const embedImages = tf.randomUniform([embedBatch, config.imageSize, config.imageSize, config.inChannels]);
+  const embedTimes = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const started = performance.now();
+    const tokens = model.targetEncoder.encode(embedImages);
+    await tokens.data();
+    tokens.dispose();
+    if (i >= warmup) embedTimes.push((performance.now() - started) / 1000);
+  }
+  embedImages.dispose();
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return {
+    medianStepSeconds: Number(median(times).toFixed(4)),
+    minStepSeconds: Number(Math.min(...times).toFixed(4)),
+    maxStepSeconds: Number(Math.max(...times).toFixed(4)),
+    embedImagesPerSecond: Number((embedBatch / median(embedTimes)).toFixed(1)),
+  };
 }
-embedImages.dispose();
-embedTimes.sort((a, b) => a - b);
-const embedImagesPerSecond = Number((embedBatch / embedTimes[Math.floor(embedTimes.length / 2)]).toFixed(1));
-peakRss = Math.max(peakRss, process.memoryUsage().rss);
-const pytorch = runPytorchBench({ checkout: values.pytorch ?? process.env.JEPA_IJEPA_CHECKOUT, python: values.python, config, steps, warmup, threads: Number(values.threads), embedBatch });
-const ours = { medianStepSeconds: median, embedImagesPerSecond, peakRssMiB: peakRss / 2 ** 20 };
+
+// Rounds alternate ours and PyTorch, so that both see the machine as it is at the time (on shared
+// cores either side's step time drifts by 20-40 % within minutes); each round's ratio pairs the two.
+const rounds = [];
+let pytorch;
+for (let r = 0; r < roundCount; r++) {
+  const ours = await measureOurs();
+  pytorch = runPytorchBench({ checkout, python: values.python, config, steps, warmup, threads: Number(values.threads), embedBatch });
+  rounds.push({
+    ours,
+    ...(pytorch.skipped ? {} : {
+      pytorch: { medianStepSeconds: pytorch.medianStepSeconds, embedImagesPerSecond: pytorch.embedImagesPerSecond, peakRssMiB: pytorch.peakRssMiB, ompWaitPolicy: pytorch.ompWaitPolicy },
+      ratio: { trainStep: Number((ours.medianStepSeconds / pytorch.medianStepSeconds).toFixed(2)), embed: Number((pytorch.embedImagesPerSecond / ours.embedImagesPerSecond).toFixed(2)) },
+    }),
+  });
+  if (pytorch.skipped) break;
+}
+const stepMedian = median(rounds.map((r) => r.ours.medianStepSeconds));
+const embedMedian = median(rounds.map((r) => r.ours.embedImagesPerSecond));
+const peakRssMiB = Math.round(peakRss / 2 ** 20);
 console.log(JSON.stringify({
   benchmark: 'ijepa-train-step',
   backend: info.backend,
   config: { ...config, tokens: grid.reduce((a, b) => a * b, 1) },
   steps,
-  medianStepSeconds: Number(median.toFixed(4)),
-  imagesPerSecond: Number((config.batchSize / median).toFixed(2)),
-  minStepSeconds: Number(times[0].toFixed(4)),
-  maxStepSeconds: Number(times[times.length - 1].toFixed(4)),
-  peakRssMiB: Math.round(peakRss / 2 ** 20),
-  embedImagesPerSecond,
+  medianStepSeconds: stepMedian,
+  imagesPerSecond: Number((config.batchSize / stepMedian).toFixed(2)),
+  minStepSeconds: Math.min(...rounds.map((r) => r.ours.minStepSeconds)),
+  maxStepSeconds: Math.max(...rounds.map((r) => r.ours.maxStepSeconds)),
+  peakRssMiB,
+  embedImagesPerSecond: embedMedian,
   embedBatch,
   fastKernels: info.fastKernels,
   kernelThreads: info.kernelThreads,
   node: process.version,
   pytorch,
   ...(pytorch.skipped ? {} : {
+    rounds,
     ratio: {
-      trainStep: Number((ours.medianStepSeconds / pytorch.medianStepSeconds).toFixed(2)),
-      embed: Number((pytorch.embedImagesPerSecond / ours.embedImagesPerSecond).toFixed(2)),
-      peakMemory: Number((ours.peakRssMiB / pytorch.peakRssMiB).toFixed(2)),
-      note: 'ours / PyTorch for step time and memory, PyTorch / ours for embed throughput: above 1 means we are slower or larger',
+      trainStep: median(rounds.map((r) => r.ratio.trainStep)),
+      embed: median(rounds.map((r) => r.ratio.embed)),
+      peakMemory: Number((peakRssMiB / Math.max(...rounds.map((r) => r.pytorch.peakRssMiB))).toFixed(2)),
+      note: `the median over ${rounds.length} rounds of ours then PyTorch (each round's ratio in rounds); ours / PyTorch for step time and memory, PyTorch / ours for embed throughput: above 1 means we are slower or larger`,
     },
   }),
 }, null, 2));
