@@ -12,6 +12,7 @@
 
 // tensors and ops
 export { matMul2d, matMul2dBias, matMul2dBiasGelu, batchMatMul } from './ops/mat-mul.js';
+export { fusedSelfAttention, selfAttentionFuses } from './ops/fused-attention.js';
 export { gatherRows, gatherTokens } from './ops/gather-rows.js';
 export { patchify2d } from './ops/patchify.js';
 export { patchify3d } from './ops/patchify-3d.js';
