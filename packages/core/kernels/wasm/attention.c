@@ -1,5 +1,6 @@
-// Multi-head self-attention, forward and without a mask, for the tfjs wasm backend (issue 13),
-// WebAssembly SIMD128. No libc and no stack use beyond a 4-float tail buffer, as in batch-matmul.c.
+// Multi-head self-attention without a mask, forward and gradient, for the tfjs wasm backend (issue 13),
+// WebAssembly SIMD128. No libc and no stack use, as in batch-matmul.c (the two threads' instances
+// share one memory and one stack pointer).
 //
 // attention_f32: for batches [b0, b1) of qkv ([batch, tokens, 3 * heads * hd]: the fused q | k | v
 // projection, each part [heads, hd] per token) and each head, out[b, :, head] = softmax(Q K^T *
@@ -43,12 +44,14 @@ static void softmax_row(const float *x, float *y, int n) {
     sum = wasm_f32x4_add(sum, e);
   }
   if (j < n) {
-    // The last partial vector: missing lanes are -inf, whose e^x is 0.
-    float t[4];
-    for (int l = 0; l < 4; l++) t[l] = j + l < n ? x[j + l] : -__builtin_inff();
-    const v128_t e = exp4(wasm_f32x4_sub(wasm_v128_load(t), mv));
-    wasm_v128_store(t, e);
-    for (int l = 0; j + l < n; l++) y[j + l] = t[l];
+    // The last partial vector, in registers (a buffer would be on the stack, which the two threads'
+    // instances share): missing lanes are -inf, whose e^x is 0.
+    const float ninf = -__builtin_inff();
+    const v128_t t = wasm_f32x4_make(x[j], j + 1 < n ? x[j + 1] : ninf, j + 2 < n ? x[j + 2] : ninf, ninf);
+    const v128_t e = exp4(wasm_f32x4_sub(t, mv));
+    y[j] = wasm_f32x4_extract_lane(e, 0);
+    if (j + 1 < n) y[j + 1] = wasm_f32x4_extract_lane(e, 1);
+    if (j + 2 < n) y[j + 2] = wasm_f32x4_extract_lane(e, 2);
     sum = wasm_f32x4_add(sum, e);
   }
   const float total = wasm_f32x4_extract_lane(sum, 0) + wasm_f32x4_extract_lane(sum, 1) +
@@ -67,8 +70,10 @@ __attribute__((export_name("attention_scratch_floats"))) int attention_scratch_f
   return 4 * round4(tokens * hd) + round4(tokens * tokens) + kc * (((n + 7) & ~7) + 4) + 32;
 }
 
+// weights: null, or [batch, heads, tokens, tokens] that receives each head's softmax weights (what
+// attention_grad_f32 needs).
 __attribute__((export_name("attention_f32")))
-void attention_f32(const float *qkv, float *out, float *scratch, int tokens, int heads, int hd, float scale, int b0, int b1) {
+void attention_f32(const float *qkv, float *out, float *weights, float *scratch, int tokens, int heads, int hd, float scale, int b0, int b1) {
   const int d = heads * hd;
   const int row = 3 * d;
   const int th = round4(tokens * hd);
@@ -91,8 +96,63 @@ void attention_f32(const float *qkv, float *out, float *scratch, int tokens, int
       for (; j + 4 <= nn; j += 4) wasm_v128_store(s + j, wasm_f32x4_mul(wasm_v128_load(s + j), sv));
       for (; j < nn; j++) s[j] = s[j] * scale;
       for (int i = 0; i < tokens; i++) softmax_row(s + i * tokens, s + i * tokens, tokens);
+      if (weights) __builtin_memcpy(weights + (b * heads + h) * nn, s, nn * sizeof(float));
       batch_matmul(s, v, o, mm, 1, 1, 1, tokens, tokens, hd, 0, 0, 0, 1, 0, tokens, 0, hd, 0, 0);
       for (int i = 0; i < tokens; i++) __builtin_memcpy(y + i * d + h * hd, o + i * hd, hd * sizeof(float));
+    }
+  }
+}
+
+// The gradient of attention_f32 with respect to qkv, for batches [b0, b1): per head, with P its
+// softmax weights (saved by the forward pass) and dO the head's part of dout ([batch, tokens,
+// heads * hd]): dV = P^T dO, dP = dO V^T, dS = P * (dP - rowsum(dP * P)) * scale, dQ = dS K,
+// dK = dS^T Q, written into dqkv ([batch, tokens, 3 * heads * hd], q | k | v). Scratch per thread:
+// attention_grad_scratch_floats.
+__attribute__((export_name("attention_grad_scratch_floats"))) int attention_grad_scratch_floats(int tokens, int hd) {
+  const int kc = (tokens > hd ? tokens : hd) < 256 ? (tokens > hd ? tokens : hd) : 256;
+  const int n = tokens > hd ? tokens : hd;
+  return 7 * round4(tokens * hd) + round4(tokens * tokens) + kc * (((n + 7) & ~7) + 4) + 32;
+}
+
+__attribute__((export_name("attention_grad_f32")))
+void attention_grad_f32(const float *qkv, const float *weights, const float *dout, float *dqkv, float *scratch, int tokens, int heads, int hd, float scale, int b0, int b1) {
+  const int d = heads * hd;
+  const int row = 3 * d;
+  const int th = round4(tokens * hd);
+  const int nn = tokens * tokens;
+  float *q = scratch, *k = q + th, *v = k + th, *dov = v + th, *dq = dov + th, *dk = dq + th, *dv = dk + th;
+  float *ds = dv + th;
+  float *mm = ds + round4(nn);
+  for (int b = b0; b < b1; b++) {
+    const float *x = qkv + b * tokens * row;
+    const float *g = dout + b * tokens * d;
+    float *dx = dqkv + b * tokens * row;
+    for (int h = 0; h < heads; h++) {
+      const float *p = weights + (b * heads + h) * nn;
+      for (int i = 0; i < tokens; i++) {
+        const float *r = x + i * row + h * hd;
+        __builtin_memcpy(q + i * hd, r, hd * sizeof(float));
+        __builtin_memcpy(k + i * hd, r + d, hd * sizeof(float));
+        __builtin_memcpy(v + i * hd, r + 2 * d, hd * sizeof(float));
+        __builtin_memcpy(dov + i * hd, g + i * d + h * hd, hd * sizeof(float));
+      }
+      batch_matmul(p, dov, dv, mm, 1, 1, 1, tokens, tokens, hd, 1, 0, 0, 1, 0, tokens, 0, hd, 0, 0);
+      batch_matmul(dov, v, ds, mm, 1, 1, 1, tokens, hd, tokens, 0, 1, 0, 1, 0, tokens, 0, tokens, 0, 0);
+      for (int i = 0; i < tokens; i++) {
+        const float *pr = p + i * tokens;
+        float *dr = ds + i * tokens;
+        float dot = 0.0f;
+        for (int j = 0; j < tokens; j++) dot += dr[j] * pr[j];
+        for (int j = 0; j < tokens; j++) dr[j] = pr[j] * (dr[j] - dot) * scale;
+      }
+      batch_matmul(ds, k, dq, mm, 1, 1, 1, tokens, tokens, hd, 0, 0, 0, 1, 0, tokens, 0, hd, 0, 0);
+      batch_matmul(ds, q, dk, mm, 1, 1, 1, tokens, tokens, hd, 1, 0, 0, 1, 0, tokens, 0, hd, 0, 0);
+      for (int i = 0; i < tokens; i++) {
+        float *r = dx + i * row + h * hd;
+        __builtin_memcpy(r, dq + i * hd, hd * sizeof(float));
+        __builtin_memcpy(r + d, dk + i * hd, hd * sizeof(float));
+        __builtin_memcpy(r + 2 * d, dv + i * hd, hd * sizeof(float));
+      }
     }
   }
 }

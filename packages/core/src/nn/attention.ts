@@ -44,8 +44,8 @@ export class Attention extends Module {
     if (mask) checkAttentionMask(mask, x.shape[0], x.shape[1], 'Attention');
     return tf.tidy(() => {
       if (!mask && selfAttentionFuses(x.dtype)) {
-        // Without a tape on the fast wasm kernels: one product for q, k and v, then one kernel
-        // with the bits of the ops below.
+        // On the fast wasm kernels: one product for q, k and v, then one kernel (and one for the
+        // gradient), in place of the ops below.
         return this.proj.apply(fusedSelfAttention(this.qkv.apply(x), this.numHeads, this.scale));
       }
       const [batch, tokens, dim] = x.shape;

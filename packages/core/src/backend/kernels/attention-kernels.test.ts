@@ -111,7 +111,64 @@ describe('wasm fused self-attention kernel', () => {
     x.dispose();
   });
 
-  it('Attention runs it without a tape and the separate ops under one: the same attention within rounding, and as with the stock kernels', async () => {
+  it('gives the unfused ops\' gradient with respect to qkv within float32 rounding (one thread, two threads with every chunk in the worker), leaking nothing', async () => {
+    for (const threads of [1, 2]) {
+      if (threads === 2) await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, workerOnly: true });
+      try {
+        const before = tf.memory().numTensors;
+        for (const [batch, tokens, heads, hd] of SHAPES) {
+          const qkv = tf.randomNormal([batch, tokens, 3 * heads * hd], 0, 1, 'float32', batch * 10 + tokens) as tf.Tensor3D;
+          const dy = tf.randomNormal([batch, tokens, heads * hd], 0, 1, 'float32', tokens) as tf.Tensor3D;
+          const scale = hd ** -0.5;
+          const loss = (f: (x: tf.Tensor3D) => tf.Tensor3D) => (x: tf.Tensor) => tf.sum(tf.mul(f(x as tf.Tensor3D), dy));
+          const fused = tf.grad(loss((x) => fusedSelfAttention(x, heads, scale)))(qkv);
+          const separate = tf.grad(loss((x) => unfusedAttention(x, heads, scale)))(qkv);
+          expect(fused.shape).toEqual(qkv.shape);
+          const close = maxDiff(fused.dataSync(), separate.dataSync());
+          expect(close.diff).toBeLessThanOrEqual(2e-6 * close.scale);
+          tf.dispose([qkv, dy, fused, separate]);
+        }
+        expect(tf.memory().numTensors).toBe(before);
+      } finally {
+        if (threads === 2) await setWasmFastKernels(true, { threads: 1 });
+      }
+    }
+  });
+
+  it('the gradient on two threads gives one thread\'s bits', async () => {
+    const qkv = tf.randomNormal([7, 22, 3 * 3 * 16], 0, 1, 'float32', 12) as tf.Tensor3D;
+    const dy = tf.randomNormal([7, 22, 3 * 16], 0, 1, 'float32', 13);
+    const g = () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(fusedSelfAttention(x as tf.Tensor3D, 3, 0.25), dy)))(qkv);
+    const one = g();
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, workerOnly: true });
+    const worker = g();
+    await setWasmFastKernels(true, { threads: 2 });
+    const two = g();
+    await setWasmFastKernels(true, { threads: 1 });
+    expect(Array.from(worker.dataSync())).toEqual(Array.from(one.dataSync()));
+    expect(Array.from(two.dataSync())).toEqual(Array.from(one.dataSync()));
+    tf.dispose([qkv, dy, one, worker, two]);
+  });
+
+  // The two threads' instances share one memory and one stack pointer: a kernel that kept a buffer
+  // on the stack (the softmax's last partial vector did) gave wrong rows now and then.
+  it('forward and gradient on two threads, many times over: always one thread\'s bits', async () => {
+    const qkv = tf.randomNormal([16, 5, 3 * 4 * 8], 0, 1, 'float32', 21) as tf.Tensor3D;
+    const dy = tf.randomNormal([16, 5, 4 * 8], 0, 1, 'float32', 22);
+    const both = () => tf.tidy(() => [fusedSelfAttention(qkv, 4, 0.3), tf.grad((x: tf.Tensor) => tf.sum(tf.mul(fusedSelfAttention(x as tf.Tensor3D, 4, 0.3), dy)))(qkv)].map((t) => Buffer.from((t.dataSync() as Float32Array).buffer.slice(0))));
+    const want = both();
+    await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 });
+    let bad = 0;
+    for (let i = 0; i < 200; i++) {
+      const got = both();
+      if (!got[0]!.equals(want[0]!) || !got[1]!.equals(want[1]!)) bad++;
+    }
+    await setWasmFastKernels(true, { threads: 1 });
+    expect(bad).toBe(0);
+    tf.dispose([qkv, dy]);
+  });
+
+  it('Attention runs it with and without a tape (the same output), and its gradients are the stock kernels\' within rounding', async () => {
     const attention = new Attention(24, 3);
     const x = tf.randomNormal([4, 9, 24], 0, 1, 'float32', 3) as tf.Tensor3D;
     expect(selfAttentionFuses('float32')).toBe(true);
@@ -119,21 +176,31 @@ describe('wasm fused self-attention kernel', () => {
     expect(profile.kernelNames).toContain('JepaAttention');
     expect(profile.kernelNames).not.toContain('Softmax');
     const fused = profile.result as tf.Tensor;
-    // Under a tape: the separate ops (the kernel has no gradient), and gradients that flow.
-    let taped: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      expect(selfAttentionFuses('float32')).toBe(false);
-      taped = tf.keep(attention.apply(x));
-      return tf.sum(tf.square(taped));
-    }, [attention.qkv.weight]);
-    const close = maxDiff(fused.dataSync(), taped!.dataSync());
-    expect(close.diff).toBeLessThanOrEqual(2e-6 * close.scale);
-    expect(tf.max(tf.abs(grads[attention.qkv.weight.name]!)).dataSync()[0]!).toBeGreaterThan(0);
-    // Against the stock kernels (XNNPACK's products and softmax): close too.
-    const [fast, stock] = await fastThenStock(() => attention.apply(x));
-    const vsStock = maxDiff(fast.dataSync(), stock.dataSync());
+    const params = [attention.qkv.weight, attention.qkv.bias!, attention.proj.weight];
+    const gradsOf = () => {
+      let out: tf.Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        out = tf.keep(attention.apply(x));
+        return tf.sum(tf.square(out));
+      }, params);
+      return { out: out!, value, grads: params.map((p) => grads[p.name]!) };
+    };
+    const taped = await tf.profile(gradsOf);
+    expect(taped.kernelNames).toContain('JepaAttentionTrain');
+    expect(taped.kernelNames).toContain('JepaAttentionGrad');
+    const fast = taped.result as ReturnType<typeof gradsOf>;
+    expect(Array.from(fast.out.dataSync())).toEqual(Array.from(fused.dataSync()));
+    // Against the stock kernels (XNNPACK's products and softmax, tfjs's gradients): close.
+    await setWasmFastKernels(false);
+    const stock = gradsOf();
+    await setWasmFastKernels(true, { threads: 1 });
+    for (const [i, g] of fast.grads.entries()) {
+      const close = maxDiff(g.dataSync(), stock.grads[i]!.dataSync());
+      expect(close.diff).toBeLessThanOrEqual(1e-5 * close.scale);
+    }
+    const vsStock = maxDiff(fast.out.dataSync(), stock.out.dataSync());
     expect(vsStock.diff).toBeLessThanOrEqual(2e-6 * vsStock.scale);
-    tf.dispose([x, fused, taped!, value, fast, stock, ...Object.values(grads)]);
+    tf.dispose([x, fused, fast.out, fast.value, ...fast.grads, stock.out, stock.value, ...stock.grads]);
     attention.dispose();
   });
 });

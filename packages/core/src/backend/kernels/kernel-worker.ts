@@ -38,8 +38,9 @@ export const CTL = {
   /** Op code: element-wise kernel chunks. */
   opMap: 3,
   /**
-   * Op code: `attention_f32` chunks (attention-kernels.ts): qkv, out, the worker's scratch, tokens,
-   * heads, head width, the scale's float32 bits, batch; per chunk (batches) at 13.
+   * Op code: attention chunks of batches (attention-kernels.ts): qkv, out (forward) or dqkv
+   * (gradient), softmax weights (0: none), the worker's scratch, tokens, heads, head width, the
+   * scale's float32 bits, batch, 0 (`attention_f32`) or 1 (`attention_grad_f32`), dout; per chunk at 13.
    */
   opAttention: 4,
   /**
@@ -78,7 +79,7 @@ function start(d, post) {
     const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
     const f = inst.exports.batch_matmul;
     const maps = ${JSON.stringify(MAP_KERNELS)}.map((name) => inst.exports[name]);
-    const attention = inst.exports.attention_f32;
+    const attention = inst.exports.attention_f32, attentionGrad = inst.exports.attention_grad_f32;
     const bits = new Int32Array(1), scale = new Float32Array(bits.buffer);
     const c = new Int32Array(d.memory.buffer, d.ctl, ${CTL.size});
     const a = ${CTL.args};
@@ -113,9 +114,10 @@ function start(d, post) {
             f(c[a], c[a + 1], c[a + 2], c[a + 3], batch, c[a + 5], c[a + 6], m, c[a + 8], n, c[a + 10], c[a + 11],
               mode === 0 ? lo : 0, mode === 0 ? hi : batch, mode === 1 ? lo : 0, mode === 1 ? hi : m, mode === 2 ? lo : 0, mode === 2 ? hi : n, c[a + 15], c[a + 16]);
           } else if (op === ${CTL.opAttention}) {
-            const per = c[a + 13], lo = chunk * per, hi = Math.min(c[a + 7], lo + per);
-            bits[0] = c[a + 6];
-            attention(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], scale[0], lo, hi);
+            const per = c[a + 13], lo = chunk * per, hi = Math.min(c[a + 8], lo + per);
+            bits[0] = c[a + 7];
+            if (c[a + 9] === 0) attention(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], scale[0], lo, hi);
+            else attentionGrad(c[a], c[a + 2], c[a + 10], c[a + 1], c[a + 3], c[a + 4], c[a + 5], c[a + 6], scale[0], lo, hi);
           } else {
             const per = c[a + 13], lo = chunk * per, len = Math.min(c[a + 5], lo + per) - lo, g = maps[c[a]];
             if (c[a + 1] === 2) g(c[a + 2] + lo * 4, c[a + 3] + lo * 4, len);
