@@ -43,7 +43,7 @@ const r = MNIST_IJEPA_RECIPE;
 const EXAMPLES = `
 Examples:
   $ jepa train ijepa                                  # the MNIST recipe (${r.optimization.steps} steps), run folder runs/ijepa-<time>
-  $ jepa train ijepa --steps 2000 --out runs/mnist    # longer, into a folder of your choice
+  $ jepa train ijepa --steps 8000 --out runs/mnist    # longer, into a folder of your choice
   $ jepa train ijepa --out runs/mnist --resume        # continue runs/mnist from its newest checkpoint
   $ jepa train ijepa --dataset photos/ --image-size 64 --patch-size 8 --channels 3 --epochs 20
   $ jepa train ijepa --init-from IN1K-vit.h.14-300e.pth.tar --dataset photos/ --epochs 310   # go on from an official checkpoint
