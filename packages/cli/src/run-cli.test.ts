@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MNIST_IJEPA_RECIPE } from '@jepa/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 import { captureIo } from './test-io.js';
@@ -36,7 +37,8 @@ describe('jepa --help', () => {
     for (const flag of ['--dataset', '--preset', '--embed-dim', '--num-heads', '--patch-size', '--image-size', '--predictor-embed-dim', '--steps', '--epochs', '--batch-size', '--lr', '--seed', '--backend', '--out', '--resume', '--skip-corrupt', '--train-limit', '--eval-limit', '--no-eval', '--progress']) {
       expect(ijepa.stdout).toContain(flag);
     }
-    expect(ijepa.stdout).toContain('default 2000');
+    // The --steps default is the recipe's.
+    expect(ijepa.stdout).toContain(`(default ${MNIST_IJEPA_RECIPE.optimization.steps})`);
     const probe = await jepa('eval', 'probe', '--help');
     for (const flag of ['--checkpoint', '--shots', '--draws', '--full', '--baselines', '--out']) expect(probe.stdout).toContain(flag);
   });
