@@ -40,7 +40,7 @@ function sizes(kernel: string, qkv: tf.TensorInfo, heads: number): { batch: numb
   return { batch, tokens, d: width / 3, hd: width / 3 / heads };
 }
 
-/** A tensor's data and where it goes in the kernel module's heap: `rows` floats per batch. */
+/** A tensor's data, where it goes in the kernel module's heap, and its floats per batch. */
 interface Part {
   readonly view: Float32Array;
   readonly at: number;
