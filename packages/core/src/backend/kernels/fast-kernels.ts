@@ -14,8 +14,8 @@ import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.
  * model benefits without code changes: `Identity`, `Slice`, `SplitV`, `Tile` and `GatherV2` that
  * copy less (copy-kernels.ts), `Exp`, `Erf` and `Sum` over leading axes in SIMD128
  * (simd-kernels.ts), kernels of their own for the fused GELU (simd-kernels.ts), AdamW and EMA
- * updates (fused-update-kernels.ts), layer norm (layer-norm-wasm.ts) and attention without a tape
- * (attention-kernels.ts), and `BatchMatMul` and `_FusedMatMul` (a bias row, and GELU
+ * updates (fused-update-kernels.ts), layer norm (layer-norm-wasm.ts) and attention, forward and
+ * gradient (attention-kernels.ts), and `BatchMatMul` and `_FusedMatMul` (a bias row, and GELU
  * as this module's own activation) for float32 with a batch > 1 (the attention products, which
  * the stock wasm kernel runs at 0.2-2.6 GFLOP/s) or with a transpose, from a SIMD128 module
  * compiled from packages/core/kernels/wasm/*.c. With two threads (a worker sharing the module's
