@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { ATTENTION_GRAD_KERNEL, ATTENTION_KERNEL, ATTENTION_TRAIN_KERNEL } from '../backend/kernels/attention-kernels.js';
-import { wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
+import { wasmFastKernelsActive } from '../backend/kernels/fast-kernels.js';
 
 /**
  * Whether {@link fusedSelfAttention} can run here for an input of this dtype: @jepa/core's fast
  * wasm kernels are on.
  */
 export function selfAttentionFuses(dtype: tf.DataType): boolean {
-  return dtype === 'float32' && tf.getBackend() === 'wasm' && wasmFastKernelsOn();
+  return dtype === 'float32' && wasmFastKernelsActive();
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { PRODUCT_GELU, wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
+import { PRODUCT_GELU, wasmFastKernelsActive, wasmFastKernelsOn } from '../backend/kernels/fast-kernels.js';
 
 /**
  * Whether `tf.matMul` with `transposeA/B` is as fast as without here: on every backend but the
@@ -10,11 +10,6 @@ import { PRODUCT_GELU, wasmFastKernelsOn } from '../backend/kernels/fast-kernels
  */
 function transposedProductsAreFast(): boolean {
   return tf.getBackend() !== 'wasm' || wasmFastKernelsOn();
-}
-
-/** Whether `_FusedMatMul` is @jepa/core's fast wasm kernel here (it adds the bias, or GELU, inside the product). */
-function fusedProductsRun(): boolean {
-  return tf.getBackend() === 'wasm' && wasmFastKernelsOn();
 }
 
 /** `a @ b + bias`, then `activation` (`'linear'` or {@link PRODUCT_GELU}), as one `_FusedMatMul` call. */
@@ -34,7 +29,7 @@ function fusedProduct(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor, activatio
  * @returns `[M, N]`
  */
 export function matMul2dBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
-  if (fusedProductsRun()) return productWithBias(a, b, bias);
+  if (wasmFastKernelsActive()) return productWithBias(a, b, bias);
   return tf.tidy(() => tf.add(matMul2d(a, b), bias) as tf.Tensor2D);
 }
 
@@ -50,7 +45,7 @@ export function matMul2dBias(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): t
  * @returns `[M, N]`, or undefined
  */
 export function matMul2dBiasGelu(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D | undefined {
-  if (!fusedProductsRun() || tf.engine().isTapeOn() || a.dtype !== 'float32') return undefined;
+  if (!wasmFastKernelsActive() || tf.engine().isTapeOn() || a.dtype !== 'float32') return undefined;
   return fusedProduct(a, b, bias, PRODUCT_GELU);
 }
 

@@ -563,6 +563,11 @@ export function wasmFastKernelsOn(): boolean {
   return isFastKernel(tf.getKernel('BatchMatMul', 'wasm'));
 }
 
+/** Whether ops run on the fast wasm kernels now: the active backend is wasm and they are registered. */
+export function wasmFastKernelsActive(): boolean {
+  return tf.getBackend() === 'wasm' && wasmFastKernelsOn();
+}
+
 /**
  * Threads the fast wasm kernels use now (0 when they are off), and why they use one when two were
  * asked for.
