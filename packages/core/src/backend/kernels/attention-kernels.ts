@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CTL } from './kernel-worker.js';
 import type { KernelHeap } from './simd-kernels.js';
-import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
+import { layout, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
 
 /**
  * Multi-head self-attention kernels for tfjs's wasm backend (issue 13), from
@@ -72,6 +72,21 @@ function runOverBatches(h: NonNullable<ReturnType<KernelHeap<AttentionExports>['
   h.chunks(CTL.opAttention, args, Math.ceil(batch / per), (chunk) => fn(...range(chunk), scratch[0]), (chunk) => copyOut(...range(chunk)), (chunk) => copyIn(...range(chunk)));
 }
 
+/**
+ * Reserves room in the kernel module for buffers of `lengths` floats and two scratch areas of
+ * `scratchOf` floats (one per thread), each 16-byte aligned; returns the heap and their float
+ * indices in that order. Throws when the module is not loaded or cannot grow.
+ */
+function reserve(heap: KernelHeap<AttentionExports>, kernel: string, qkv: tf.TensorInfo, lengths: number[], scratchOf: (e: AttentionExports) => number) {
+  const loaded = heap.reserve(0);
+  if (!loaded) throw new Error(`${kernel}: the fast wasm kernels are not loaded.`);
+  const scratch = scratchOf(loaded.exports);
+  const plan = layout(0, [...lengths, scratch, scratch]);
+  const h = heap.reserve(plan.floats);
+  if (!h) throw new Error(`${kernel}: the kernel module cannot grow to hold [${qkv.shape}].`);
+  return { h, at: plan.offsets.map((o) => o + h.base) };
+}
+
 const floatBits = (x: number) => new Int32Array(new Float32Array([x]).buffer)[0]!;
 
 function makeForward(heap: KernelHeap<AttentionExports>, kernel: string, withWeights: boolean): tf.KernelFunc {
@@ -79,26 +94,17 @@ function makeForward(heap: KernelHeap<AttentionExports>, kernel: string, withWei
     const { qkv } = args.inputs as { qkv: tf.TensorInfo };
     const { heads, scale } = args.attrs as unknown as { heads: number; scale: number };
     const { batch, tokens, d, hd } = sizes(kernel, qkv, heads);
-    const reserved = heap.reserve(0);
-    if (!reserved) throw new Error(`${kernel}: the fast wasm kernels are not loaded.`);
-    const scratch = roundUp4(reserved.exports.attention_scratch_floats(tokens, hd));
-    const inLen = roundUp4(batch * tokens * 3 * d);
-    const outLen = roundUp4(batch * tokens * d);
-    const wLen = withWeights ? roundUp4(batch * heads * tokens * tokens) : 0;
-    const h = heap.reserve(inLen + outLen + wLen + 2 * scratch);
-    if (!h) throw new Error(`${kernel}: the kernel module cannot grow to hold [${qkv.shape}].`);
+    const lengths = [batch * tokens * 3 * d, batch * tokens * d, withWeights ? batch * heads * tokens * tokens : 0];
+    const { h, at } = reserve(heap, kernel, qkv, lengths, (e) => e.attention_scratch_floats(tokens, hd));
+    const [x, y, w, s0, s1] = at as [number, number, number, number, number];
     const backend = args.backend as unknown as WasmBackendLike;
     const out = backend.makeOutput([batch, tokens, d], 'float32');
     const weights = withWeights ? backend.makeOutput([batch, heads, tokens, tokens], 'float32') : undefined;
     // Views after makeOutput (it may grow the backend's heap).
-    const x = h.base;
-    const y = x + inLen;
-    const w = y + outLen;
-    const s0 = w + wLen;
     const outputs: Part[] = [{ view: backend.typedArrayFromHeap(out), at: y, perBatch: tokens * d }];
     if (weights) outputs.push({ view: backend.typedArrayFromHeap(weights), at: w, perBatch: heads * tokens * tokens });
     const wPtr = weights ? w * 4 : 0;
-    runOverBatches(h, batch, [{ view: backend.typedArrayFromHeap(qkv), at: x, perBatch: tokens * 3 * d }], outputs, [s0, s0 + scratch],
+    runOverBatches(h, batch, [{ view: backend.typedArrayFromHeap(qkv), at: x, perBatch: tokens * 3 * d }], outputs, [s0, s1],
       [x * 4, y * 4, wPtr, 0, tokens, heads, hd, floatBits(scale), batch, 0, 0, 0, 0, 0],
       (lo, hi, s) => h.exports.attention_f32(x * 4, y * 4, wPtr, s * 4, tokens, heads, hd, scale, lo, hi));
     return weights ? [out, weights] : out;
@@ -113,27 +119,17 @@ function makeGrad(heap: KernelHeap<AttentionExports>): tf.KernelFunc {
     if (weights.shape.join(',') !== [batch, heads, tokens, tokens].join(',') || dy.shape.join(',') !== [batch, tokens, d].join(',') || weights.dtype !== 'float32' || dy.dtype !== 'float32') {
       throw new Error(`${ATTENTION_GRAD_KERNEL}: weights [${weights.shape}] and dy [${dy.shape}] do not match qkv [${qkv.shape}] with ${heads} heads.`);
     }
-    const reserved = heap.reserve(0);
-    if (!reserved) throw new Error(`${ATTENTION_GRAD_KERNEL}: the fast wasm kernels are not loaded.`);
-    const scratch = roundUp4(reserved.exports.attention_grad_scratch_floats(tokens, hd));
-    const qLen = roundUp4(batch * tokens * 3 * d);
-    const wLen = roundUp4(batch * heads * tokens * tokens);
-    const gLen = roundUp4(batch * tokens * d);
-    const h = heap.reserve(2 * qLen + wLen + gLen + 2 * scratch);
-    if (!h) throw new Error(`${ATTENTION_GRAD_KERNEL}: the kernel module cannot grow to hold [${qkv.shape}].`);
+    const lengths = [batch * tokens * 3 * d, batch * heads * tokens * tokens, batch * tokens * d, batch * tokens * 3 * d];
+    const { h, at } = reserve(heap, ATTENTION_GRAD_KERNEL, qkv, lengths, (e) => e.attention_grad_scratch_floats(tokens, hd));
+    const [x, w, g, dx, s0, s1] = at as [number, number, number, number, number, number];
     const backend = args.backend as unknown as WasmBackendLike;
     const dqkv = backend.makeOutput([batch, tokens, 3 * d], 'float32');
-    const x = h.base;
-    const w = x + qLen;
-    const g = w + wLen;
-    const dx = g + gLen;
-    const s0 = dx + qLen;
     const inputs: Part[] = [
       { view: backend.typedArrayFromHeap(qkv), at: x, perBatch: tokens * 3 * d },
       { view: backend.typedArrayFromHeap(weights), at: w, perBatch: heads * tokens * tokens },
       { view: backend.typedArrayFromHeap(dy), at: g, perBatch: tokens * d },
     ];
-    runOverBatches(h, batch, inputs, [{ view: backend.typedArrayFromHeap(dqkv), at: dx, perBatch: tokens * 3 * d }], [s0, s0 + scratch],
+    runOverBatches(h, batch, inputs, [{ view: backend.typedArrayFromHeap(dqkv), at: dx, perBatch: tokens * 3 * d }], [s0, s1],
       [x * 4, dx * 4, w * 4, 0, tokens, heads, hd, floatBits(scale), batch, 1, g * 4, 0, 0, 0],
       (lo, hi, s) => h.exports.attention_grad_f32(x * 4, w * 4, g * 4, dx * 4, s * 4, tokens, heads, hd, scale, lo, hi));
     return dqkv;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, layerNormRows, layerNormRowsBackward } from '../../nn/layer-norm-kernels.js';
 import type { KernelHeap } from './simd-kernels.js';
-import { roundUp4, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
+import { layout, type KernelArgs, type WasmBackendLike } from './wasm-backend.js';
 
 /**
  * The fused layer-norm kernels (nn/layer-norm-kernels.ts) for tfjs's wasm backend: operands copied
@@ -26,17 +26,6 @@ function width(kernel: string, tensors: Record<string, tf.TensorInfo | undefined
     if (t && (t.shape.length !== 1 || t.shape[0] !== d)) throw new Error(`${kernel}: ${name} has shape [${t.shape}]; expected [${d}] (the last dimension of x, [${x.shape}]).`);
   }
   return d;
-}
-
-/** Lays out buffers of the given float counts one after another (each 16-byte aligned) from `base`. */
-function layout(base: number, sizes: number[]): { offsets: number[]; floats: number } {
-  const offsets: number[] = [];
-  let at = base;
-  for (const n of sizes) {
-    offsets.push(at);
-    at += roundUp4(n);
-  }
-  return { offsets, floats: at - base };
 }
 
 function makeForward(heap: KernelHeap<LayerNormExports>) {

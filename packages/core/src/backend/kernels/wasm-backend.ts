@@ -15,3 +15,14 @@ export type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** `n` floats rounded up to whole 4-float vectors (16-byte aligned offsets in the kernel module). */
 export const roundUp4 = (n: number): number => (n + 3) & ~3;
+
+/** Lays out buffers of the given float counts one after another (each 16-byte aligned) from `base`. */
+export function layout(base: number, sizes: number[]): { offsets: number[]; floats: number } {
+  const offsets: number[] = [];
+  let at = base;
+  for (const n of sizes) {
+    offsets.push(at);
+    at += roundUp4(n);
+  }
+  return { offsets, floats: at - base };
+}
