@@ -62,12 +62,29 @@ static void softmax_row(const float *x, float *y, int n) {
   for (; j < n; j++) y[j] = y[j] / total;
 }
 
-// Floats of scratch attention_f32 needs per thread (16-byte aligned): the head's Q, K, V and
-// output, the scores, and batch_matmul's scratch for the larger of its two products.
-__attribute__((export_name("attention_scratch_floats"))) int attention_scratch_floats(int tokens, int hd) {
-  const int kc = (tokens > hd ? tokens : hd) < 256 ? (tokens > hd ? tokens : hd) : 256;
+// Floats of batch_matmul's scratch for any product of a head's [tokens, hd] and [tokens, tokens]
+// matrices (its K and N at most max(tokens, hd)).
+static int products_scratch_floats(int tokens, int hd) {
   const int n = tokens > hd ? tokens : hd;
-  return 4 * round4(tokens * hd) + round4(tokens * tokens) + kc * (((n + 7) & ~7) + 4) + 32;
+  const int kc = n < 256 ? n : 256;
+  return kc * (((n + 7) & ~7) + 4) + 32;
+}
+
+// Copies head h's [tokens, hd] part of each of q, k and v (x: one batch of qkv, rows of 3 * d) into
+// contiguous q, k, v.
+static void gather_head(const float *x, int tokens, int d, int hd, int h, float *q, float *k, float *v) {
+  for (int i = 0; i < tokens; i++) {
+    const float *r = x + i * 3 * d + h * hd;
+    __builtin_memcpy(q + i * hd, r, hd * sizeof(float));
+    __builtin_memcpy(k + i * hd, r + d, hd * sizeof(float));
+    __builtin_memcpy(v + i * hd, r + 2 * d, hd * sizeof(float));
+  }
+}
+
+// Floats of scratch attention_f32 needs per thread (16-byte aligned): the head's Q, K, V and
+// output, the scores, and batch_matmul's scratch.
+__attribute__((export_name("attention_scratch_floats"))) int attention_scratch_floats(int tokens, int hd) {
+  return 4 * round4(tokens * hd) + round4(tokens * tokens) + products_scratch_floats(tokens, hd);
 }
 
 // weights: null, or [batch, heads, tokens, tokens] that receives each head's softmax weights (what
@@ -85,12 +102,7 @@ void attention_f32(const float *qkv, float *out, float *weights, float *scratch,
     const float *x = qkv + b * tokens * row;
     float *y = out + b * tokens * d;
     for (int h = 0; h < heads; h++) {
-      for (int i = 0; i < tokens; i++) {
-        const float *r = x + i * row + h * hd;
-        __builtin_memcpy(q + i * hd, r, hd * sizeof(float));
-        __builtin_memcpy(k + i * hd, r + d, hd * sizeof(float));
-        __builtin_memcpy(v + i * hd, r + 2 * d, hd * sizeof(float));
-      }
+      gather_head(x, tokens, d, hd, h, q, k, v);
       batch_matmul(q, k, s, mm, 1, 1, 1, tokens, hd, tokens, 0, 1, 0, 1, 0, tokens, 0, tokens, 0, 0);
       int j = 0;
       for (; j + 4 <= nn; j += 4) wasm_v128_store(s + j, wasm_f32x4_mul(wasm_v128_load(s + j), sv));
@@ -109,9 +121,7 @@ void attention_f32(const float *qkv, float *out, float *weights, float *scratch,
 // dK = dS^T Q, written into dqkv ([batch, tokens, 3 * heads * hd], q | k | v). Scratch per thread:
 // attention_grad_scratch_floats.
 __attribute__((export_name("attention_grad_scratch_floats"))) int attention_grad_scratch_floats(int tokens, int hd) {
-  const int kc = (tokens > hd ? tokens : hd) < 256 ? (tokens > hd ? tokens : hd) : 256;
-  const int n = tokens > hd ? tokens : hd;
-  return 7 * round4(tokens * hd) + round4(tokens * tokens) + kc * (((n + 7) & ~7) + 4) + 32;
+  return 7 * round4(tokens * hd) + round4(tokens * tokens) + products_scratch_floats(tokens, hd);
 }
 
 __attribute__((export_name("attention_grad_f32")))
@@ -129,13 +139,8 @@ void attention_grad_f32(const float *qkv, const float *weights, const float *dou
     float *dx = dqkv + b * tokens * row;
     for (int h = 0; h < heads; h++) {
       const float *p = weights + (b * heads + h) * nn;
-      for (int i = 0; i < tokens; i++) {
-        const float *r = x + i * row + h * hd;
-        __builtin_memcpy(q + i * hd, r, hd * sizeof(float));
-        __builtin_memcpy(k + i * hd, r + d, hd * sizeof(float));
-        __builtin_memcpy(v + i * hd, r + 2 * d, hd * sizeof(float));
-        __builtin_memcpy(dov + i * hd, g + i * d + h * hd, hd * sizeof(float));
-      }
+      gather_head(x, tokens, d, hd, h, q, k, v);
+      for (int i = 0; i < tokens; i++) __builtin_memcpy(dov + i * hd, g + i * d + h * hd, hd * sizeof(float));
       batch_matmul(p, dov, dv, mm, 1, 1, 1, tokens, tokens, hd, 1, 0, 0, 1, 0, tokens, 0, hd, 0, 0);
       batch_matmul(dov, v, ds, mm, 1, 1, 1, tokens, hd, tokens, 0, 1, 0, 1, 0, tokens, 0, tokens, 0, 0);
       for (int i = 0; i < tokens; i++) {

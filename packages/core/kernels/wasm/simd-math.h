@@ -1,4 +1,4 @@
-// Vector math shared by the kernels (elementwise.c, batch-matmul.c): e^x, erf and GELU of one
+// Vector math shared by the kernels (elementwise.c, batch-matmul.c, attention.c): e^x, erf and GELU of one
 // f32x4, described in elementwise.c's header. Static inline: each object gets its own copy.
 #ifndef JEPA_SIMD_MATH_H
 #define JEPA_SIMD_MATH_H
