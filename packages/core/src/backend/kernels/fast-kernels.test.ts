@@ -13,6 +13,12 @@ import { PRODUCT_GELU, setWasmFastKernels, splitPlan, SplitMode, stopWasmKernelT
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** A float32 tensor's data as bytes, to compare results bit for bit. */
+function bytesOf(t: tf.Tensor): Buffer {
+  const d = t.dataSync() as Float32Array;
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+}
+
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -256,11 +262,9 @@ describe('fast wasm BatchMatMul on two threads', () => {
     await setWasmFastKernels(true, { threads: 1, batch1MinWork: 0 });
     const one = tf.matMul(a, b, ta, tb);
     const t = two.dataSync() as Float32Array;
-    const o = one.dataSync() as Float32Array;
     expect(Array.from(two.shape)).toEqual(Array.from(one.shape));
-    expect(Buffer.from(t.buffer, t.byteOffset, t.byteLength).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
-    const w = worker.dataSync() as Float32Array;
-    expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
+    expect(bytesOf(two).equals(bytesOf(one))).toBe(true);
+    expect(bytesOf(worker).equals(bytesOf(one))).toBe(true);
     // And both are the product (the one-thread kernel is checked against float64 above).
     expect(relativeError(t, reference(a.dataSync() as Float32Array, aShape, b.dataSync() as Float32Array, bShape, ta, tb))).toBeLessThan(1e-5);
     tf.dispose([two, worker, one]);
@@ -290,12 +294,8 @@ describe('fast wasm BatchMatMul on two threads', () => {
     // The product alone through the same kernel (thresholds 0: batch-1 untransposed ones too, which
     // XNNPACK, the stock path, sums in another order), then the bias added by the stock Add.
     const separate = tf.tidy(() => tf.add(tf.matMul(a, b, ta, tb), bias));
-    const bytes = (t: tf.Tensor) => {
-      const d = t.dataSync() as Float32Array;
-      return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-    };
     expect(two.shape).toEqual(separate.shape);
-    for (const t of [two, worker]) expect(bytes(t).equals(bytes(separate))).toBe(true);
+    for (const t of [two, worker]) expect(bytesOf(t).equals(bytesOf(separate))).toBe(true);
     tf.dispose([worker, two, separate]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b, bias]);
@@ -309,10 +309,6 @@ describe('fast wasm BatchMatMul on two threads', () => {
     const bias = tf.tensor(randomArray(bShape[1]!, rr));
     const before = tf.memory().numTensors;
     const fused = () => tf.engine().runKernel('_FusedMatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation: PRODUCT_GELU, leakyreluAlpha: 0 }) as tf.Tensor;
-    const bytes = (t: tf.Tensor) => {
-      const d = t.dataSync() as Float32Array;
-      return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-    };
     await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0 });
     const separate = tf.tidy(() => tf.engine().runKernel(GELU_KERNEL, { x: tf.add(tf.matMul(a, b), bias) }) as tf.Tensor);
     const results = [fused()];
@@ -321,7 +317,7 @@ describe('fast wasm BatchMatMul on two threads', () => {
     // One thread: batch-1 untransposed products go to XNNPACK, but this activation stays here.
     await setWasmFastKernels(true, { threads: 1 });
     results.push(fused());
-    for (const t of results) expect(bytes(t).equals(bytes(separate))).toBe(true);
+    for (const t of results) expect(bytesOf(t).equals(bytesOf(separate))).toBe(true);
     tf.dispose([...results, separate]);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => tf.engine().runKernel('_FusedMatMul', { a: tf.cast(a, 'int32'), b, bias }, { transposeA: false, transposeB: false, activation: PRODUCT_GELU, leakyreluAlpha: 0 })).toThrow(/_FusedMatMul with GELU: it takes float32 operands/);
@@ -374,11 +370,7 @@ describe('fast wasm BatchMatMul on two threads', () => {
     const two = run();
     await setWasmFastKernels(true, { threads: 1 });
     const one = run();
-    for (let i = 0; i < one.length; i++) {
-      const t = two[i]!.dataSync() as Float32Array;
-      const o = one[i]!.dataSync() as Float32Array;
-      expect(Buffer.from(t.buffer, t.byteOffset, t.byteLength).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
-    }
+    for (let i = 0; i < one.length; i++) expect(bytesOf(two[i]!).equals(bytesOf(one[i]!))).toBe(true);
     // And they are the functions (the one-thread kernels are checked against float64 in simd-kernels.test.ts).
     const xs = x.dataSync();
     expect(Math.abs(one[0]!.dataSync()[n - 1]! - Math.exp(xs[n - 1]!))).toBeLessThan(1e-5 * Math.exp(xs[n - 1]!));
@@ -397,17 +389,17 @@ describe('fast wasm BatchMatMul on two threads', () => {
     const step = () => [tf.matMul(a, b), tf.erf(x), tf.matMul(a, b, false, false), tf.exp(x)];
     await setWasmFastKernels(true, { threads: 1, batch1MinWork: 0 });
     const want = step().map((t) => {
-      const d = t.dataSync() as Float32Array;
+      // A copy: the tensor is disposed before the comparisons.
+      const b = Buffer.from(bytesOf(t));
       t.dispose();
-      return Buffer.from(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
+      return b;
     });
     await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, mapMinElements: 1 });
     let bad = 0;
     for (let i = 0; i < 1500; i++) {
       const got = step();
       got.forEach((t, j) => {
-        const d = t.dataSync() as Float32Array;
-        if (!Buffer.from(d.buffer, d.byteOffset, d.byteLength).equals(want[j]!)) bad++;
+        if (!bytesOf(t).equals(want[j]!)) bad++;
       });
       tf.dispose(got);
     }
@@ -423,13 +415,11 @@ describe('fast wasm BatchMatMul on two threads', () => {
     const b = tf.tensor(randomArray(40 * 36, rr), [40, 36]);
     await setWasmFastKernels(true, { threads: 1, batch1MinWork: 0 });
     const want = tf.matMul(a, b);
-    const w = want.dataSync() as Float32Array;
     for (let i = 0; i < 30; i++) {
       await stopWasmKernelThreads();
       await setWasmFastKernels(true, { threads: 2, threadMinWork: 0, batch1MinWork: 0, workerOnly: true });
       const got = tf.matMul(a, b);
-      const g = got.dataSync() as Float32Array;
-      expect(Buffer.from(g.buffer, g.byteOffset, g.byteLength).equals(Buffer.from(w.buffer, w.byteOffset, w.byteLength))).toBe(true);
+      expect(bytesOf(got).equals(bytesOf(want))).toBe(true);
       got.dispose();
     }
     await setWasmFastKernels(true, { threads: 2 });
