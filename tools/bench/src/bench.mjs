@@ -37,7 +37,7 @@ const checkout = values.pytorch ?? process.env.JEPA_IJEPA_CHECKOUT;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const h = Math.floor(s.length / 2);
-  return s.length % 2 ? s[h] : Number(((s[h - 1] + s[h]) / 2).toFixed(4));
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 };
 
 /** One round of ours: `steps` training steps (after `warmup`), then the target encoder's forward pass on 64 images. */
@@ -88,8 +88,8 @@ for (let r = 0; r < roundCount; r++) {
   });
   if (pytorch.skipped) break;
 }
-const stepMedian = median(rounds.map((r) => r.ours.medianStepSeconds));
-const embedMedian = median(rounds.map((r) => r.ours.embedImagesPerSecond));
+const stepMedian = Number(median(rounds.map((r) => r.ours.medianStepSeconds)).toFixed(4));
+const embedMedian = Number(median(rounds.map((r) => r.ours.embedImagesPerSecond)).toFixed(1));
 const peakRssMiB = Math.round(peakRss / 2 ** 20);
 console.log(JSON.stringify({
   benchmark: 'ijepa-train-step',
@@ -110,8 +110,8 @@ console.log(JSON.stringify({
   ...(pytorch.skipped ? {} : {
     rounds,
     ratio: {
-      trainStep: median(rounds.map((r) => r.ratio.trainStep)),
-      embed: median(rounds.map((r) => r.ratio.embed)),
+      trainStep: Number(median(rounds.map((r) => r.ratio.trainStep)).toFixed(2)),
+      embed: Number(median(rounds.map((r) => r.ratio.embed)).toFixed(2)),
       peakMemory: Number((peakRssMiB / Math.max(...rounds.map((r) => r.pytorch.peakRssMiB))).toFixed(2)),
       note: `the median over ${rounds.length} rounds of ours then PyTorch (each round's ratio in rounds); ours / PyTorch for step time and memory, PyTorch / ours for embed throughput: above 1 means we are slower or larger`,
     },
